@@ -1,0 +1,401 @@
+//! The events of the governance ledger: what happened, as stored for ever.
+//!
+//! Each event is a payload struct; the record stores its type name and schema version
+//! beside the body (the payload's bincode encoding), so a reader can pick the right
+//! decoder and upcast old versions. This module must never change the meaning or field
+//! order of a payload that has been stored: a change is a new schema version with an
+//! upcaster in [`decode_body`], never an edit in place.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::amount::Cents;
+use crate::ids::{
+    ActorId, AdviceId, CriterionId, DecisionId, LibraryId, NewsletterId, NisCode, Position,
+    ProposalId, RoundId, SheetId,
+};
+use crate::record::{decode_payload, encode_payload, RecordError};
+use crate::role::Role;
+use crate::tally::{Choice, Outcome, Rule, Tally};
+use crate::time::{Date, Timestamp};
+
+/// The ledger was created; the first event of every log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LedgerInitialized {
+    /// The log's origin line for checkpoints, e.g. `bibliotheken.example/ledger`.
+    pub origin: String,
+}
+
+/// An actor was given a role.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RoleGranted {
+    /// Who.
+    pub actor: ActorId,
+    /// Which role.
+    pub role: Role,
+}
+
+/// An actor lost a role.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RoleRevoked {
+    /// Who.
+    pub actor: ActorId,
+    /// Which role.
+    pub role: Role,
+}
+
+/// A library joined the electorate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LibraryRegistered {
+    /// The library.
+    pub library: LibraryId,
+    /// Its name.
+    pub name: String,
+    /// The municipalities it serves.
+    pub municipalities: Vec<NisCode>,
+    /// The inhabitants it represents.
+    pub inhabitants: u64,
+}
+
+/// A library's data changed (population, merger); running rounds keep their frozen weights.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LibraryUpdated {
+    /// The library.
+    pub library: LibraryId,
+    /// Its name after the change.
+    pub name: String,
+    /// The municipalities it serves after the change.
+    pub municipalities: Vec<NisCode>,
+    /// The inhabitants it represents after the change.
+    pub inhabitants: u64,
+}
+
+/// A library left the electorate of future rounds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LibraryRetired {
+    /// The library.
+    pub library: LibraryId,
+    /// Why.
+    pub reason: String,
+}
+
+/// The steering group filed a proposal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ProposalFiled {
+    /// The proposal.
+    pub proposal: ProposalId,
+    /// Its title.
+    pub title: String,
+    /// Its full text.
+    pub text: String,
+    /// The yearly budget it concerns.
+    pub budget_per_year: Cents,
+}
+
+/// A proposal was amended before any vote opened on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ProposalAmended {
+    /// The proposal.
+    pub proposal: ProposalId,
+    /// The title after the amendment.
+    pub title: String,
+    /// The text after the amendment.
+    pub text: String,
+    /// The budget after the amendment.
+    pub budget_per_year: Cents,
+}
+
+/// A proposal was withdrawn.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ProposalWithdrawn {
+    /// The proposal.
+    pub proposal: ProposalId,
+    /// Why.
+    pub reason: String,
+}
+
+/// One eligible library and its weight, frozen when a round opens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Elector {
+    /// The library.
+    pub library: LibraryId,
+    /// Its weight in this round.
+    pub inhabitants: u64,
+}
+
+/// A vote round opened; the electorate is frozen in this very event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RoundOpened {
+    /// The round.
+    pub round: RoundId,
+    /// The proposal voted on.
+    pub proposal: ProposalId,
+    /// First instant a vote is accepted.
+    pub opens_at: Timestamp,
+    /// First instant a vote is no longer accepted.
+    pub closes_at: Timestamp,
+    /// The decision rule.
+    pub rule: Rule,
+    /// Every eligible library with its weight, sorted by library id.
+    pub electorate: Vec<Elector>,
+}
+
+/// A library voted (or changed its vote: the last one counts, all stay in the log).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct VoteCast {
+    /// The round.
+    pub round: RoundId,
+    /// The library voting.
+    pub library: LibraryId,
+    /// Its choice.
+    pub choice: Choice,
+    /// An optional remark.
+    pub remark: Option<String>,
+    /// The library's frozen weight, copied from the electorate for readers.
+    pub inhabitants: u64,
+    /// Whether this vote replaces an earlier vote of the same library.
+    pub replaces_earlier_vote: bool,
+}
+
+/// A round closed; the tally and outcome are stated in the record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RoundClosed {
+    /// The round.
+    pub round: RoundId,
+    /// The final tally.
+    pub tally: Tally,
+    /// Its outcome under the round's rule.
+    pub outcome: Outcome,
+    /// Closed before `closes_at` because every eligible library had voted.
+    pub closed_early: bool,
+}
+
+/// A round was annulled; its votes stay in the history and a new round may open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RoundAnnulled {
+    /// The round.
+    pub round: RoundId,
+    /// Why.
+    pub reason: String,
+}
+
+/// A steering-group member signed off a round's tally digest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CertificationSigned {
+    /// The round.
+    pub round: RoundId,
+    /// The member.
+    pub member: ActorId,
+    /// The digest signed (see `Tally::digest`).
+    pub tally_digest: String,
+}
+
+/// Enough members signed: the result is certified.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ResultCertified {
+    /// The round.
+    pub round: RoundId,
+    /// The digest all signers signed.
+    pub tally_digest: String,
+    /// The signers, in signing order.
+    pub signers: Vec<ActorId>,
+    /// The certified outcome.
+    pub outcome: Outcome,
+}
+
+/// Advice was sent to the government on a certified, adopted round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AdviceSent {
+    /// The advice.
+    pub advice: AdviceId,
+    /// The certified round it rests on.
+    pub round: RoundId,
+    /// The proposal.
+    pub proposal: ProposalId,
+    /// To whom, e.g. `Vlaamse overheid`.
+    pub recipient: String,
+    /// The advice's text.
+    pub text: String,
+}
+
+/// What the government decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Granted as advised.
+    Approved,
+    /// Not granted.
+    Rejected,
+    /// Granted with changes (amount or terms).
+    Amended,
+}
+
+/// The government's decision on the management agreement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct GovernmentDecisionRecorded {
+    /// The decision.
+    pub decision: DecisionId,
+    /// The advice it answers.
+    pub advice: AdviceId,
+    /// The proposal.
+    pub proposal: ProposalId,
+    /// Approved, rejected or amended.
+    pub verdict: Verdict,
+    /// The yearly amount granted (zero when rejected).
+    pub amount_per_year: Cents,
+    /// First day of the period.
+    pub period_start: Date,
+    /// Last day of the period.
+    pub period_end: Date,
+    /// The official document's reference.
+    pub document_reference: String,
+    /// BLAKE3 of the official document, 64 lowercase hex characters.
+    pub document_blake3: String,
+}
+
+/// One weighted criterion for scoring project sheets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    /// The criterion.
+    pub id: CriterionId,
+    /// Its name.
+    pub name: String,
+    /// Its weight (1 to 100).
+    pub weight: u32,
+}
+
+/// The steering group set the scoring criteria.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CriteriaSet {
+    /// The criteria, in the order given.
+    pub criteria: Vec<Criterion>,
+}
+
+/// A project sheet was filed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ProjectSheetFiled {
+    /// The sheet.
+    pub sheet: SheetId,
+    /// The proposal it implements, if any.
+    pub proposal: Option<ProposalId>,
+    /// Its title.
+    pub title: String,
+    /// Its summary.
+    pub summary: String,
+    /// Its yearly budget.
+    pub budget_per_year: Cents,
+}
+
+/// A steering-group member scored a sheet on one criterion (the last score counts).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SheetScored {
+    /// The sheet.
+    pub sheet: SheetId,
+    /// The criterion.
+    pub criterion: CriterionId,
+    /// The member scoring.
+    pub member: ActorId,
+    /// The score, 0 to 10.
+    pub score: u8,
+}
+
+/// The steering group decided the priority order of project sheets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PrioritiesDecided {
+    /// Sheets from highest to lowest priority.
+    pub ranking: Vec<SheetId>,
+}
+
+/// A newsletter issue was published, covering log positions `[covers_from, covers_to)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct NewsletterIssued {
+    /// The issue.
+    pub newsletter: NewsletterId,
+    /// Its title.
+    pub title: String,
+    /// First position covered.
+    pub covers_from: Position,
+    /// First position not covered.
+    pub covers_to: Position,
+}
+
+macro_rules! events {
+    ($($variant:ident => $name:literal, $version:literal, $stream:expr;)*) => {
+        /// Every event of the ledger. JSON form: `{"type": "...", "body": {...}}`.
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+        #[serde(tag = "type", content = "body", rename_all = "snake_case")]
+        pub enum Event {
+            $(
+                #[doc = concat!("See [`", stringify!($variant), "`].")]
+                $variant($variant),
+            )*
+        }
+
+        /// Every event type name with its current schema version.
+        pub const EVENT_TYPES: &[(&str, u16)] = &[$(($name, $version)),*];
+
+        impl Event {
+            /// The type name stored in the record, e.g. `vote_cast`.
+            pub fn event_type(&self) -> &'static str {
+                match self { $(Event::$variant(_) => $name,)* }
+            }
+
+            /// The schema version this code writes for the event's type.
+            pub fn schema_version(&self) -> u16 {
+                match self { $(Event::$variant(_) => $version,)* }
+            }
+
+            /// The stream the event belongs to, e.g. `round/r-2023-05`.
+            pub fn stream(&self) -> String {
+                match self { $(Event::$variant(e) => ($stream)(e),)* }
+            }
+
+            /// The body as stored: the payload's bincode encoding.
+            pub fn encode_body(&self) -> Result<Vec<u8>, RecordError> {
+                match self { $(Event::$variant(e) => encode_payload(e),)* }
+            }
+        }
+
+        /// Decodes a stored body of `event_type` at `schema_version`, upcasting old
+        /// versions to the current payload.
+        pub fn decode_body(
+            event_type: &str,
+            schema_version: u16,
+            body: &[u8],
+        ) -> Result<Event, RecordError> {
+            match (event_type, schema_version) {
+                $(($name, $version) => decode_payload(body).map(Event::$variant),)*
+                _ => Err(RecordError::UnknownEventType {
+                    event_type: event_type.chars().take(64).collect(),
+                    schema_version,
+                }),
+            }
+        }
+    };
+}
+
+events! {
+    LedgerInitialized => "ledger_initialized", 1, |_: &LedgerInitialized| "ledger".to_string();
+    RoleGranted => "role_granted", 1, |e: &RoleGranted| format!("actor/{}", e.actor);
+    RoleRevoked => "role_revoked", 1, |e: &RoleRevoked| format!("actor/{}", e.actor);
+    LibraryRegistered => "library_registered", 1, |e: &LibraryRegistered| format!("library/{}", e.library);
+    LibraryUpdated => "library_updated", 1, |e: &LibraryUpdated| format!("library/{}", e.library);
+    LibraryRetired => "library_retired", 1, |e: &LibraryRetired| format!("library/{}", e.library);
+    ProposalFiled => "proposal_filed", 1, |e: &ProposalFiled| format!("proposal/{}", e.proposal);
+    ProposalAmended => "proposal_amended", 1, |e: &ProposalAmended| format!("proposal/{}", e.proposal);
+    ProposalWithdrawn => "proposal_withdrawn", 1, |e: &ProposalWithdrawn| format!("proposal/{}", e.proposal);
+    RoundOpened => "round_opened", 1, |e: &RoundOpened| format!("round/{}", e.round);
+    VoteCast => "vote_cast", 1, |e: &VoteCast| format!("round/{}", e.round);
+    RoundClosed => "round_closed", 1, |e: &RoundClosed| format!("round/{}", e.round);
+    RoundAnnulled => "round_annulled", 1, |e: &RoundAnnulled| format!("round/{}", e.round);
+    CertificationSigned => "certification_signed", 1, |e: &CertificationSigned| format!("round/{}", e.round);
+    ResultCertified => "result_certified", 1, |e: &ResultCertified| format!("round/{}", e.round);
+    AdviceSent => "advice_sent", 1, |e: &AdviceSent| format!("advice/{}", e.advice);
+    GovernmentDecisionRecorded => "government_decision_recorded", 1, |e: &GovernmentDecisionRecorded| format!("advice/{}", e.advice);
+    CriteriaSet => "criteria_set", 1, |_: &CriteriaSet| "criteria".to_string();
+    ProjectSheetFiled => "project_sheet_filed", 1, |e: &ProjectSheetFiled| format!("sheet/{}", e.sheet);
+    SheetScored => "sheet_scored", 1, |e: &SheetScored| format!("sheet/{}", e.sheet);
+    PrioritiesDecided => "priorities_decided", 1, |_: &PrioritiesDecided| "priorities".to_string();
+    NewsletterIssued => "newsletter_issued", 1, |_: &NewsletterIssued| "newsletter".to_string();
+}

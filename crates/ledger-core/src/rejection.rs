@@ -1,0 +1,327 @@
+//! Why a command is refused: one typed reason per rule of the domain.
+//!
+//! A rejection is an expected outcome, not a fault: the ledger is unchanged and the
+//! caller is told exactly which rule stopped it. Shells map the `kind()` to their own
+//! vocabulary (HTTP status, exit code); this module must never know about those.
+
+use serde::Serialize;
+
+use crate::ids::{ActorId, LibraryId, Position, RoundId};
+use crate::role::RoleKind;
+use crate::time::Timestamp;
+
+/// The broad class of a rejection, for shells that map it to a status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionKind {
+    /// The actor's roles do not allow this command (HTTP 403).
+    Forbidden,
+    /// The command is well-formed but breaks a domain rule (HTTP 422).
+    Domain,
+}
+
+/// Every reason a command can be refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Rejection {
+    /// The ledger was already initialised.
+    #[error("the ledger is already initialised")]
+    AlreadyInitialized,
+    /// Nothing but initialisation is possible on an empty ledger.
+    #[error("the ledger is not initialised yet")]
+    NotInitialized,
+    /// The actor lacks the role the command needs.
+    #[error("actor {actor} needs the role {needed} for this command")]
+    NotPermitted {
+        /// Who tried.
+        actor: ActorId,
+        /// The role kind it needs.
+        needed: RoleKind,
+    },
+    /// A library account tried to act for another library.
+    #[error("actor {actor} may not act for library {library}")]
+    ActingForAnotherLibrary {
+        /// Who tried.
+        actor: ActorId,
+        /// The library it named.
+        library: LibraryId,
+    },
+    /// An id has the wrong syntax.
+    #[error("invalid {kind} id {value:?}")]
+    InvalidId {
+        /// Which kind of id.
+        kind: &'static str,
+        /// The value given (truncated).
+        value: String,
+    },
+    /// A NIS code is not five digits.
+    #[error("invalid NIS code {value:?}: five digits expected")]
+    InvalidNisCode {
+        /// The value given.
+        value: String,
+    },
+    /// A referenced entity does not exist.
+    #[error("unknown {kind} {id}")]
+    Unknown {
+        /// Which kind.
+        kind: &'static str,
+        /// The id given.
+        id: String,
+    },
+    /// An entity with that id exists already.
+    #[error("{kind} {id} exists already")]
+    AlreadyExists {
+        /// Which kind.
+        kind: &'static str,
+        /// The id given.
+        id: String,
+    },
+    /// A text field is empty or too long.
+    #[error("{field} must be 1 to {max} characters (got {got})")]
+    TextLength {
+        /// Which field.
+        field: &'static str,
+        /// Its limit in characters.
+        max: usize,
+        /// Its length.
+        got: usize,
+    },
+    /// A remark is longer than 2,000 characters.
+    #[error("remark is {got} characters, the limit is {max}")]
+    RemarkTooLong {
+        /// Its limit.
+        max: usize,
+        /// Its length.
+        got: usize,
+    },
+    /// A money amount is zero, negative or too large.
+    #[error("amount {value} is outside {min}..={max} cents")]
+    AmountOutOfRange {
+        /// The value given.
+        value: String,
+        /// The smallest allowed.
+        min: String,
+        /// The largest allowed.
+        max: String,
+    },
+    /// A population is zero, negative or too large.
+    #[error("inhabitants {value} is outside 1..={max}")]
+    InhabitantsOutOfRange {
+        /// The value given.
+        value: String,
+        /// The largest allowed.
+        max: u64,
+    },
+    /// A library must serve at least one municipality, each listed once.
+    #[error("municipalities must be a non-empty list without duplicates")]
+    InvalidMunicipalities,
+    /// The actor already holds the role.
+    #[error("actor {actor} already holds that role")]
+    RoleAlreadyHeld {
+        /// Who.
+        actor: ActorId,
+    },
+    /// The actor does not hold the role.
+    #[error("actor {actor} does not hold that role")]
+    RoleNotHeld {
+        /// Who.
+        actor: ActorId,
+    },
+    /// Revoking would leave the ledger without any secretariat.
+    #[error("the last secretariat role cannot be revoked")]
+    LastSecretariat,
+    /// The library is retired.
+    #[error("library {library} is retired")]
+    LibraryRetired {
+        /// The library.
+        library: LibraryId,
+    },
+    /// The change would alter the frozen electorate of a running round.
+    #[error("library {library} is in the frozen electorate of running round {round}")]
+    ElectorateFrozen {
+        /// The library.
+        library: LibraryId,
+        /// The running round.
+        round: RoundId,
+    },
+    /// The proposal can no longer be changed: a round has opened on it.
+    #[error("proposal is locked by round {round}")]
+    ProposalLocked {
+        /// The round that locks it.
+        round: RoundId,
+    },
+    /// The proposal was withdrawn.
+    #[error("proposal was withdrawn")]
+    ProposalWithdrawn,
+    /// A round is already open on the proposal.
+    #[error("round {round} is already open on this proposal")]
+    RoundAlreadyOpen {
+        /// The open round.
+        round: RoundId,
+    },
+    /// The proposal was already voted on (a closed round that was not annulled).
+    #[error("proposal was already decided by round {round}")]
+    ProposalAlreadyVoted {
+        /// The deciding round.
+        round: RoundId,
+    },
+    /// A window whose close is not after its opening.
+    #[error("the window must close after it opens")]
+    WindowClosesBeforeOpening,
+    /// A window that has already closed.
+    #[error("the window closes at {closes_at}, which is not in the future")]
+    WindowInThePast {
+        /// The requested close.
+        closes_at: Timestamp,
+    },
+    /// A rule whose threshold or quorum is not a proper fraction, or needs no signature.
+    #[error("invalid rule: threshold must be in [0, 1), quorum in [0, 1], signatures >= 1")]
+    InvalidRule,
+    /// The rule asks for more signatures than there are steering-group members.
+    #[error("the rule needs {required} signatures but only {members} members exist")]
+    NotEnoughMembers {
+        /// Signatures required.
+        required: u32,
+        /// Members with the role now.
+        members: u32,
+    },
+    /// There is no active library to vote.
+    #[error("the electorate would be empty")]
+    EmptyElectorate,
+    /// Voting has not started.
+    #[error("voting opens at {opens_at}")]
+    VotingNotOpenYet {
+        /// When it opens.
+        opens_at: Timestamp,
+    },
+    /// The window has passed.
+    #[error("voting closed at {closes_at}")]
+    VotingWindowPassed {
+        /// When it closed.
+        closes_at: Timestamp,
+    },
+    /// The round is closed or annulled.
+    #[error("round {round} is not open")]
+    RoundNotOpen {
+        /// The round.
+        round: RoundId,
+    },
+    /// The library is not in the round's frozen electorate.
+    #[error("library {library} is not in the electorate of round {round}")]
+    NotInElectorate {
+        /// The library.
+        library: LibraryId,
+        /// The round.
+        round: RoundId,
+    },
+    /// Closing before `closes_at` while some eligible libraries have not voted.
+    #[error("{missing} eligible libraries have not voted and the window runs until {closes_at}")]
+    VotesMissing {
+        /// How many have not voted.
+        missing: u32,
+        /// When the window ends.
+        closes_at: Timestamp,
+    },
+    /// The round is not closed (certification needs a closed round).
+    #[error("round {round} is not closed")]
+    RoundNotClosed {
+        /// The round.
+        round: RoundId,
+    },
+    /// The round is already certified (or annulled after certification is impossible).
+    #[error("round {round} is already certified")]
+    AlreadyCertified {
+        /// The round.
+        round: RoundId,
+    },
+    /// The signed digest differs from the tally recomputed from the log.
+    #[error("tally digest {given} differs from the recomputed {expected}")]
+    TallyDigestMismatch {
+        /// What the signer signed.
+        given: String,
+        /// What the log says.
+        expected: String,
+    },
+    /// The member signed this round already.
+    #[error("member {member} already signed round {round}")]
+    AlreadySigned {
+        /// The member.
+        member: ActorId,
+        /// The round.
+        round: RoundId,
+    },
+    /// Advice needs a certified round.
+    #[error("round {round} is not certified")]
+    RoundNotCertified {
+        /// The round.
+        round: RoundId,
+    },
+    /// Advice needs an adopted result.
+    #[error("round {round} did not adopt the proposal")]
+    RoundNotAdopted {
+        /// The round.
+        round: RoundId,
+    },
+    /// Advice was already sent on this round.
+    #[error("advice on round {round} was already sent")]
+    AdviceAlreadySent {
+        /// The round.
+        round: RoundId,
+    },
+    /// A government decision was already recorded for this advice.
+    #[error("a decision on this advice is already recorded")]
+    DecisionAlreadyRecorded,
+    /// The period ends before it starts.
+    #[error("the period ends before it starts")]
+    InvalidPeriod,
+    /// A document hash is not 64 lowercase hex characters.
+    #[error("document hash must be 64 lowercase hex characters")]
+    InvalidDocumentHash,
+    /// A criteria list is empty, has duplicates or a weight outside 1..=100.
+    #[error("criteria must be non-empty, unique, with weights 1 to 100")]
+    InvalidCriteria,
+    /// Criteria cannot change once sheets are scored with them.
+    #[error("criteria are locked: sheets were scored with them")]
+    CriteriaLocked,
+    /// No criteria are set yet.
+    #[error("no criteria are set")]
+    NoCriteria,
+    /// A score outside 0..=10.
+    #[error("score {score} is outside 0..=10")]
+    ScoreOutOfRange {
+        /// The score given.
+        score: i64,
+    },
+    /// A ranking is empty or names a sheet twice.
+    #[error("a ranking must be non-empty and name each sheet once")]
+    InvalidRanking,
+    /// A newsletter range that is empty, reversed, beyond the log, or not contiguous
+    /// with the previous issue.
+    #[error("newsletter must cover [{expected_from}, n) with n <= {head}")]
+    InvalidNewsletterRange {
+        /// Where the next issue must start.
+        expected_from: Position,
+        /// The log's length when the command was decided.
+        head: Position,
+    },
+}
+
+impl Rejection {
+    /// The broad class, for status mapping.
+    pub fn kind(&self) -> RejectionKind {
+        match self {
+            Rejection::NotPermitted { .. } | Rejection::ActingForAnotherLibrary { .. } => {
+                RejectionKind::Forbidden
+            }
+            _ => RejectionKind::Domain,
+        }
+    }
+
+    /// A stable snake_case code for this reason, e.g. `tally_digest_mismatch`.
+    pub fn code(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("reason").and_then(|r| r.as_str()).map(str::to_owned))
+            .unwrap_or_else(|| "rejected".to_owned())
+    }
+}
