@@ -1,0 +1,556 @@
+//! Vote rounds as readers see them: the frozen electorate, every ballot with its
+//! position, remarks (superseded ones marked), signatures, and the round result with
+//! exact shares.
+//!
+//! While a round is open its result shows the live tally of the last votes with outcome
+//! `pending`; once closed it shows the tally stated in the `round_closed` record, which
+//! is what the certifiers signed. This module must never compute shares or outcomes
+//! itself: it asks `ledger_core::Tally`, so the page and `decide` cannot disagree.
+
+use std::collections::BTreeMap;
+
+use ledger_core::event::{
+    CertificationSigned, ResultCertified, RoundAnnulled, RoundClosed, RoundOpened, VoteCast,
+};
+use ledger_core::{
+    ActorId, AdviceId, Choice, LibraryId, ProposalId, RoundId, Rule, Tally, Timestamp,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::model::{At, ReadModel};
+use crate::proposal::{Step, TimelineStep};
+use crate::wire::{
+    ChoiceView, CountView, OutcomeView, PercentBaseView, RuleView, Share, TallyView,
+};
+
+/// Where a round stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundStatusView {
+    /// Accepting votes within its window.
+    Open,
+    /// Closed with a tally.
+    Closed,
+    /// Annulled; its votes stay in the history but count for nothing.
+    Annulled,
+}
+
+/// One eligible library and its weight, frozen when the round opened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ElectorView {
+    /// The library.
+    #[schema(value_type = String)]
+    pub library: LibraryId,
+    /// Its weight in this round.
+    pub inhabitants: u64,
+}
+
+/// One vote event of a library (a ballot), current or replaced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BallotView {
+    /// The choice.
+    pub choice: ChoiceView,
+    /// The record of the vote.
+    pub position: u64,
+    /// When it was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
+    /// Its remark, if any.
+    pub remark: Option<String>,
+}
+
+/// A library's vote in a round: the last ballot counts, all stay visible.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct VoteView {
+    /// The library.
+    #[schema(value_type = String)]
+    pub library: LibraryId,
+    /// Its last choice, the one that counts.
+    pub choice: ChoiceView,
+    /// Its frozen weight in this round.
+    pub inhabitants: u64,
+    /// The record of the last ballot.
+    pub position: u64,
+    /// When the last ballot was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
+    /// Every ballot of this library in this round, oldest first (the last one counts).
+    pub history: Vec<BallotView>,
+}
+
+/// A remark made with a vote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RemarkView {
+    /// The library.
+    #[schema(value_type = String)]
+    pub library: LibraryId,
+    /// The remark.
+    pub text: String,
+    /// The record of the vote that carried it.
+    pub position: u64,
+    /// When it was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
+    /// Whether the library voted again later (its vote, and so this remark, was replaced).
+    pub superseded: bool,
+}
+
+/// A steering-group member's signature on a tally digest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SignatureView {
+    /// The member.
+    #[schema(value_type = String)]
+    pub member: ActorId,
+    /// The digest signed.
+    pub tally_digest: String,
+    /// The record of the signature.
+    pub position: u64,
+    /// When it was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
+}
+
+/// How a round closed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ClosingView {
+    /// The tally stated in the record.
+    pub tally: TallyView,
+    /// The outcome stated in the record.
+    pub outcome: OutcomeView,
+    /// Closed before the window ended because every eligible library had voted.
+    pub closed_early: bool,
+    /// The record of the close.
+    pub position: u64,
+    /// When it was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
+}
+
+/// How a round was annulled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AnnulmentView {
+    /// Why.
+    pub reason: String,
+    /// The record of the annulment.
+    pub position: u64,
+    /// When it was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
+}
+
+/// A certified result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CertificationView {
+    /// The round.
+    #[schema(value_type = String)]
+    pub round: RoundId,
+    /// The proposal voted on.
+    #[schema(value_type = String)]
+    pub proposal: ProposalId,
+    /// The digest every signer signed.
+    pub tally_digest: String,
+    /// The signers, in signing order.
+    #[schema(value_type = Vec<String>)]
+    pub signers: Vec<ActorId>,
+    /// The certified outcome.
+    pub outcome: OutcomeView,
+    /// The record of the certification.
+    pub position: u64,
+    /// When it was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
+}
+
+/// A vote round with its full history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RoundView {
+    /// Its id.
+    #[schema(value_type = String)]
+    pub id: RoundId,
+    /// The proposal voted on.
+    #[schema(value_type = String)]
+    pub proposal: ProposalId,
+    /// First instant a vote is accepted.
+    #[schema(value_type = String, format = DateTime)]
+    pub opens_at: Timestamp,
+    /// First instant a vote is no longer accepted.
+    #[schema(value_type = String, format = DateTime)]
+    pub closes_at: Timestamp,
+    /// The decision rule.
+    pub rule: RuleView,
+    /// The frozen electorate, sorted by library id.
+    pub electorate: Vec<ElectorView>,
+    /// Open, closed or annulled.
+    pub status: RoundStatusView,
+    /// The record that opened it.
+    pub opened_position: u64,
+    /// When that record was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub opened_at: Timestamp,
+    /// The tally of the last votes so far (live; after the close, see `closing`).
+    pub live: TallyView,
+    /// Cast over eligible inhabitants so far; null for an empty electorate.
+    pub participation: Option<Share>,
+    /// Vote events so far, changed votes included.
+    pub ballots_cast: u64,
+    /// Each voting library's last vote and history, by library id.
+    #[schema(value_type = BTreeMap<String, VoteView>)]
+    pub votes: BTreeMap<LibraryId, VoteView>,
+    /// Every remark in position order, superseded ones marked.
+    pub remarks: Vec<RemarkView>,
+    /// Certification signatures in signing order.
+    pub signatures: Vec<SignatureView>,
+    /// The close, once closed.
+    pub closing: Option<ClosingView>,
+    /// The annulment, if annulled.
+    pub annulment: Option<AnnulmentView>,
+    /// The certification, once certified.
+    pub certification: Option<CertificationView>,
+    /// The advice sent on it, if any.
+    #[schema(value_type = Option<String>)]
+    pub advice: Option<AdviceId>,
+}
+
+/// A round in one line, for lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RoundSummary {
+    /// Its id.
+    #[schema(value_type = String)]
+    pub id: RoundId,
+    /// The proposal voted on.
+    #[schema(value_type = String)]
+    pub proposal: ProposalId,
+    /// Open, closed or annulled.
+    pub status: RoundStatusView,
+    /// Pending while open.
+    pub outcome: OutcomeView,
+    /// Whether the result is certified.
+    pub certified: bool,
+    /// Window start.
+    #[schema(value_type = String, format = DateTime)]
+    pub opens_at: Timestamp,
+    /// Window end (exclusive).
+    #[schema(value_type = String, format = DateTime)]
+    pub closes_at: Timestamp,
+    /// The frozen electorate.
+    pub eligible: CountView,
+    /// The libraries that voted (live while open, as stated once closed).
+    pub cast: CountView,
+    /// Vote events, changed votes included.
+    pub ballots_cast: u64,
+}
+
+/// The result of a round as the read API shows it.
+///
+/// Shares are exact fractions with display strings; a share is null when its
+/// denominator is zero (nobody in the base). Positions `closed_at`, `certified_at` and
+/// `annulled_at` point at the records that did it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RoundResult {
+    /// The round.
+    #[schema(value_type = String)]
+    pub round: RoundId,
+    /// The proposal voted on.
+    #[schema(value_type = String)]
+    pub proposal: ProposalId,
+    /// Open, closed or annulled.
+    pub status: RoundStatusView,
+    /// `pending` while open; as stated at the close; `rejected` once annulled.
+    pub outcome: OutcomeView,
+    /// Whether enough members signed the tally digest.
+    pub certified: bool,
+    /// The frozen electorate.
+    pub eligible: CountView,
+    /// Libraries that voted (their last vote).
+    pub cast: CountView,
+    /// Yes votes.
+    pub yes: CountView,
+    /// No votes.
+    pub no: CountView,
+    /// Abstentions.
+    pub abstain: CountView,
+    /// Yes inhabitants over the inhabitants in the base (`percent_base`): the share that
+    /// decides.
+    pub yes_share_of_represented_inhabitants: Option<Share>,
+    /// Which votes make 100% in the share above.
+    pub percent_base: PercentBaseView,
+    /// Yes libraries over the libraries in the same base.
+    pub yes_share_of_libraries: Option<Share>,
+    /// Cast inhabitants over eligible inhabitants.
+    pub participation: Option<Share>,
+    /// The yes share must be strictly greater than this; null only for a malformed rule.
+    pub threshold: Option<Share>,
+    /// The participation quorum, if the rule has one.
+    pub quorum: Option<Share>,
+    /// Whether the quorum is met (true when there is none).
+    pub quorum_met: bool,
+    /// Whether the share of libraries must pass the threshold too.
+    pub double_majority: bool,
+    /// Signatures needed to certify.
+    pub signatures_required: u32,
+    /// Signatures so far.
+    pub signatures: u32,
+    /// Vote events, changed votes included.
+    pub ballots_cast: u64,
+    /// The digest of the tally shown (see `ledger_core::Tally::digest`): what certifiers
+    /// sign.
+    pub tally_digest: String,
+    /// Window start.
+    #[schema(value_type = String, format = DateTime)]
+    pub opens_at: Timestamp,
+    /// Window end (exclusive).
+    #[schema(value_type = String, format = DateTime)]
+    pub closes_at: Timestamp,
+    /// Position of the `round_closed` record.
+    pub closed_at: Option<u64>,
+    /// Whether it closed before the window ended because everybody voted.
+    pub closed_early: Option<bool>,
+    /// Position of the `result_certified` record.
+    pub certified_at: Option<u64>,
+    /// Position of the `round_annulled` record.
+    pub annulled_at: Option<u64>,
+}
+
+impl RoundView {
+    /// The tally the result rests on: as stated at the close, else the live one.
+    pub fn tally(&self) -> TallyView {
+        self.closing.as_ref().map_or(self.live, |c| c.tally)
+    }
+
+    /// The outcome now: pending while open, as stated once closed, rejected once
+    /// annulled (as `ledger_core::state::Round::outcome` has it).
+    pub fn outcome(&self) -> OutcomeView {
+        match (self.status, &self.closing) {
+            (RoundStatusView::Open, _) => OutcomeView::Pending,
+            (RoundStatusView::Closed, Some(closing)) => closing.outcome,
+            _ => OutcomeView::Rejected,
+        }
+    }
+
+    /// The round's result with exact shares.
+    pub fn result(&self) -> RoundResult {
+        let view = self.tally();
+        let tally = Tally::from(view);
+        let rule = Rule::from(self.rule);
+        RoundResult {
+            round: self.id.clone(),
+            proposal: self.proposal.clone(),
+            status: self.status,
+            outcome: self.outcome(),
+            certified: self.certification.is_some(),
+            eligible: view.eligible,
+            cast: view.cast,
+            yes: view.yes,
+            no: view.no,
+            abstain: view.abstain,
+            yes_share_of_represented_inhabitants: Share::of_ratio(
+                tally.yes_share_of_inhabitants(&rule),
+            ),
+            percent_base: Tally::percent_base(&rule).into(),
+            yes_share_of_libraries: Share::of_ratio(tally.yes_share_of_libraries(&rule)),
+            participation: Share::of_ratio(tally.participation()),
+            threshold: Share::new(rule.threshold.numerator, rule.threshold.denominator),
+            quorum: rule
+                .quorum
+                .and_then(|q| Share::new(q.numerator, q.denominator)),
+            quorum_met: tally.quorum_met(&rule),
+            double_majority: rule.double_majority,
+            signatures_required: rule.signatures_required,
+            signatures: u32::try_from(self.signatures.len()).unwrap_or(u32::MAX),
+            ballots_cast: self.ballots_cast,
+            tally_digest: tally.digest(&self.id),
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
+            closed_at: self.closing.as_ref().map(|c| c.position),
+            closed_early: self.closing.as_ref().map(|c| c.closed_early),
+            certified_at: self.certification.as_ref().map(|c| c.position),
+            annulled_at: self.annulment.as_ref().map(|a| a.position),
+        }
+    }
+
+    /// The round in one line.
+    pub fn summary(&self) -> RoundSummary {
+        let tally = self.tally();
+        RoundSummary {
+            id: self.id.clone(),
+            proposal: self.proposal.clone(),
+            status: self.status,
+            outcome: self.outcome(),
+            certified: self.certification.is_some(),
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
+            eligible: tally.eligible,
+            cast: tally.cast,
+            ballots_cast: self.ballots_cast,
+        }
+    }
+
+    /// Recounts the live tally from the last votes against the frozen electorate.
+    fn recount(&mut self) {
+        let electorate: BTreeMap<LibraryId, u64> = self
+            .electorate
+            .iter()
+            .map(|e| (e.library.clone(), e.inhabitants))
+            .collect();
+        let last: BTreeMap<LibraryId, Choice> = self
+            .votes
+            .iter()
+            .map(|(library, vote)| (library.clone(), Choice::from(vote.choice)))
+            .collect();
+        let tally = Tally::count(&electorate, &last);
+        self.live = tally.into();
+        self.participation = Share::of_ratio(tally.participation());
+    }
+}
+
+impl ReadModel {
+    pub(crate) fn on_round_opened(&mut self, at: At, e: &RoundOpened) {
+        let mut view = RoundView {
+            id: e.round.clone(),
+            proposal: e.proposal.clone(),
+            opens_at: e.opens_at,
+            closes_at: e.closes_at,
+            rule: e.rule.into(),
+            electorate: e
+                .electorate
+                .iter()
+                .map(|el| ElectorView {
+                    library: el.library.clone(),
+                    inhabitants: el.inhabitants,
+                })
+                .collect(),
+            status: RoundStatusView::Open,
+            opened_position: at.position,
+            opened_at: at.recorded_at,
+            live: TallyView::default(),
+            participation: None,
+            ballots_cast: 0,
+            votes: BTreeMap::new(),
+            remarks: Vec::new(),
+            signatures: Vec::new(),
+            closing: None,
+            annulment: None,
+            certification: None,
+            advice: None,
+        };
+        view.recount();
+        self.rounds.insert(e.round.clone(), view);
+        if let Some(proposal) = self.proposals.get_mut(&e.proposal) {
+            proposal.rounds.push(e.round.clone());
+        }
+        let mut step = TimelineStep::new(Step::InVote, at);
+        step.round = Some(e.round.clone());
+        self.push_step(&e.proposal, step);
+    }
+
+    pub(crate) fn on_vote_cast(&mut self, at: At, e: &VoteCast) {
+        let Some(round) = self.rounds.get_mut(&e.round) else {
+            return;
+        };
+        for remark in round.remarks.iter_mut().filter(|r| r.library == e.library) {
+            remark.superseded = true;
+        }
+        if let Some(text) = &e.remark {
+            round.remarks.push(RemarkView {
+                library: e.library.clone(),
+                text: text.clone(),
+                position: at.position,
+                recorded_at: at.recorded_at,
+                superseded: false,
+            });
+        }
+        let ballot = BallotView {
+            choice: e.choice.into(),
+            position: at.position,
+            recorded_at: at.recorded_at,
+            remark: e.remark.clone(),
+        };
+        let vote = round
+            .votes
+            .entry(e.library.clone())
+            .or_insert_with(|| VoteView {
+                library: e.library.clone(),
+                choice: e.choice.into(),
+                inhabitants: e.inhabitants,
+                position: at.position,
+                recorded_at: at.recorded_at,
+                history: Vec::new(),
+            });
+        vote.choice = e.choice.into();
+        vote.inhabitants = e.inhabitants;
+        vote.position = at.position;
+        vote.recorded_at = at.recorded_at;
+        vote.history.push(ballot);
+        round.ballots_cast = round.ballots_cast.saturating_add(1);
+        round.recount();
+    }
+
+    pub(crate) fn on_round_closed(&mut self, at: At, e: &RoundClosed) {
+        let Some(round) = self.rounds.get_mut(&e.round) else {
+            return;
+        };
+        round.status = RoundStatusView::Closed;
+        round.closing = Some(ClosingView {
+            tally: e.tally.into(),
+            outcome: e.outcome.into(),
+            closed_early: e.closed_early,
+            position: at.position,
+            recorded_at: at.recorded_at,
+        });
+        let proposal = round.proposal.clone();
+        let mut step = TimelineStep::new(Step::Voted, at);
+        step.round = Some(e.round.clone());
+        step.outcome = Some(e.outcome.into());
+        self.push_step(&proposal, step);
+    }
+
+    pub(crate) fn on_round_annulled(&mut self, at: At, e: &RoundAnnulled) {
+        let Some(round) = self.rounds.get_mut(&e.round) else {
+            return;
+        };
+        round.status = RoundStatusView::Annulled;
+        round.annulment = Some(AnnulmentView {
+            reason: e.reason.clone(),
+            position: at.position,
+            recorded_at: at.recorded_at,
+        });
+        let proposal = round.proposal.clone();
+        let mut step = TimelineStep::new(Step::Annulled, at);
+        step.round = Some(e.round.clone());
+        self.push_step(&proposal, step);
+    }
+
+    pub(crate) fn on_certification_signed(&mut self, at: At, e: &CertificationSigned) {
+        if let Some(round) = self.rounds.get_mut(&e.round) {
+            round.signatures.push(SignatureView {
+                member: e.member.clone(),
+                tally_digest: e.tally_digest.clone(),
+                position: at.position,
+                recorded_at: at.recorded_at,
+            });
+        }
+    }
+
+    pub(crate) fn on_result_certified(&mut self, at: At, e: &ResultCertified) {
+        let Some(round) = self.rounds.get_mut(&e.round) else {
+            return;
+        };
+        let certification = CertificationView {
+            round: e.round.clone(),
+            proposal: round.proposal.clone(),
+            tally_digest: e.tally_digest.clone(),
+            signers: e.signers.clone(),
+            outcome: e.outcome.into(),
+            position: at.position,
+            recorded_at: at.recorded_at,
+        };
+        round.certification = Some(certification.clone());
+        let proposal = round.proposal.clone();
+        self.certifications.insert(e.round.clone(), certification);
+        let mut step = TimelineStep::new(Step::Certified, at);
+        step.round = Some(e.round.clone());
+        step.outcome = Some(e.outcome.into());
+        self.push_step(&proposal, step);
+    }
+}
