@@ -52,6 +52,8 @@ pub enum Command {
         /// The municipalities it serves.
         municipalities: Vec<NisCode>,
         /// Inhabitants it represents.
+        #[serde(deserialize_with = "crate::amount::wide_int")]
+        #[schemars(with = "i64")]
         inhabitants: i128,
     },
     /// Change a library's data; running rounds keep their frozen weights.
@@ -65,7 +67,8 @@ pub enum Command {
         #[serde(default)]
         municipalities: Option<Vec<NisCode>>,
         /// A new population, if it changes.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::amount::wide_int_opt")]
+        #[schemars(with = "Option<i64>")]
         inhabitants: Option<i128>,
     },
     /// Remove a library from future electorates.
@@ -84,6 +87,8 @@ pub enum Command {
         /// Full text.
         text: String,
         /// Budget in euro cents per year.
+        #[serde(deserialize_with = "crate::amount::wide_int")]
+        #[schemars(with = "i64")]
         budget_cents_per_year: i128,
     },
     /// Amend a proposal before a vote opens on it.
@@ -97,7 +102,8 @@ pub enum Command {
         #[serde(default)]
         text: Option<String>,
         /// A new budget, if it changes.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::amount::wide_int_opt")]
+        #[schemars(with = "Option<i64>")]
         budget_cents_per_year: Option<i128>,
     },
     /// Withdraw a proposal that is not under vote or decided.
@@ -173,6 +179,8 @@ pub enum Command {
         /// Approved, rejected or amended.
         verdict: Verdict,
         /// Amount granted per year in cents (zero when rejected).
+        #[serde(deserialize_with = "crate::amount::wide_int")]
+        #[schemars(with = "i64")]
         amount_cents_per_year: i128,
         /// First day of the period.
         period_start: Date,
@@ -200,6 +208,8 @@ pub enum Command {
         /// Summary.
         summary: String,
         /// Budget in euro cents per year.
+        #[serde(deserialize_with = "crate::amount::wide_int")]
+        #[schemars(with = "i64")]
         budget_cents_per_year: i128,
     },
     /// Score a sheet on one criterion (0 to 10).
