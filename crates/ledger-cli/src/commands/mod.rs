@@ -1,0 +1,35 @@
+//! One module per command family; each has its clap `Args` and a `run` function.
+//!
+//! Shared here: the `--data` directory argument and opening a ledger with the errors
+//! classified. New families (`serve`, `demo`, `libraries import`, `token`) go beside
+//! these. This module must never print anything itself.
+
+pub mod export;
+pub mod init;
+pub mod log;
+pub mod submit;
+pub mod verify;
+
+use std::path::PathBuf;
+
+use ledger_store::{Ledger, LedgerOptions};
+
+use crate::failure;
+
+/// The ledger directory every command works on.
+#[derive(Debug, clap::Args)]
+pub struct DataDir {
+    /// The ledger directory.
+    #[arg(
+        long = "data",
+        env = "LEDGER_DATA",
+        default_value = "ledger-data",
+        value_name = "DIR"
+    )]
+    pub data: PathBuf,
+}
+
+/// Opens the ledger in `dir` with the system clock and full durability.
+pub fn open(dir: &DataDir) -> anyhow::Result<Ledger> {
+    Ledger::open(&dir.data, LedgerOptions::default()).map_err(failure::store)
+}

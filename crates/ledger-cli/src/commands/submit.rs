@@ -1,0 +1,61 @@
+//! `ledger submit`: appends one command envelope read from a JSON file.
+//!
+//! The input is parsed and checked before the ledger is opened, so bad input never
+//! takes the lock or touches the directory. It must never retry on its own: a repeat
+//! with the same command id is the caller's decision (and is answered, not re-applied).
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use ledger_core::Envelope;
+
+use super::DataDir;
+use crate::failure::{self, Failure, INPUT};
+
+/// Arguments of `ledger submit`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    dir: DataDir,
+    /// A JSON file holding one envelope: {"command_id", "actor", "expected_version"
+    /// (optional), "command": {"type": ..., ...}}; `-` reads standard input.
+    #[arg(value_name = "FILE.json")]
+    file: PathBuf,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let envelope = read_envelope(&args.file)?;
+    let ledger = super::open(&args.dir)?;
+    let receipt = ledger.append(envelope).map_err(failure::append)?;
+    let count = receipt.positions.len();
+    let what = if receipt.replayed {
+        "already applied, nothing appended:"
+    } else {
+        "appended"
+    };
+    println!(
+        "{what} command {} ({count} record{}, recorded at {})",
+        receipt.command_id,
+        if count == 1 { "" } else { "s" },
+        receipt.recorded_at
+    );
+    for (position, hash) in receipt.positions.iter().zip(&receipt.hashes) {
+        println!("position {position} hash {hash}");
+    }
+    Ok(())
+}
+
+fn read_envelope(file: &PathBuf) -> anyhow::Result<Envelope> {
+    let text = if file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin()).context("cannot read standard input")
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
+    }
+    .map_err(|e| Failure::error(INPUT, format!("{e:#}")))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Failure::error(
+            INPUT,
+            format!("{} is not a valid command envelope: {e}", file.display()),
+        )
+    })
+}

@@ -1,0 +1,79 @@
+//! `ledger`: the command line of the governance ledger.
+//!
+//! This file only parses the command line and dispatches to one module per command
+//! family under `commands/`; the exit status comes from the error's [`Failure`] class.
+//! It must never hold command logic itself, and never let a panic or a multi-line error
+//! reach the user for bad input.
+
+mod commands;
+mod failure;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::failure::Failure;
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  success
+  1  the ledger refused the command (rejection or version conflict); nothing was written
+  2  usage or input error (bad arguments, unreadable or invalid input file, a directory
+     that is not a ledger or already holds one, a record over 64 KiB); nothing was written
+  3  fault: the ledger is locked by another process, or an I/O or storage error
+  4  damage: the chain or an index does not verify (the first bad position is named)";
+
+/// The governance ledger: an append-only, hash-chained log of the libraries' decisions.
+#[derive(Debug, Parser)]
+#[command(name = "ledger", version, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new ledger directory and record its initialisation.
+    #[command(after_help = EXIT_CODES)]
+    Init(commands::init::Args),
+    /// Submit one command envelope (JSON) and print the records it appended.
+    #[command(after_help = EXIT_CODES)]
+    Submit(commands::submit::Args),
+    /// Print the log, one line (or one JSON object) per record.
+    #[command(after_help = EXIT_CODES)]
+    Log(commands::log::Args),
+    /// Check the whole chain and every index; print the head.
+    #[command(after_help = EXIT_CODES)]
+    Verify(commands::verify::Args),
+    /// Write every record as JSON Lines: position, hash, stored bytes, decoded fields.
+    #[command(after_help = EXIT_CODES)]
+    Export(commands::export::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Init(args) => commands::init::run(args),
+        Command::Submit(args) => commands::submit::run(args),
+        Command::Log(args) => commands::log::run(args),
+        Command::Verify(args) => commands::verify::run(args),
+        Command::Export(args) => commands::export::run(args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`ledger log | head`) is not a failure.
+        Err(error)
+            if error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            let failure = Failure::classify(&error);
+            eprintln!("ledger: {}", failure.one_line());
+            ExitCode::from(failure.code)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The crate's errors: [`StoreError`] for faults of the store, [`AppendError`] for the
+//! answer to an append that did not produce a receipt.
+//!
+//! Expected outcomes (a rejection, a version conflict, a record too large) are kept apart
+//! from faults (I/O, sled, damage), so a shell can map the first to "your request" and
+//! the second to "our problem". This module must never hide a fault inside an outcome.
+
+use std::path::PathBuf;
+
+use ledger_core::record::MAX_RECORD_BYTES;
+use ledger_core::{RecordError, Rejection};
+
+/// A fault of the store, or a directory that cannot be used as asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A file-system operation failed.
+    #[error("I/O error on {path}: {source}")]
+    Io {
+        /// The file or directory concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// sled reported an error.
+    #[error("storage error: {0}")]
+    Sled(#[from] sled::Error),
+    /// Another process (or another open in this process) holds the directory's lock.
+    #[error("the ledger in {dir} is in use by another process (locked)")]
+    Locked {
+        /// The ledger directory.
+        dir: PathBuf,
+    },
+    /// The directory does not hold a ledger.
+    #[error("{dir} is not a ledger directory")]
+    NotALedger {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// `init` was pointed at a directory that already holds a ledger.
+    #[error("{dir} already holds a ledger")]
+    AlreadyExists {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// `init` was pointed at a directory that holds other files.
+    #[error("{dir} is not empty; a new ledger needs an empty or new directory")]
+    NotEmpty {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// The stored log or its indexes are damaged at `position`.
+    #[error("the ledger is damaged at position {position}: {reason}")]
+    Corrupt {
+        /// The first bad position.
+        position: u64,
+        /// What is wrong there.
+        reason: String,
+    },
+    /// A record could not be encoded or decoded.
+    #[error("record error: {0}")]
+    Record(#[from] RecordError),
+    /// `init` was given an origin or secretariat the domain refuses.
+    #[error("cannot initialise the ledger: {0}")]
+    InitRejected(Rejection),
+    /// The durable write of a batch failed; the appends in it were not acknowledged.
+    #[error("the write did not reach the disk: {reason}")]
+    WriteFailed {
+        /// What failed.
+        reason: String,
+    },
+    /// The writer no longer accepts appends (an earlier durable write failed, or the
+    /// ledger is shutting down); reopen the ledger.
+    #[error("the ledger no longer accepts appends: {reason}")]
+    WriterStopped {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl StoreError {
+    /// An I/O error on `path`.
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        StoreError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Damage at `position`.
+    pub(crate) fn corrupt(position: u64, reason: impl Into<String>) -> Self {
+        StoreError::Corrupt {
+            position,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Why an append produced no receipt.
+#[derive(Debug, thiserror::Error)]
+pub enum AppendError {
+    /// The domain refused the command; nothing was written.
+    #[error("rejected: {0}")]
+    Rejected(Rejection),
+    /// `expected_version` did not match the target stream; nothing was written.
+    #[error("version conflict on stream {stream}: expected {expected}, actual {actual}")]
+    Conflict {
+        /// The command's target stream.
+        stream: String,
+        /// The version the caller expected.
+        expected: u64,
+        /// The stream's length when the command was decided.
+        actual: u64,
+    },
+    /// One of the command's records would exceed the 64 KiB record limit; nothing was
+    /// written.
+    #[error("a record of {size} bytes exceeds the limit of {MAX_RECORD_BYTES} bytes")]
+    TooLarge {
+        /// The size the record would have had.
+        size: usize,
+    },
+    /// The store failed; the command may or may not have been written (retry with the
+    /// same command id to find out: a repeat is answered, never applied twice).
+    #[error(transparent)]
+    Fault(#[from] StoreError),
+}

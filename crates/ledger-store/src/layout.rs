@@ -1,0 +1,125 @@
+//! The on-disk layout: file and tree names, and the byte encodings of keys and values.
+//!
+//! These encodings are the stored contract described in the crate documentation; tools
+//! outside this crate (a tamper test, an auditor's script) may rely on them. This module
+//! must never change an encoding in place: a new layout needs a new [`STORE_FORMAT`].
+
+use ledger_core::{Head, RecordHash};
+
+/// The lock file inside a ledger directory.
+pub const LOCK_FILE: &str = "ledger.lock";
+
+/// sled's data file inside a ledger directory; its presence marks a database.
+pub const DB_FILE: &str = "db";
+
+/// The log: position -> record bytes.
+pub const EVENTS_TREE: &str = "events";
+
+/// Derived: stream name + 0x00 + stream version -> position.
+pub const STREAMS_TREE: &str = "streams";
+
+/// Derived: command id -> first position + record count.
+pub const COMMANDS_TREE: &str = "commands";
+
+/// The marker and how far the derived trees are indexed.
+pub const META_TREE: &str = "meta";
+
+/// The `meta` key of the format marker.
+pub const FORMAT_KEY: &[u8] = b"format";
+
+/// The value under [`FORMAT_KEY`] in every ledger written by this code.
+pub const STORE_FORMAT: &[u8] = b"governance-ledger store v1";
+
+/// The `meta` key of the indexed head.
+pub const INDEXED_KEY: &[u8] = b"indexed";
+
+/// The `events` key of a position: `u64` big-endian, so keys sort in log order.
+pub fn position_key(position: u64) -> [u8; 8] {
+    position.to_be_bytes()
+}
+
+/// Reads a position key or value; `None` unless it is exactly eight bytes.
+pub fn decode_position(bytes: &[u8]) -> Option<u64> {
+    let array: [u8; 8] = bytes.try_into().ok()?;
+    Some(u64::from_be_bytes(array))
+}
+
+/// The prefix of every `streams` key of `stream`.
+pub fn stream_prefix(stream: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(stream.len() + 9);
+    key.extend_from_slice(stream.as_bytes());
+    key.push(0);
+    key
+}
+
+/// The `streams` key of version `version` of `stream`.
+pub fn stream_key(stream: &str, version: u64) -> Vec<u8> {
+    let mut key = stream_prefix(stream);
+    key.extend_from_slice(&version.to_be_bytes());
+    key
+}
+
+/// The `commands` value: first position (`u64` BE) and record count (`u32` BE).
+pub fn command_value(first: u64, count: u32) -> [u8; 12] {
+    let mut value = [0u8; 12];
+    value[..8].copy_from_slice(&first.to_be_bytes());
+    value[8..].copy_from_slice(&count.to_be_bytes());
+    value
+}
+
+/// Reads a `commands` value; `None` unless it is exactly twelve bytes.
+pub fn decode_command_value(bytes: &[u8]) -> Option<(u64, u32)> {
+    let array: [u8; 12] = bytes.try_into().ok()?;
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&array[..8]);
+    let mut count = [0u8; 4];
+    count.copy_from_slice(&array[8..]);
+    Some((u64::from_be_bytes(first), u32::from_be_bytes(count)))
+}
+
+/// The `meta/indexed` value: length (`u64` BE) then the head hash (32 bytes).
+pub fn indexed_value(head: Head) -> [u8; 40] {
+    let mut value = [0u8; 40];
+    value[..8].copy_from_slice(&head.length.to_be_bytes());
+    value[8..].copy_from_slice(&head.hash.0);
+    value
+}
+
+/// Reads a `meta/indexed` value; `None` unless it is exactly forty bytes.
+pub fn decode_indexed(bytes: &[u8]) -> Option<Head> {
+    let array: [u8; 40] = bytes.try_into().ok()?;
+    let mut length = [0u8; 8];
+    length.copy_from_slice(&array[..8]);
+    let mut hash = [0u8; 32];
+    hash.copy_from_slice(&array[8..]);
+    Some(Head {
+        length: u64::from_be_bytes(length),
+        hash: RecordHash(hash),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_sort_in_log_and_stream_order() {
+        assert!(position_key(255) < position_key(256));
+        assert!(stream_key("round/r1", 9) < stream_key("round/r1", 10));
+        // A stream whose name extends another's never shares its prefix.
+        assert!(!stream_key("round/r10", 0).starts_with(&stream_prefix("round/r1")));
+        assert_eq!(decode_position(&position_key(42)), Some(42));
+        assert_eq!(decode_position(&[1, 2, 3]), None);
+    }
+
+    #[test]
+    fn values_round_trip() {
+        assert_eq!(decode_command_value(&command_value(7, 2)), Some((7, 2)));
+        let head = Head {
+            length: 3,
+            hash: RecordHash([9; 32]),
+        };
+        assert_eq!(decode_indexed(&indexed_value(head)), Some(head));
+        assert_eq!(decode_indexed(&[0; 39]), None);
+    }
+}

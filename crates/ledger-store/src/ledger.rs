@@ -1,0 +1,340 @@
+//! [`Ledger`]: an open ledger directory, its reads, and appends through the writer.
+//!
+//! Opening takes the directory lock, replays and checks the whole chain, catches up the
+//! derived trees and starts the writer thread; a `Ledger` exists only over a chain that
+//! checked out. Handles are cheap clones of one shared inner value; the last one to go
+//! stops the writer and releases the lock. This module must never write to `events`
+//! itself (only the writer does) and never show a reader a record beyond the published,
+//! durable head.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{self, Sender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use ledger_core::{decide, ActorId, Command, CommandId, Envelope, Head, Sealed, State};
+
+use crate::disk::{holds_database, ClosedOnDrop, Durable, Trees};
+use crate::error::{AppendError, StoreError};
+use crate::index::{self, IndexBatch};
+use crate::layout::{position_key, FORMAT_KEY, LOCK_FILE, STORE_FORMAT};
+use crate::lock::DirLock;
+use crate::options::LedgerOptions;
+use crate::receipt::{indexed_receipt, scanned_receipt, Receipt};
+use crate::replay::walk;
+use crate::verify::{verify_trees, VerifyReport};
+use crate::writer::{AppendStats, Request, Shared, Writer};
+use crate::{INIT_ACTOR, INIT_COMMAND_ID};
+
+/// An open ledger. Clones share one writer, one database and one directory lock.
+#[derive(Clone, Debug)]
+pub struct Ledger {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    dir: PathBuf,
+    shared: Arc<Shared>,
+    sender: Option<Sender<Request>>,
+    writer: Option<JoinHandle<()>>,
+    opened: Opened,
+}
+
+/// An open database under its directory lock.
+#[derive(Debug)]
+pub(crate) struct Opened {
+    pub(crate) trees: Trees,
+    // Fields drop in declaration order: the trees, then this guard waits for sled to
+    // close its files, then the directory lock is released.
+    _closed: ClosedOnDrop,
+    _lock: DirLock,
+}
+
+impl Opened {
+    /// Opens (or creates) the database in `dir`, whose lock the caller holds.
+    fn new(dir: &Path, lock: DirLock) -> Result<Opened, StoreError> {
+        Ok(Opened {
+            trees: Trees::open(dir)?,
+            _closed: ClosedOnDrop::new(dir),
+            _lock: lock,
+        })
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Closing the channel ends the writer's loop; joining it makes sure it has let go
+        // of the database before the lock is released.
+        drop(self.sender.take());
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+impl Ledger {
+    /// Creates a new ledger in `dir` (created if missing) and appends the
+    /// `InitializeLedger` command as actor `operator`, naming `secretariat`.
+    ///
+    /// Refuses a directory that already holds a ledger ([`StoreError::AlreadyExists`])
+    /// or other files ([`StoreError::NotEmpty`]). A directory left by an interrupted
+    /// `init` (a database with no records yet) is initialised.
+    pub fn init(
+        dir: &Path,
+        origin: &str,
+        secretariat: ActorId,
+        options: LedgerOptions,
+    ) -> Result<Ledger, StoreError> {
+        let envelope = Envelope {
+            command_id: CommandId::new(INIT_COMMAND_ID),
+            actor: ActorId::new(INIT_ACTOR),
+            expected_version: Some(0),
+            command: Command::InitializeLedger {
+                origin: origin.to_owned(),
+                secretariat,
+            },
+        };
+        // Judge the arguments before anything is created on disk.
+        decide(&State::new(), &envelope, (options.clock)()).map_err(StoreError::InitRejected)?;
+
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        let lock = DirLock::acquire(dir)?;
+        let resuming = holds_database(dir);
+        if !resuming {
+            let others = std::fs::read_dir(dir)
+                .map_err(|e| StoreError::io(dir, e))?
+                .filter_map(Result::ok)
+                .any(|entry| entry.file_name() != LOCK_FILE);
+            if others {
+                return Err(StoreError::NotEmpty {
+                    dir: dir.to_path_buf(),
+                });
+            }
+        }
+        let opened = Opened::new(dir, lock)?;
+        let trees = &opened.trees;
+        if resuming {
+            if !trees.is_ledger()? {
+                return Err(StoreError::NotEmpty {
+                    dir: dir.to_path_buf(),
+                });
+            }
+            if !trees.events.is_empty() {
+                return Err(StoreError::AlreadyExists {
+                    dir: dir.to_path_buf(),
+                });
+            }
+        }
+        trees.meta.insert(FORMAT_KEY, STORE_FORMAT)?;
+        Durable::new(dir, options.durability)?.sync_everything(&trees.db)?;
+
+        let ledger = Ledger::start(dir, opened, options)?;
+        match ledger.append(envelope) {
+            Ok(_) => Ok(ledger),
+            Err(AppendError::Rejected(rejection)) => Err(StoreError::InitRejected(rejection)),
+            Err(AppendError::Conflict { .. }) => Err(StoreError::AlreadyExists {
+                dir: dir.to_path_buf(),
+            }),
+            Err(AppendError::TooLarge { size }) => {
+                Err(StoreError::Record(ledger_core::RecordError::TooLarge {
+                    size,
+                }))
+            }
+            Err(AppendError::Fault(fault)) => Err(fault),
+        }
+    }
+
+    /// Opens the ledger in `dir`: takes the lock, replays and checks the whole chain,
+    /// indexes what the derived trees miss, and starts the writer.
+    ///
+    /// Fails at once with [`StoreError::Locked`] if the directory is in use,
+    /// [`StoreError::NotALedger`] if it holds no ledger (nothing is created then), and
+    /// [`StoreError::Corrupt`] naming the first bad position if the chain is damaged.
+    pub fn open(dir: &Path, options: LedgerOptions) -> Result<Ledger, StoreError> {
+        Ledger::start(dir, open_existing(dir)?, options)
+    }
+
+    fn start(dir: &Path, opened: Opened, options: LedgerOptions) -> Result<Ledger, StoreError> {
+        let trees = &opened.trees;
+        let indexed = trees.indexed()?;
+        let from = indexed.map_or(0, |head| head.length);
+        let mut missing = IndexBatch::default();
+        let (head, state) = walk(&trees.events, indexed, None, |sealed, first| {
+            if sealed.record.position.0 >= from {
+                missing.add(&sealed.record, first);
+            }
+        })?
+        .into_checked()?;
+        if head.length > from || indexed.is_none() {
+            missing.write(trees, head)?;
+        }
+
+        let durable = Durable::new(dir, options.durability)?;
+        let shared = Arc::new(Shared::new(head, Arc::new(state), head.length));
+        let writer = Writer::new(trees.clone(), durable, Arc::clone(&shared), options.clock);
+        let (sender, receiver) = mpsc::channel();
+        let handle = std::thread::Builder::new()
+            .name("ledger-writer".into())
+            .spawn(move || writer.run(receiver))
+            .map_err(|e| StoreError::io(dir, e))?;
+        Ok(Ledger {
+            inner: Arc::new(Inner {
+                dir: dir.to_path_buf(),
+                shared,
+                sender: Some(sender),
+                writer: Some(handle),
+                opened,
+            }),
+        })
+    }
+
+    /// Decides and durably appends one command; blocks until its batch is on disk.
+    ///
+    /// A command id applied before is answered with the original receipt
+    /// (`replayed: true`) and appends nothing. Safe to call from many threads.
+    pub fn append(&self, envelope: Envelope) -> Result<Receipt, AppendError> {
+        let stopped = || {
+            AppendError::Fault(StoreError::WriterStopped {
+                reason: "the writer thread has ended".into(),
+            })
+        };
+        let sender = self.inner.sender.as_ref().ok_or_else(stopped)?;
+        let (reply, answer) = mpsc::sync_channel(1);
+        sender
+            .send(Request { envelope, reply })
+            .map_err(|_| stopped())?;
+        answer.recv().map_err(|_| stopped())?
+    }
+
+    /// The durable head: how many records the log holds and the last one's hash.
+    pub fn head(&self) -> Head {
+        self.inner.shared.snapshot().0
+    }
+
+    /// The decision state at [`Ledger::head`].
+    pub fn state(&self) -> Arc<State> {
+        self.inner.shared.snapshot().1
+    }
+
+    /// The head and the state at that head, read together.
+    pub fn snapshot(&self) -> (Head, Arc<State>) {
+        self.inner.shared.snapshot()
+    }
+
+    /// The record at `position`, or `None` beyond the head.
+    pub fn record(&self, position: u64) -> Result<Option<Sealed>, StoreError> {
+        if position >= self.head().length {
+            return Ok(None);
+        }
+        read_record(&self.inner.opened.trees, position).map(Some)
+    }
+
+    /// Up to `limit` records from position `from`, in order, none beyond the head.
+    pub fn records(&self, from: u64, limit: usize) -> Result<Vec<Sealed>, StoreError> {
+        let end = self
+            .head()
+            .length
+            .min(from.saturating_add(u64::try_from(limit).unwrap_or(u64::MAX)));
+        (from..end)
+            .map(|position| read_record(&self.inner.opened.trees, position))
+            .collect()
+    }
+
+    /// The positions of the records of `stream`, in stream order.
+    pub fn stream(&self, name: &str) -> Result<Vec<u64>, StoreError> {
+        let head = self.head().length;
+        let indexed = self
+            .inner
+            .shared
+            .indexed_to
+            .load(Ordering::SeqCst)
+            .min(head);
+        let mut positions = index::stream_positions(&self.inner.opened.trees, name, indexed)?;
+        for sealed in self.records(indexed, usize::MAX)? {
+            if sealed.record.stream == name {
+                positions.push(sealed.record.position.0);
+            }
+        }
+        Ok(positions)
+    }
+
+    /// The receipt of a command applied earlier (`replayed: true`), or `None`.
+    pub fn receipt(&self, command_id: &CommandId) -> Result<Option<Receipt>, StoreError> {
+        let head = self.head().length;
+        let indexed = self
+            .inner
+            .shared
+            .indexed_to
+            .load(Ordering::SeqCst)
+            .min(head);
+        if let Some(receipt) = indexed_receipt(&self.inner.opened.trees, command_id, indexed)? {
+            return Ok(Some(receipt));
+        }
+        Ok(scanned_receipt(
+            command_id,
+            &self.records(indexed, usize::MAX)?,
+        ))
+    }
+
+    /// Checks the chain up to the current head and every derived entry, like
+    /// [`crate::verify`], without closing the ledger.
+    pub fn verify(&self) -> Result<VerifyReport, StoreError> {
+        verify_trees(&self.inner.opened.trees, Some(self.head().length))
+    }
+
+    /// Counters of the writer's work since the ledger was opened.
+    pub fn stats(&self) -> AppendStats {
+        self.inner.shared.stats()
+    }
+
+    /// The ledger's directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.dir
+    }
+
+    /// Makes the writer's next durable sync fail (tests of the failure path).
+    #[cfg(test)]
+    pub(crate) fn fail_next_sync(&self) {
+        self.inner
+            .shared
+            .fail_next_sync
+            .store(true, Ordering::SeqCst);
+    }
+}
+
+/// Locks and opens an existing ledger directory without creating anything in a
+/// directory that is not one.
+pub(crate) fn open_existing(dir: &Path) -> Result<Opened, StoreError> {
+    let not_a_ledger = || StoreError::NotALedger {
+        dir: dir.to_path_buf(),
+    };
+    if !dir.is_dir() || !holds_database(dir) {
+        return Err(not_a_ledger());
+    }
+    let opened = Opened::new(dir, DirLock::acquire(dir)?)?;
+    if !opened.trees.is_ledger()? {
+        return Err(not_a_ledger());
+    }
+    Ok(opened)
+}
+
+fn read_record(trees: &Trees, position: u64) -> Result<Sealed, StoreError> {
+    let bytes = trees
+        .events
+        .get(position_key(position))?
+        .ok_or_else(|| StoreError::corrupt(position, "record is missing"))?;
+    Sealed::from_bytes(bytes.to_vec()).map_err(|e| StoreError::corrupt(position, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_can_be_shared_across_threads() {
+        fn shareable<T: Send + Sync + Clone + 'static>() {}
+        shareable::<Ledger>();
+    }
+}

@@ -1,0 +1,540 @@
+//! The one writer: decides, sequences, seals and durably appends every command.
+//!
+//! Appenders queue requests on a channel; the writer takes all that are waiting (group
+//! commit), decides them one after the other on its own state, which already includes
+//! the earlier commands of the batch, writes the batch's records in one sled `Batch`,
+//! makes them durable, indexes them, publishes the new head and state, and only then
+//! answers. This module must never answer an append before its bytes are durable, never
+//! decide on a state other than the latest one, and never continue after a failed
+//! durable write: it keeps the last durable state and refuses everything after.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use ledger_core::{
+    chain, decide, CommandId, Envelope, Head, RecordError, Sealed, State, Timestamp,
+};
+
+use crate::disk::{Durable, Trees};
+use crate::error::{AppendError, StoreError};
+use crate::index::{self, IndexBatch};
+use crate::layout::position_key;
+use crate::options::Clock;
+use crate::receipt::{indexed_receipt, Receipt};
+
+/// The most requests one batch takes, so one batch's memory stays bounded.
+const MAX_BATCH: usize = 4096;
+
+/// One append waiting for its answer.
+pub(crate) struct Request {
+    pub(crate) envelope: Envelope,
+    pub(crate) reply: SyncSender<Result<Receipt, AppendError>>,
+}
+
+/// The head and state that readers see: always a durable one.
+#[derive(Debug)]
+pub(crate) struct Published {
+    pub(crate) head: Head,
+    pub(crate) state: Arc<State>,
+}
+
+/// Counters of the writer's work since the ledger was opened.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AppendStats {
+    /// Append requests answered (including rejections and replays).
+    pub requests: u64,
+    /// Batches that wrote records.
+    pub batches: u64,
+    /// Commands whose records were appended.
+    pub appended_commands: u64,
+    /// Records appended.
+    pub appended_records: u64,
+    /// Durable syncs done (one per batch that wrote records).
+    pub syncs: u64,
+    /// Time spent in those syncs, in microseconds.
+    pub sync_micros: u64,
+    /// The most requests one batch held.
+    pub largest_batch: u64,
+}
+
+#[derive(Debug, Default)]
+struct Counters {
+    requests: AtomicU64,
+    batches: AtomicU64,
+    appended_commands: AtomicU64,
+    appended_records: AtomicU64,
+    syncs: AtomicU64,
+    sync_micros: AtomicU64,
+    largest_batch: AtomicU64,
+}
+
+/// What the ledger handles and the writer share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) published: RwLock<Published>,
+    /// How far the derived trees are indexed (they lag only after an index write failed).
+    pub(crate) indexed_to: AtomicU64,
+    counters: Counters,
+    /// Makes the next durable sync fail, to test that nothing is acknowledged then.
+    #[cfg(test)]
+    pub(crate) fail_next_sync: std::sync::atomic::AtomicBool,
+}
+
+impl Shared {
+    pub(crate) fn new(head: Head, state: Arc<State>, indexed_to: u64) -> Self {
+        Shared {
+            published: RwLock::new(Published { head, state }),
+            indexed_to: AtomicU64::new(indexed_to),
+            counters: Counters::default(),
+            #[cfg(test)]
+            fail_next_sync: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// The published head and state.
+    pub(crate) fn snapshot(&self) -> (Head, Arc<State>) {
+        let published = self
+            .published
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (published.head, Arc::clone(&published.state))
+    }
+
+    pub(crate) fn stats(&self) -> AppendStats {
+        let c = &self.counters;
+        AppendStats {
+            requests: c.requests.load(Ordering::Relaxed),
+            batches: c.batches.load(Ordering::Relaxed),
+            appended_commands: c.appended_commands.load(Ordering::Relaxed),
+            appended_records: c.appended_records.load(Ordering::Relaxed),
+            syncs: c.syncs.load(Ordering::Relaxed),
+            sync_micros: c.sync_micros.load(Ordering::Relaxed),
+            largest_batch: c.largest_batch.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// How one request of a batch turned out before the batch is written.
+enum Outcome {
+    /// Settled without appending (replay, conflict, rejection, fault).
+    Answer(Result<Receipt, AppendError>),
+    /// Its records are `records[range]` of the batch.
+    Appended {
+        range: Range<usize>,
+        recorded_at: Timestamp,
+    },
+    /// A repeat of the command appended by request `index` of this same batch.
+    SameAs(usize),
+}
+
+/// The writer thread's state.
+pub(crate) struct Writer {
+    trees: Trees,
+    durable: Durable,
+    shared: Arc<Shared>,
+    clock: Clock,
+    /// The last durable head and its state.
+    head: Head,
+    state: Arc<State>,
+    /// How far the derived trees are written.
+    indexed: u64,
+    /// Set when a durable write failed; every later request is refused with it.
+    stopped: Option<String>,
+}
+
+impl Writer {
+    pub(crate) fn new(trees: Trees, durable: Durable, shared: Arc<Shared>, clock: Clock) -> Writer {
+        let (head, state) = shared.snapshot();
+        let indexed = shared.indexed_to.load(Ordering::SeqCst);
+        Writer {
+            trees,
+            durable,
+            shared,
+            clock,
+            head,
+            state,
+            indexed,
+            stopped: None,
+        }
+    }
+
+    /// Serves requests until every sender is gone.
+    pub(crate) fn run(mut self, requests: Receiver<Request>) {
+        while let Ok(first) = requests.recv() {
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match requests.try_recv() {
+                    Ok(request) => batch.push(request),
+                    Err(_) => break,
+                }
+            }
+            self.commit(batch);
+        }
+    }
+
+    fn commit(&mut self, batch: Vec<Request>) {
+        let shared = Arc::clone(&self.shared);
+        let counters = &shared.counters;
+        counters
+            .requests
+            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        counters
+            .largest_batch
+            .fetch_max(batch.len() as u64, Ordering::Relaxed);
+        if let Some(reason) = &self.stopped {
+            let reason = reason.clone();
+            return refuse_all(batch, || StoreError::WriterStopped {
+                reason: reason.clone(),
+            });
+        }
+        // Idempotency is judged on the commands index, so it must be complete first.
+        if self.indexed < self.head.length {
+            if let Err(e) = index::catch_up(&self.trees, self.indexed, self.head) {
+                let reason = format!("the indexes are behind and could not catch up: {e}");
+                return refuse_all(batch, || StoreError::WriteFailed {
+                    reason: reason.clone(),
+                });
+            }
+            self.indexed = self.head.length;
+            self.shared.indexed_to.store(self.indexed, Ordering::SeqCst);
+        }
+
+        let mut working: Option<State> = None;
+        let mut head = self.head;
+        let mut records: Vec<Sealed> = Vec::new();
+        let mut outcomes: Vec<Outcome> = Vec::with_capacity(batch.len());
+        let mut in_batch: HashMap<CommandId, usize> = HashMap::new();
+        let mut first_append: Option<usize> = None;
+        for (i, request) in batch.iter().enumerate() {
+            let envelope = &request.envelope;
+            let outcome = match in_batch.get(&envelope.command_id) {
+                Some(&original) => Outcome::SameAs(original),
+                None => self.decide_one(envelope, &mut working, &mut head, &mut records),
+            };
+            if let Outcome::Appended { .. } = outcome {
+                in_batch.insert(envelope.command_id.clone(), i);
+                first_append.get_or_insert(i);
+            }
+            outcomes.push(outcome);
+        }
+
+        let Some(first_append) = first_append else {
+            return answer_all(batch, outcomes, &records);
+        };
+        if let Err(e) = self.persist(&records) {
+            // Nothing of this batch may be acknowledged, and nothing decided after its
+            // first append may stand: those decisions saw records that are not durable.
+            let reason = e.to_string();
+            self.stopped = Some(reason.clone());
+            for outcome in outcomes.iter_mut().skip(first_append) {
+                *outcome = Outcome::Answer(Err(AppendError::Fault(StoreError::WriteFailed {
+                    reason: reason.clone(),
+                })));
+            }
+            return answer_all(batch, outcomes, &records);
+        }
+
+        self.head = head;
+        if let Some(state) = working {
+            self.state = Arc::new(state);
+        }
+        let mut derived = IndexBatch::default();
+        derived.add_commands(records.iter().map(|s| &s.record));
+        // The events are durable; if the derived trees fail to update, the next batch
+        // catches them up before deciding anything.
+        if derived.write(&self.trees, head).is_ok() {
+            self.indexed = head.length;
+            self.shared.indexed_to.store(self.indexed, Ordering::SeqCst);
+        }
+        {
+            let mut published = self
+                .shared
+                .published
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            published.head = head;
+            published.state = Arc::clone(&self.state);
+        }
+        let appended = outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Appended { .. }))
+            .count();
+        counters.batches.fetch_add(1, Ordering::Relaxed);
+        counters
+            .appended_commands
+            .fetch_add(appended as u64, Ordering::Relaxed);
+        counters
+            .appended_records
+            .fetch_add(records.len() as u64, Ordering::Relaxed);
+        answer_all(batch, outcomes, &records);
+    }
+
+    /// Decides one command on the batch's working state and seals its records.
+    fn decide_one(
+        &self,
+        envelope: &Envelope,
+        working: &mut Option<State>,
+        head: &mut Head,
+        records: &mut Vec<Sealed>,
+    ) -> Outcome {
+        match indexed_receipt(&self.trees, &envelope.command_id, self.head.length) {
+            Ok(Some(receipt)) => return Outcome::Answer(Ok(receipt)),
+            Ok(None) => {}
+            Err(e) => return Outcome::Answer(Err(AppendError::Fault(e))),
+        }
+        let state: &State = working.as_ref().unwrap_or(&self.state);
+        if let Some(expected) = envelope.expected_version {
+            let stream = envelope.command.target_stream();
+            let actual = state.stream_length(&stream);
+            if actual != expected {
+                return Outcome::Answer(Err(AppendError::Conflict {
+                    stream,
+                    expected,
+                    actual,
+                }));
+            }
+        }
+        let now = (self.clock)();
+        let at = *head;
+        // `decide` is pure and should never panic; if it does on some input, that
+        // command fails and the ledger keeps serving the others.
+        let attempt = catch_unwind(AssertUnwindSafe(|| {
+            decide(state, envelope, now).map(|events| {
+                let sealed = chain::seal(state, at, envelope, &events, now);
+                (events, sealed)
+            })
+        }));
+        let (events, sealed) = match attempt {
+            Err(_) => {
+                return Outcome::Answer(Err(AppendError::Fault(StoreError::WriteFailed {
+                    reason: format!("deciding command {} panicked", envelope.command_id),
+                })))
+            }
+            Ok(Err(rejection)) => return Outcome::Answer(Err(AppendError::Rejected(rejection))),
+            Ok(Ok((_, Err(RecordError::TooLarge { size })))) => {
+                return Outcome::Answer(Err(AppendError::TooLarge { size }))
+            }
+            Ok(Ok((_, Err(e)))) => return Outcome::Answer(Err(AppendError::Fault(e.into()))),
+            Ok(Ok((events, Ok(sealed)))) => (events, sealed),
+        };
+        let Some(last) = sealed.last() else {
+            // A command that produced no record could not be found again by its id.
+            return Outcome::Answer(Err(AppendError::Fault(StoreError::WriteFailed {
+                reason: format!("command {} produced no events", envelope.command_id),
+            })));
+        };
+        *head = Head {
+            length: head.length + sealed.len() as u64,
+            hash: last.hash,
+        };
+        let next = working.get_or_insert_with(|| State::clone(&self.state));
+        for event in &events {
+            next.evolve(event);
+        }
+        let start = records.len();
+        records.extend(sealed);
+        Outcome::Appended {
+            range: start..records.len(),
+            recorded_at: now,
+        }
+    }
+
+    /// Writes the batch's records in one sled batch and makes them durable.
+    fn persist(&mut self, records: &[Sealed]) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for sealed in records {
+            batch.insert(
+                &position_key(sealed.record.position.0)[..],
+                sealed.bytes.as_slice(),
+            );
+        }
+        self.trees.events.apply_batch(batch)?;
+        #[cfg(test)]
+        if self.shared.fail_next_sync.swap(false, Ordering::SeqCst) {
+            return Err(StoreError::io(
+                "db",
+                std::io::Error::other("injected sync failure"),
+            ));
+        }
+        let started = Instant::now();
+        self.durable.sync(&self.trees.db)?;
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let counters = &self.shared.counters;
+        counters.syncs.fetch_add(1, Ordering::Relaxed);
+        counters.sync_micros.fetch_add(micros, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+fn refuse_all(batch: Vec<Request>, fault: impl Fn() -> StoreError) {
+    for request in batch {
+        let _ = request.reply.send(Err(AppendError::Fault(fault())));
+    }
+}
+
+/// Sends every waiter its answer; receipts are built from the batch's records.
+fn answer_all(batch: Vec<Request>, outcomes: Vec<Outcome>, records: &[Sealed]) {
+    let receipts: Vec<Option<Receipt>> = batch
+        .iter()
+        .zip(&outcomes)
+        .map(|(request, outcome)| match outcome {
+            Outcome::Appended { range, recorded_at } => Some(Receipt::of(
+                &request.envelope.command_id,
+                records.get(range.clone()).unwrap_or_default(),
+                *recorded_at,
+            )),
+            _ => None,
+        })
+        .collect();
+    for ((request, outcome), receipt) in batch.into_iter().zip(outcomes).zip(&receipts) {
+        let answer = match outcome {
+            Outcome::Answer(answer) => answer,
+            Outcome::Appended { .. } => receipt.clone().ok_or_else(missing_receipt),
+            Outcome::SameAs(original) => receipts
+                .get(original)
+                .cloned()
+                .flatten()
+                .map(|mut receipt| {
+                    receipt.replayed = true;
+                    receipt
+                })
+                .ok_or_else(missing_receipt),
+        };
+        // A waiter that gave up (its thread ended) just does not hear the answer.
+        let _ = request.reply.send(answer);
+    }
+}
+
+fn missing_receipt() -> AppendError {
+    AppendError::Fault(StoreError::WriteFailed {
+        reason: "internal error: no receipt for an appended command".into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use ledger_core::{ActorId, Command, CommandId, LibraryId, NisCode};
+
+    use super::*;
+    use crate::ledger::open_existing;
+    use crate::options::{Durability, LedgerOptions};
+    use crate::replay::walk;
+    use crate::Ledger;
+
+    fn register(command_id: &str, library: &str) -> Envelope {
+        Envelope {
+            command_id: CommandId::new(command_id),
+            actor: ActorId::new("secretariaat"),
+            expected_version: None,
+            command: Command::RegisterLibrary {
+                library: LibraryId::new(library),
+                name: "Bibliotheek".into(),
+                municipalities: vec![NisCode("11002".into())],
+                inhabitants: 100,
+            },
+        }
+    }
+
+    fn new_ledger(dir: &std::path::Path) -> Ledger {
+        Ledger::init(
+            dir,
+            "example.org/ledger",
+            ActorId::new("secretariaat"),
+            LedgerOptions::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn retries_within_one_batch_share_the_first_receipt() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(new_ledger(dir.path()));
+        let opened = open_existing(dir.path()).unwrap();
+        let trees = &opened.trees;
+        let (head, state) = walk(&trees.events, trees.indexed().unwrap(), None, |_, _| {})
+            .unwrap()
+            .into_checked()
+            .unwrap();
+        let shared = Arc::new(Shared::new(head, Arc::new(state), head.length));
+        let durable = Durable::new(dir.path(), Durability::Fsync).unwrap();
+        let mut writer = Writer::new(
+            trees.clone(),
+            durable,
+            Arc::clone(&shared),
+            Arc::new(crate::system_clock),
+        );
+
+        // One batch: a command, another command, then two retries of the first.
+        let envelopes = [
+            register("c-1", "lib-1"),
+            register("c-2", "lib-2"),
+            register("c-1", "lib-1"),
+            register("c-1", "lib-1"),
+        ];
+        let mut answers = Vec::new();
+        let batch = envelopes
+            .into_iter()
+            .map(|envelope| {
+                let (reply, answer) = mpsc::sync_channel(1);
+                answers.push(answer);
+                Request { envelope, reply }
+            })
+            .collect();
+        writer.commit(batch);
+        let receipts: Vec<Receipt> = answers.iter().map(|a| a.recv().unwrap().unwrap()).collect();
+        assert_eq!(receipts[0].positions, vec![head.length]);
+        assert_eq!(receipts[1].positions, vec![head.length + 1]);
+        assert!(!receipts[0].replayed && !receipts[1].replayed);
+        for retry in &receipts[2..] {
+            assert!(retry.replayed);
+            assert_eq!(retry.positions, receipts[0].positions);
+            assert_eq!(retry.hashes, receipts[0].hashes);
+            assert_eq!(retry.recorded_at, receipts[0].recorded_at);
+        }
+        assert_eq!(shared.snapshot().0.length, head.length + 2);
+        assert_eq!(shared.stats().syncs, 1);
+        assert_eq!(trees.events.len() as u64, head.length + 2);
+    }
+
+    #[test]
+    fn a_failed_sync_acknowledges_nothing_and_stops_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = new_ledger(dir.path());
+        ledger.append(register("c-1", "lib-1")).unwrap();
+        let head = ledger.head();
+
+        ledger.fail_next_sync();
+        assert!(matches!(
+            ledger.append(register("c-2", "lib-2")),
+            Err(AppendError::Fault(StoreError::WriteFailed { .. }))
+        ));
+        assert_eq!(ledger.head(), head);
+        assert!(!ledger
+            .state()
+            .libraries
+            .contains_key(&LibraryId::new("lib-2")));
+        assert_eq!(ledger.record(head.length).unwrap(), None);
+        // Nothing may build on the unacknowledged record: the writer refuses from now on.
+        assert!(matches!(
+            ledger.append(register("c-3", "lib-3")),
+            Err(AppendError::Fault(StoreError::WriterStopped { .. }))
+        ));
+        assert_eq!(ledger.head(), head);
+        drop(ledger);
+
+        // Reopening re-reads what reached the disk. Whether the unacknowledged record
+        // did is unknown to its caller, so a retry must neither fail nor duplicate it.
+        let ledger = Ledger::open(dir.path(), LedgerOptions::default()).unwrap();
+        assert!(ledger.verify().unwrap().is_intact());
+        let retry = ledger.append(register("c-2", "lib-2")).unwrap();
+        assert_eq!(retry.positions, vec![head.length]);
+        assert_eq!(ledger.head().length, head.length + 1);
+    }
+}

@@ -1,0 +1,172 @@
+//! Fixtures shared by the store's integration tests: a pinned clock, envelopes for the
+//! commands the tests use, and a scenario that reaches a two-event certification.
+//!
+//! Fixtures must never hide what a test asserts: they build inputs only.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use ledger_core::{
+    ActorId, Choice, Command, CommandId, Envelope, LibraryId, NisCode, ProposalId, Role, RoundId,
+    Timestamp,
+};
+use ledger_store::{Durability, Ledger, LedgerOptions};
+
+/// 2023-05-08T09:00:00Z, when the real vote round of the design brief opened.
+pub const START_MICROS: i64 = 1_683_536_400_000_000;
+
+pub const SECRETARIAT: &str = "secretariaat";
+
+/// A clock that starts at [`START_MICROS`] and moves one second per reading.
+pub fn ticking_clock() -> Arc<dyn Fn() -> Timestamp + Send + Sync> {
+    let now = Arc::new(AtomicI64::new(START_MICROS));
+    Arc::new(move || Timestamp::from_micros(now.fetch_add(1_000_000, Ordering::SeqCst)))
+}
+
+pub fn options() -> LedgerOptions {
+    LedgerOptions {
+        clock: ticking_clock(),
+        durability: Durability::Fsync,
+    }
+}
+
+pub fn init(dir: &Path) -> Ledger {
+    Ledger::init(
+        dir,
+        "bibliotheken.example/ledger",
+        ActorId::new(SECRETARIAT),
+        options(),
+    )
+    .unwrap()
+}
+
+pub fn envelope(command_id: &str, actor: &str, command: Command) -> Envelope {
+    Envelope {
+        command_id: CommandId::new(command_id),
+        actor: ActorId::new(actor),
+        expected_version: None,
+        command,
+    }
+}
+
+/// The secretariat registers library `id` (serving Antwerpen, 1,000 inhabitants).
+pub fn register(command_id: &str, id: &str) -> Envelope {
+    register_with(command_id, id, vec!["11002".into()], 1_000)
+}
+
+pub fn register_with(
+    command_id: &str,
+    id: &str,
+    municipalities: Vec<String>,
+    inhabitants: i128,
+) -> Envelope {
+    envelope(
+        command_id,
+        SECRETARIAT,
+        Command::RegisterLibrary {
+            library: LibraryId::new(id),
+            name: format!("Bibliotheek {id}"),
+            municipalities: municipalities.into_iter().map(NisCode).collect(),
+            inhabitants,
+        },
+    )
+}
+
+pub fn grant(command_id: &str, actor: &str, role: Role) -> Envelope {
+    envelope(
+        command_id,
+        SECRETARIAT,
+        Command::GrantRole {
+            actor: ActorId::new(actor),
+            role,
+        },
+    )
+}
+
+/// Runs a round to its close on `ledger` and returns the round id: two steering
+/// members (two signatures required), two libraries that both vote yes, early close.
+pub fn closed_round(ledger: &Ledger) -> RoundId {
+    let round = RoundId::new("r-2023-05");
+    let steps = vec![
+        grant("grant-m1", "member-1", Role::SteeringMember),
+        grant("grant-m2", "member-2", Role::SteeringMember),
+        register("reg-a", "lib-a"),
+        register_with("reg-b", "lib-b", vec!["11001".into()], 2_500),
+        grant(
+            "grant-a",
+            "account-a",
+            Role::Library(LibraryId::new("lib-a")),
+        ),
+        grant(
+            "grant-b",
+            "account-b",
+            Role::Library(LibraryId::new("lib-b")),
+        ),
+        envelope(
+            "file-p",
+            SECRETARIAT,
+            Command::FileProposal {
+                proposal: ProposalId::new("p-ilv"),
+                title: "Interlibrary-loan subsidies to digital services".into(),
+                text: "Advise the government to spend them centrally.".into(),
+                budget_cents_per_year: 20_000_000,
+            },
+        ),
+        envelope(
+            "open-r",
+            SECRETARIAT,
+            Command::OpenRound {
+                round: round.clone(),
+                proposal: ProposalId::new("p-ilv"),
+                opens_at: None,
+                closes_at: Timestamp::from_micros(START_MICROS).plus_seconds(86_400),
+                rule: None,
+            },
+        ),
+        vote("vote-a", "account-a", "lib-a"),
+        vote("vote-b", "account-b", "lib-b"),
+        envelope(
+            "close-r",
+            SECRETARIAT,
+            Command::CloseRound {
+                round: round.clone(),
+            },
+        ),
+    ];
+    for step in steps {
+        let id = step.command_id.clone();
+        ledger
+            .append(step)
+            .unwrap_or_else(|e| panic!("step {id}: {e}"));
+    }
+    round
+}
+
+fn vote(command_id: &str, actor: &str, library: &str) -> Envelope {
+    envelope(
+        command_id,
+        actor,
+        Command::CastVote {
+            round: RoundId::new("r-2023-05"),
+            library: LibraryId::new(library),
+            choice: Choice::Yes,
+            remark: None,
+        },
+    )
+}
+
+/// A member signs the round's tally digest as the ledger's state recomputes it.
+pub fn sign(ledger: &Ledger, command_id: &str, member: &str, round: &RoundId) -> Envelope {
+    let digest = ledger.state().rounds[round].tally().digest(round);
+    envelope(
+        command_id,
+        member,
+        Command::SignCertification {
+            round: round.clone(),
+            tally_digest: digest,
+        },
+    )
+}
