@@ -14,7 +14,7 @@ use crate::ids::{
     ActorId, AdviceId, CommandId, CriterionId, DecisionId, LibraryId, NewsletterId, NisCode,
     Position, ProposalId, RoundId, SheetId,
 };
-use crate::role::Role;
+use crate::role::{Role, RoleKind};
 use crate::tally::{Choice, Rule};
 use crate::time::{Date, Timestamp};
 
@@ -267,6 +267,40 @@ impl Command {
             }
             Command::DecidePriorities { .. } => "priorities".into(),
             Command::IssueNewsletter { .. } => "newsletter".into(),
+        }
+    }
+
+    /// The role kinds allowed to issue this command (any one suffices). The one table of
+    /// who may do what: `decide` enforces it against the roles in the log, and shells may
+    /// use it to scope credentials. Initialisation needs none: it is only possible on an
+    /// empty ledger.
+    pub fn required_roles(&self) -> &'static [RoleKind] {
+        const SECRETARIAT: &[RoleKind] = &[RoleKind::Secretariat];
+        const MEMBER: &[RoleKind] = &[RoleKind::SteeringMember];
+        const STEERING_GROUP: &[RoleKind] = &[RoleKind::Secretariat, RoleKind::SteeringMember];
+        const LIBRARY: &[RoleKind] = &[RoleKind::Library];
+        match self {
+            Command::InitializeLedger { .. } => &[],
+            Command::GrantRole { .. }
+            | Command::RevokeRole { .. }
+            | Command::RegisterLibrary { .. }
+            | Command::UpdateLibrary { .. }
+            | Command::RetireLibrary { .. }
+            | Command::OpenRound { .. }
+            | Command::AnnulRound { .. }
+            | Command::SendAdvice { .. }
+            | Command::RecordGovernmentDecision { .. }
+            | Command::IssueNewsletter { .. } => SECRETARIAT,
+            Command::FileProposal { .. }
+            | Command::AmendProposal { .. }
+            | Command::WithdrawProposal { .. }
+            | Command::CloseRound { .. }
+            | Command::FileProjectSheet { .. } => STEERING_GROUP,
+            Command::SignCertification { .. }
+            | Command::SetCriteria { .. }
+            | Command::ScoreSheet { .. }
+            | Command::DecidePriorities { .. } => MEMBER,
+            Command::CastVote { .. } => LIBRARY,
         }
     }
 

@@ -12,11 +12,10 @@ use crate::event::{
 };
 use crate::ids::ActorId;
 use crate::rejection::Rejection;
-use crate::role::RoleKind;
 use crate::state::{RoundStatus, State};
 use crate::tally::Outcome;
 
-use super::{check_text, known, must_be_new, require, MAX_LONG_TEXT, MAX_SHORT_TEXT};
+use super::{check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT};
 
 pub(super) fn decide(
     state: &State,
@@ -28,7 +27,6 @@ pub(super) fn decide(
             round,
             tally_digest,
         } => {
-            require(state, actor, &[RoleKind::SteeringMember])?;
             let target = known("round", round.as_str(), state.rounds.get(round))?;
             if target.status != RoundStatus::Closed {
                 return Err(Rejection::RoundNotClosed {
@@ -78,7 +76,6 @@ pub(super) fn decide(
             recipient,
             text,
         } => {
-            require(state, actor, &[RoleKind::Secretariat])?;
             must_be_new("advice", advice.as_str(), state.advice.get(advice))?;
             let target = known("round", round.as_str(), state.rounds.get(round))?;
             if !target.certified {
@@ -116,7 +113,6 @@ pub(super) fn decide(
             document_reference,
             document_blake3,
         } => {
-            require(state, actor, &[RoleKind::Secretariat])?;
             must_be_new("decision", decision.as_str(), state.decisions.get(decision))?;
             let answered = known("advice", advice.as_str(), state.advice.get(advice))?;
             if answered.decision.is_some() {

@@ -42,17 +42,16 @@ pub fn decide(state: &State, envelope: &Envelope, now: Timestamp) -> Result<Vec<
     if state.origin.is_none() {
         return Err(Rejection::NotInitialized);
     }
+    require(state, actor, command.required_roles())?;
     match command {
         Command::InitializeLedger { .. } => Err(Rejection::AlreadyInitialized),
-        Command::GrantRole { .. } | Command::RevokeRole { .. } => {
-            registry::roles(state, actor, command)
-        }
+        Command::GrantRole { .. } | Command::RevokeRole { .. } => registry::roles(state, command),
         Command::RegisterLibrary { .. }
         | Command::UpdateLibrary { .. }
-        | Command::RetireLibrary { .. } => registry::libraries(state, actor, command),
+        | Command::RetireLibrary { .. } => registry::libraries(state, command),
         Command::FileProposal { .. }
         | Command::AmendProposal { .. }
-        | Command::WithdrawProposal { .. } => proposals::decide(state, actor, command),
+        | Command::WithdrawProposal { .. } => proposals::decide(state, command),
         Command::OpenRound { .. }
         | Command::CastVote { .. }
         | Command::CloseRound { .. }

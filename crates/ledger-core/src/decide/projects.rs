@@ -13,10 +13,9 @@ use crate::event::{
 };
 use crate::ids::{ActorId, Position};
 use crate::rejection::Rejection;
-use crate::role::RoleKind;
 use crate::state::State;
 
-use super::{check_text, known, must_be_new, require, MAX_LONG_TEXT, MAX_SHORT_TEXT};
+use super::{check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT};
 
 pub(super) fn decide(
     state: &State,
@@ -25,7 +24,6 @@ pub(super) fn decide(
 ) -> Result<Vec<Event>, Rejection> {
     match command {
         Command::SetCriteria { criteria } => {
-            require(state, actor, &[RoleKind::SteeringMember])?;
             if state.any_scores() {
                 return Err(Rejection::CriteriaLocked);
             }
@@ -51,11 +49,6 @@ pub(super) fn decide(
             summary,
             budget_cents_per_year,
         } => {
-            require(
-                state,
-                actor,
-                &[RoleKind::Secretariat, RoleKind::SteeringMember],
-            )?;
             must_be_new("sheet", sheet.as_str(), state.sheets.get(sheet))?;
             if let Some(p) = proposal {
                 known("proposal", p.as_str(), state.proposals.get(p))?;
@@ -76,7 +69,6 @@ pub(super) fn decide(
             criterion,
             score,
         } => {
-            require(state, actor, &[RoleKind::SteeringMember])?;
             known("sheet", sheet.as_str(), state.sheets.get(sheet))?;
             if state.criteria.is_empty() {
                 return Err(Rejection::NoCriteria);
@@ -98,7 +90,6 @@ pub(super) fn decide(
             })])
         }
         Command::DecidePriorities { ranking } => {
-            require(state, actor, &[RoleKind::SteeringMember])?;
             let unique: BTreeSet<_> = ranking.iter().collect();
             if ranking.is_empty() || unique.len() != ranking.len() {
                 return Err(Rejection::InvalidRanking);
@@ -116,7 +107,6 @@ pub(super) fn decide(
             covers_from,
             covers_to,
         } => {
-            require(state, actor, &[RoleKind::Secretariat])?;
             newsletter.check()?;
             check_text("title", title, MAX_SHORT_TEXT)?;
             let head = Position(state.length);

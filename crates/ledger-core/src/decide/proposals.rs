@@ -7,12 +7,10 @@
 use crate::amount::Cents;
 use crate::command::Command;
 use crate::event::{Event, ProposalAmended, ProposalFiled, ProposalWithdrawn};
-use crate::ids::ActorId;
 use crate::rejection::Rejection;
-use crate::role::RoleKind;
 use crate::state::{Proposal, RoundStatus, State};
 
-use super::{check_text, known, must_be_new, require, MAX_LONG_TEXT, MAX_SHORT_TEXT};
+use super::{check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT};
 
 /// The round that locks `proposal`: any round that was not annulled.
 fn locking_round(state: &State, proposal: &Proposal) -> Option<crate::ids::RoundId> {
@@ -28,16 +26,7 @@ fn locking_round(state: &State, proposal: &Proposal) -> Option<crate::ids::Round
         .cloned()
 }
 
-pub(super) fn decide(
-    state: &State,
-    actor: &ActorId,
-    command: &Command,
-) -> Result<Vec<Event>, Rejection> {
-    require(
-        state,
-        actor,
-        &[RoleKind::Secretariat, RoleKind::SteeringMember],
-    )?;
+pub(super) fn decide(state: &State, command: &Command) -> Result<Vec<Event>, Rejection> {
     match command {
         Command::FileProposal {
             proposal,

@@ -10,11 +10,11 @@ use crate::command::Command;
 use crate::event::{Elector, Event, RoundAnnulled, RoundClosed, RoundOpened, VoteCast};
 use crate::ids::ActorId;
 use crate::rejection::Rejection;
-use crate::role::{Role, RoleKind};
+use crate::role::Role;
 use crate::state::{RoundStatus, State};
 use crate::time::Timestamp;
 
-use super::{check_text, known, must_be_new, require, MAX_LONG_TEXT, MAX_REMARK_CHARS};
+use super::{check_text, known, must_be_new, MAX_LONG_TEXT, MAX_REMARK_CHARS};
 
 pub(super) fn decide(
     state: &State,
@@ -30,7 +30,6 @@ pub(super) fn decide(
             closes_at,
             rule,
         } => {
-            require(state, actor, &[RoleKind::Secretariat])?;
             must_be_new("round", round.as_str(), state.rounds.get(round))?;
             let filed = known("proposal", proposal.as_str(), state.proposals.get(proposal))?;
             if filed.withdrawn {
@@ -92,10 +91,9 @@ pub(super) fn decide(
             choice,
             remark,
         } => {
-            // A library account acts for itself only; say so precisely when it tries to
-            // act for another one.
+            // `decide` already checked the actor holds a library role; a library account
+            // acts for itself only, so say so precisely when it names another library.
             if !state.has_role(actor, &Role::Library(library.clone())) {
-                require(state, actor, &[RoleKind::Library])?;
                 return Err(Rejection::ActingForAnotherLibrary {
                     actor: actor.clone(),
                     library: library.clone(),
@@ -146,11 +144,6 @@ pub(super) fn decide(
             })])
         }
         Command::CloseRound { round } => {
-            require(
-                state,
-                actor,
-                &[RoleKind::Secretariat, RoleKind::SteeringMember],
-            )?;
             let target = known("round", round.as_str(), state.rounds.get(round))?;
             if target.status != RoundStatus::Open {
                 return Err(Rejection::RoundNotOpen {
@@ -173,7 +166,6 @@ pub(super) fn decide(
             })])
         }
         Command::AnnulRound { round, reason } => {
-            require(state, actor, &[RoleKind::Secretariat])?;
             let target = known("round", round.as_str(), state.rounds.get(round))?;
             if target.certified {
                 return Err(Rejection::AlreadyCertified {
