@@ -36,6 +36,17 @@ pub enum RoundStatusView {
     Annulled,
 }
 
+impl RoundStatusView {
+    /// The wire word (`open`, `closed`, `annulled`), as in JSON and CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoundStatusView::Open => "open",
+            RoundStatusView::Closed => "closed",
+            RoundStatusView::Annulled => "annulled",
+        }
+    }
+}
+
 /// One eligible library and its weight, frozen when the round opened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ElectorView {

@@ -27,6 +27,13 @@ pub enum ChoiceView {
     Abstain,
 }
 
+impl ChoiceView {
+    /// The wire word (`yes`, `no`, `abstain`), as in JSON and CSV.
+    pub fn as_str(self) -> &'static str {
+        Choice::from(self).as_str()
+    }
+}
+
 impl From<Choice> for ChoiceView {
     fn from(choice: Choice) -> Self {
         match choice {
@@ -57,6 +64,17 @@ pub enum OutcomeView {
     Adopted,
     /// The rule is not met, or the round was annulled.
     Rejected,
+}
+
+impl OutcomeView {
+    /// The wire word (`pending`, `adopted`, `rejected`), as in JSON and CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeView::Pending => "pending",
+            OutcomeView::Adopted => "adopted",
+            OutcomeView::Rejected => "rejected",
+        }
+    }
 }
 
 impl From<Outcome> for OutcomeView {

@@ -1,0 +1,204 @@
+//! The read model the API serves, kept current from the store, and its snapshot file.
+//!
+//! Before answering, a read catches the model up to the store's head (folding only the
+//! records it has not seen), so an answer is never older than the write that preceded
+//! it. `?at=POSITION` folds a fresh model from 0 up to that position. The snapshot file in
+//! the data directory is a cache: it is checked against the log's hash at its position and
+//! ignored when it does not match. This module must never write to the store.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+
+use ledger_core::{Event, Head, Sealed};
+use ledger_projections::ReadModel;
+use ledger_store::Ledger;
+
+use crate::problem::ApiError;
+
+/// How many records one store read returns while folding.
+const CHUNK: usize = 2048;
+
+/// The file name of the projection snapshot inside the data directory.
+pub const SNAPSHOT_FILE: &str = "projections.snapshot";
+
+/// Reads records `[from, to)` from the store as decoded pairs, in chunks.
+pub fn log_range(
+    ledger: &Ledger,
+    from: u64,
+    to: u64,
+) -> impl Iterator<Item = Result<(Sealed, Event), ApiError>> + '_ {
+    let mut next = from;
+    let mut buffer: std::vec::IntoIter<Sealed> = Vec::new().into_iter();
+    std::iter::from_fn(move || loop {
+        if let Some(sealed) = buffer.next() {
+            if sealed.record.position.0 >= to {
+                return None;
+            }
+            return Some(
+                sealed
+                    .record
+                    .event()
+                    .map(|event| (sealed, event))
+                    .map_err(|e| ApiError::Internal(format!("stored record does not decode: {e}"))),
+            );
+        }
+        if next >= to {
+            return None;
+        }
+        let want = usize::try_from(to - next).unwrap_or(CHUNK).min(CHUNK);
+        match ledger.records(next, want) {
+            Ok(chunk) if chunk.is_empty() => return None,
+            Ok(chunk) => {
+                next += chunk.len() as u64;
+                buffer = chunk.into_iter();
+            }
+            Err(e) => {
+                next = to;
+                return Some(Err(ApiError::Internal(format!("store read failed: {e}"))));
+            }
+        }
+    })
+}
+
+/// The head as it was when the log held `length` records.
+pub fn head_at(ledger: &Ledger, length: u64) -> Result<Head, ApiError> {
+    if length == 0 {
+        return Ok(Head::default());
+    }
+    match ledger.record(length - 1) {
+        Ok(Some(sealed)) => Ok(Head {
+            length,
+            hash: sealed.hash,
+        }),
+        Ok(None) => Err(ApiError::NotFound {
+            what: "position",
+            id: length.to_string(),
+        }),
+        Err(e) => Err(ApiError::Internal(format!("store read failed: {e}"))),
+    }
+}
+
+/// The projection the API serves, shared by all workers.
+#[derive(Debug)]
+pub struct LiveModel {
+    model: RwLock<ReadModel>,
+    snapshot_path: PathBuf,
+}
+
+impl LiveModel {
+    /// Loads the snapshot from the data directory if it matches the log, then folds the
+    /// rest of the log (with a progress bar on a terminal).
+    pub fn load(ledger: &Ledger) -> Result<LiveModel, ApiError> {
+        let snapshot_path = ledger.data_dir().join(SNAPSHOT_FILE);
+        let mut model = read_snapshot(&snapshot_path, ledger).unwrap_or_default();
+        let head = ledger.head();
+        let missing = head.length.saturating_sub(model.position());
+        let bar = (missing > 10_000 && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(missing);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "rebuilding projections {bar:40} {pos}/{len} records ({per_sec})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        let from = model.position();
+        for item in log_range(ledger, from, head.length) {
+            let (sealed, event) = item?;
+            model.apply(&sealed, &event);
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+        }
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        let live = LiveModel {
+            model: RwLock::new(model),
+            snapshot_path,
+        };
+        if missing > 0 {
+            live.save_snapshot();
+        }
+        Ok(live)
+    }
+
+    /// Writes the snapshot file (temp file, then rename, so a crash leaves the old one).
+    /// Failure is logged, never fatal: the snapshot is only a cache.
+    pub fn save_snapshot(&self) {
+        let bytes = {
+            let model = self.model.read().unwrap_or_else(|e| e.into_inner());
+            model.to_snapshot()
+        };
+        let result = bytes.map_err(|e| e.to_string()).and_then(|bytes| {
+            write_atomically(&self.snapshot_path, &bytes).map_err(|e| e.to_string())
+        });
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not save the projection snapshot");
+        }
+    }
+
+    /// Runs `f` on the model at the store's head (caught up first), or as of `at`; returns
+    /// the head the answer reflects.
+    pub fn read<T>(
+        &self,
+        ledger: &Ledger,
+        at: Option<u64>,
+        f: impl FnOnce(&ReadModel) -> T,
+    ) -> Result<(Head, T), ApiError> {
+        let head = ledger.head();
+        if let Some(at) = at {
+            if at > head.length {
+                return Err(ApiError::BadRequest(format!(
+                    "at={at} is beyond the log's length {}",
+                    head.length
+                )));
+            }
+            if at < head.length {
+                let mut past = ReadModel::new();
+                past.try_catch_up(log_range(ledger, 0, at), at)?;
+                let head = head_at(ledger, at)?;
+                return Ok((head, f(&past)));
+            }
+        }
+        self.catch_up(ledger, head.length)?;
+        let model = self.model.read().unwrap_or_else(|e| e.into_inner());
+        let head = Head {
+            length: model.position(),
+            hash: ledger_core::RecordHash::from_hex(&model.head().hash).unwrap_or_default(),
+        };
+        Ok((head, f(&model)))
+    }
+
+    fn catch_up(&self, ledger: &Ledger, until: u64) -> Result<(), ApiError> {
+        {
+            let model = self.model.read().unwrap_or_else(|e| e.into_inner());
+            if model.position() >= until {
+                return Ok(());
+            }
+        }
+        let mut model = self.model.write().unwrap_or_else(|e| e.into_inner());
+        let from = model.position();
+        model.try_catch_up(log_range(ledger, from, until), until)?;
+        Ok(())
+    }
+}
+
+fn read_snapshot(path: &Path, ledger: &Ledger) -> Option<ReadModel> {
+    let bytes = std::fs::read(path).ok()?;
+    let info = ReadModel::snapshot_info(&bytes).ok()?;
+    let head = head_at(ledger, info.position).ok()?;
+    if head.hash.to_hex() != info.head_hash {
+        tracing::warn!("projection snapshot does not match the log; rebuilding");
+        return None;
+    }
+    ReadModel::from_snapshot(&bytes).ok()
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let temp = path.with_extension("tmp");
+    std::fs::write(&temp, bytes)?;
+    std::fs::rename(&temp, path)
+}

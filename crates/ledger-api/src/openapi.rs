@@ -1,0 +1,52 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+//!
+//! The committed `schemas/openapi.json` is compared with this by a test, so the document
+//! can never drift from the code. This module must never hand-write a path or a schema.
+
+use utoipa::OpenApi;
+
+use crate::routes;
+
+/// The API's OpenAPI 3.1 description.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "Governance ledger API",
+        description = "Public, credential-free reads of the governance ledger of the public libraries of Flanders and Brussels; authenticated writes. Errors are RFC 9457 problem details.",
+        license(name = "EUPL-1.2")
+    ),
+    paths(
+        routes::meta::healthz,
+        routes::meta::openapi,
+        routes::meta::digest,
+        routes::registry::list,
+        routes::registry::one,
+        routes::proposals::list,
+        routes::proposals::one,
+        routes::rounds::list,
+        routes::rounds::one,
+        routes::rounds::result,
+        routes::rounds::votes,
+        routes::rounds::remarks,
+        routes::csv::votes_file,
+        routes::csv::result_file,
+        routes::events::list,
+        routes::events::one,
+    ),
+    tags(
+        (name = "meta", description = "The service itself"),
+        (name = "registry", description = "Libraries and their represented inhabitants"),
+        (name = "proposals", description = "Proposals and their timeline"),
+        (name = "rounds", description = "Vote rounds, votes, remarks and results"),
+        (name = "log", description = "The raw hash-chained log"),
+        (name = "newsletter", description = "What changed between two positions"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as the committed file holds it: pretty JSON with a final newline.
+pub fn document_text() -> String {
+    let mut text = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,205 @@
+//! Errors of the HTTP API as RFC 9457 problem details, and the one table that maps each
+//! error to its status.
+//!
+//! Every error a client can see goes through [`ApiError`], so the status mapping lives
+//! here and nowhere else. The `type` of a problem is a stable URN
+//! (`urn:governance-ledger:problem:<code>`) that clients may match on. This module must
+//! never leak internal details (paths, sled messages) into a response body; faults are
+//! logged and answered with a generic text.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use ledger_core::{Rejection, RejectionKind};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The media type of problem details.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem details object.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A stable URN naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short, human-readable summary of the kind.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this occurrence.
+    pub detail: String,
+    /// For domain rejections: the rejection's stable code, e.g. `tally_digest_mismatch`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// For domain rejections: the typed rejection with its fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub rejection: Option<serde_json::Value>,
+}
+
+/// Everything the API answers with other than success.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No such resource.
+    #[error("{what} {id} not found")]
+    NotFound {
+        /// The kind of resource.
+        what: &'static str,
+        /// The id asked for.
+        id: String,
+    },
+    /// A malformed request: bad query, cursor, limit, JSON.
+    #[error("{0}")]
+    BadRequest(String),
+    /// No credentials, or credentials that are not valid.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The domain refused the command (403 for role problems, 422 otherwise).
+    #[error("{0}")]
+    Rejected(Rejection),
+    /// The stream is not at the version the caller expected.
+    #[error("stream {stream} holds {actual} events, the request expected {expected}")]
+    Conflict {
+        /// The stream.
+        stream: String,
+        /// The version the caller expected.
+        expected: u64,
+        /// The version it has.
+        actual: u64,
+    },
+    /// The request body is over the limit.
+    #[error("request body is over the limit of {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The caller sends too fast.
+    #[error("too many requests; retry after {retry_after_seconds} s")]
+    TooManyRequests {
+        /// When to retry.
+        retry_after_seconds: u64,
+    },
+    /// The store cannot take writes now (disk full, broken chain, shutting down).
+    #[error("{0}")]
+    Unavailable(String),
+    /// A fault on our side; details are logged, not shown.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// The stable code used in the problem `type`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::NotFound { .. } => "not-found",
+            ApiError::BadRequest(_) => "bad-request",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Rejected(r) => match r.kind() {
+                RejectionKind::Forbidden => "forbidden",
+                RejectionKind::Domain => "rejected",
+            },
+            ApiError::Conflict { .. } => "version-conflict",
+            ApiError::PayloadTooLarge { .. } => "payload-too-large",
+            ApiError::TooManyRequests { .. } => "too-many-requests",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::NotFound { .. } => "Not found",
+            ApiError::BadRequest(_) => "Bad request",
+            ApiError::Unauthorized(_) => "Unauthorized",
+            ApiError::Rejected(r) => match r.kind() {
+                RejectionKind::Forbidden => "Forbidden",
+                RejectionKind::Domain => "Command rejected",
+            },
+            ApiError::Conflict { .. } => "Version conflict",
+            ApiError::PayloadTooLarge { .. } => "Payload too large",
+            ApiError::TooManyRequests { .. } => "Too many requests",
+            ApiError::Unavailable(_) => "Service unavailable",
+            ApiError::Internal(_) => "Internal error",
+        }
+    }
+
+    /// The problem details body.
+    pub fn problem(&self) -> Problem {
+        let (reason, rejection) = match self {
+            ApiError::Rejected(r) => (Some(r.code()), serde_json::to_value(r).ok()),
+            _ => (None, None),
+        };
+        Problem {
+            kind: format!("urn:governance-ledger:problem:{}", self.code()),
+            title: self.title().to_owned(),
+            status: self.status_code().as_u16(),
+            detail: self.to_string(),
+            reason,
+            rejection,
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Rejected(r) => match r.kind() {
+                RejectionKind::Forbidden => StatusCode::FORBIDDEN,
+                RejectionKind::Domain => StatusCode::UNPROCESSABLE_ENTITY,
+            },
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(detail) = self {
+            tracing::error!(%detail, "internal error");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        if let ApiError::TooManyRequests {
+            retry_after_seconds,
+        } = self
+        {
+            response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+        }
+        if let ApiError::Unauthorized(_) = self {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.json(self.problem())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejections_split_into_403_and_422() {
+        let forbidden = ApiError::Rejected(Rejection::NotPermitted {
+            actor: ledger_core::ActorId::new("x"),
+            needed: ledger_core::RoleKind::Secretariat,
+        });
+        assert_eq!(forbidden.status_code(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            forbidden.problem().kind,
+            "urn:governance-ledger:problem:forbidden"
+        );
+        let domain = ApiError::Rejected(Rejection::InvalidRule);
+        assert_eq!(domain.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(domain.problem().reason.as_deref(), Some("invalid_rule"));
+    }
+
+    #[test]
+    fn internal_details_are_not_shown() {
+        let fault = ApiError::Internal("sled: /secret/path".into());
+        assert!(!fault.problem().detail.contains("secret"));
+    }
+}

@@ -1,0 +1,51 @@
+//! `GET /v1/libraries` and `GET /v1/libraries/{id}`: the libraries and their weights.
+//!
+//! Must never show a library's weight in a round from here: the round's frozen
+//! electorate is the only source of that.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use ledger_core::LibraryId;
+use ledger_projections::{page, LibraryView, Page};
+
+use super::{read_list, read_one, AtQuery, ListQuery, Shared};
+use crate::problem::{ApiError, Problem};
+
+/// Lists libraries by id.
+#[utoipa::path(
+    get, path = "/v1/libraries", tag = "registry", params(ListQuery),
+    responses(
+        (status = 200, description = "A page of libraries", body = Page<LibraryView>),
+        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/libraries")]
+pub async fn list(
+    req: HttpRequest,
+    state: Shared,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    read_list(&req, &state, query.at, |m| {
+        page(m.libraries(), &query.page(), Clone::clone)
+    })
+}
+
+/// One library.
+#[utoipa::path(
+    get, path = "/v1/libraries/{id}", tag = "registry", params(("id" = String, Path, description = "Library id"), AtQuery),
+    responses(
+        (status = 200, description = "The library", body = LibraryView),
+        (status = 404, description = "Unknown library", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/libraries/{id}")]
+pub async fn one(
+    req: HttpRequest,
+    state: Shared,
+    id: web::Path<String>,
+    query: web::Query<AtQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let key = LibraryId::new(id.as_str());
+    read_one(&req, &state, query.at, "library", &id, |m| {
+        m.libraries().get(&key).cloned()
+    })
+}

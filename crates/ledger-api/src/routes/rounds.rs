@@ -1,0 +1,153 @@
+//! `GET /v1/rounds...`: vote rounds, their votes and remarks, and their result.
+//!
+//! The result is the projection's `RoundResult`: the live tally while a round is open
+//! (outcome `pending`), the tally stated in `round_closed` once closed. This module must
+//! never compute a tally itself; the projection and the core own that arithmetic.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use ledger_core::RoundId;
+use ledger_projections::{
+    page, Page, RemarkView, RoundResult, RoundSummary, RoundView, VoteView, DEFAULT_LIMIT,
+    MAX_LIMIT,
+};
+
+use super::{read_list, read_one, read_one_page, AtQuery, ListQuery, Shared};
+use crate::problem::{ApiError, Problem};
+
+/// Lists rounds by id, as summaries.
+#[utoipa::path(
+    get, path = "/v1/rounds", tag = "rounds", params(ListQuery),
+    responses(
+        (status = 200, description = "A page of rounds", body = Page<RoundSummary>),
+        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/rounds")]
+pub async fn list(
+    req: HttpRequest,
+    state: Shared,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    read_list(&req, &state, query.at, |m| {
+        page(m.rounds(), &query.page(), RoundView::summary)
+    })
+}
+
+/// One round: window, rule, frozen electorate, live participation, votes, signatures.
+#[utoipa::path(
+    get, path = "/v1/rounds/{id}", tag = "rounds", params(("id" = String, Path, description = "Round id"), AtQuery),
+    responses(
+        (status = 200, description = "The round", body = RoundView),
+        (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/rounds/{id}")]
+pub async fn one(
+    req: HttpRequest,
+    state: Shared,
+    id: web::Path<String>,
+    query: web::Query<AtQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let key = RoundId::new(id.as_str());
+    read_one(&req, &state, query.at, "round", &id, |m| {
+        m.rounds().get(&key).cloned()
+    })
+}
+
+/// The result of a round: counts per choice, exact shares, outcome, certification.
+#[utoipa::path(
+    get, path = "/v1/rounds/{id}/result", tag = "rounds", params(("id" = String, Path, description = "Round id"), AtQuery),
+    responses(
+        (status = 200, description = "The result", body = RoundResult),
+        (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/rounds/{id}/result")]
+pub async fn result(
+    req: HttpRequest,
+    state: Shared,
+    id: web::Path<String>,
+    query: web::Query<AtQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let key = RoundId::new(id.as_str());
+    read_one(&req, &state, query.at, "round", &id, |m| {
+        m.round_result(&key)
+    })
+}
+
+/// The votes of a round by library: the last choice counts, every ballot is listed.
+#[utoipa::path(
+    get, path = "/v1/rounds/{id}/votes", tag = "rounds", params(("id" = String, Path, description = "Round id"), ListQuery),
+    responses(
+        (status = 200, description = "A page of votes", body = Page<VoteView>),
+        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/rounds/{id}/votes")]
+pub async fn votes(
+    req: HttpRequest,
+    state: Shared,
+    id: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let key = RoundId::new(id.as_str());
+    read_one_page(&req, &state, query.at, "round", &id, |m| {
+        m.rounds()
+            .get(&key)
+            .map(|round| page(&round.votes, &query.page(), Clone::clone))
+    })
+}
+
+/// The remarks of a round in log order, superseded ones marked.
+#[utoipa::path(
+    get, path = "/v1/rounds/{id}/remarks", tag = "rounds", params(("id" = String, Path, description = "Round id"), ListQuery),
+    responses(
+        (status = 200, description = "A page of remarks; the cursor is a log position", body = Page<RemarkView>),
+        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/rounds/{id}/remarks")]
+pub async fn remarks(
+    req: HttpRequest,
+    state: Shared,
+    id: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let key = RoundId::new(id.as_str());
+    let after = match &query.after {
+        None => None,
+        Some(text) => Some(text.parse::<u64>().map_err(|_| {
+            ApiError::BadRequest("the remarks cursor is a log position".to_owned())
+        })?),
+    };
+    let limit = checked_limit(query.limit)?;
+    read_one_page(&req, &state, query.at, "round", &id, |m| {
+        m.rounds().get(&key).map(|round| {
+            let mut rest = round
+                .remarks
+                .iter()
+                .filter(|r| after.is_none_or(|a| r.position > a));
+            let items: Vec<RemarkView> = rest.by_ref().take(limit).cloned().collect();
+            let next = match (items.last(), rest.next()) {
+                (Some(last), Some(_)) => Some(last.position.to_string()),
+                _ => None,
+            };
+            Ok(Page { items, next })
+        })
+    })
+}
+
+/// Checks a limit the same way the projection's pager does.
+pub fn checked_limit(limit: Option<u32>) -> Result<usize, ApiError> {
+    match limit.unwrap_or(DEFAULT_LIMIT) {
+        0 => Err(ApiError::BadRequest(format!(
+            "limit must be 1 to {MAX_LIMIT}"
+        ))),
+        n if n > MAX_LIMIT => Err(ApiError::BadRequest(format!(
+            "limit must be 1 to {MAX_LIMIT}"
+        ))),
+        n => Ok(n as usize),
+    }
+}

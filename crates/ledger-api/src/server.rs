@@ -1,0 +1,150 @@
+//! Assembling the actix-web application: routes, extractor error handlers, CORS, limits.
+//!
+//! Every extractor failure (bad query, path, JSON) is turned into a problem+json answer
+//! here, so no route can answer in another format. This module must never hold domain
+//! logic.
+
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+
+use crate::problem::ApiError;
+use crate::routes::{self, AppState};
+
+/// How the server listens and what it accepts.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// The address to bind, e.g. `127.0.0.1:8080`.
+    pub addr: String,
+    /// Worker threads (default: one per core).
+    pub workers: Option<usize>,
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// How long a client may take to send its request head.
+    pub request_timeout: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:8080".to_owned(),
+            workers: None,
+            body_limit: 64 * 1024,
+            request_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Registers every route and the extractor error handlers.
+pub fn configure(cfg: &mut web::ServiceConfig, body_limit: usize) {
+    cfg.app_data(
+        web::QueryConfig::default()
+            .error_handler(|e, _| ApiError::BadRequest(format!("bad query: {e}")).into()),
+    )
+    .app_data(
+        web::PathConfig::default()
+            .error_handler(|e, _| ApiError::BadRequest(format!("bad path: {e}")).into()),
+    )
+    .app_data(
+        web::JsonConfig::default()
+            .limit(body_limit)
+            .error_handler(move |e, _| match e {
+                actix_web::error::JsonPayloadError::Overflow { .. }
+                | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => {
+                    ApiError::PayloadTooLarge { limit: body_limit }.into()
+                }
+                other => ApiError::BadRequest(format!("bad JSON body: {other}")).into(),
+            }),
+    )
+    .service(routes::meta::healthz)
+    .service(routes::meta::openapi)
+    .service(routes::meta::digest)
+    .service(routes::registry::list)
+    .service(routes::registry::one)
+    .service(routes::proposals::list)
+    .service(routes::proposals::one)
+    .service(routes::rounds::list)
+    // The CSV routes must come before `/v1/rounds/{id}/...` JSON routes would shadow them;
+    // their paths are literal suffixes, so order among them does not matter.
+    .service(routes::csv::votes_file)
+    .service(routes::csv::result_file)
+    .service(routes::rounds::one)
+    .service(routes::rounds::result)
+    .service(routes::rounds::votes)
+    .service(routes::rounds::remarks)
+    .service(routes::events::list)
+    .service(routes::events::one);
+}
+
+/// Any origin may read; writes carry a bearer token, not cookies, so allowing them
+/// cross-origin gives a page nothing it could not do with its own token.
+pub fn cors() -> Cors {
+    Cors::default()
+        .allow_any_origin()
+        .allowed_methods(["GET", "HEAD", "OPTIONS", "POST"])
+        .allowed_headers([
+            actix_web::http::header::AUTHORIZATION,
+            actix_web::http::header::CONTENT_TYPE,
+            actix_web::http::header::IF_NONE_MATCH,
+            actix_web::http::header::IF_MATCH,
+            actix_web::http::header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([actix_web::http::header::ETAG])
+        .max_age(3600)
+}
+
+async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound {
+        what: "route",
+        id: req.path().chars().take(128).collect(),
+    })
+}
+
+/// Runs the server until it is stopped (Ctrl-C), then saves the projection snapshot.
+/// `ready` is called with the bound addresses once the socket listens (port 0 picks a
+/// free port, so callers learn the real one here).
+pub async fn run(
+    state: web::Data<AppState>,
+    config: ServerConfig,
+    ready: impl FnOnce(&[std::net::SocketAddr]),
+) -> std::io::Result<()> {
+    let body_limit = config.body_limit;
+    let app_state = state.clone();
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(app_state.clone())
+            .wrap(cors())
+            .configure(|cfg| configure(cfg, body_limit))
+            .default_service(web::to(not_found))
+    })
+    .client_request_timeout(config.request_timeout)
+    .bind(&config.addr)?;
+    if let Some(workers) = config.workers {
+        server = server.workers(workers);
+    }
+    ready(&server.addrs());
+    server.run().await?;
+    state.live.save_snapshot();
+    Ok(())
+}
+
+/// Builds the application for in-process tests (`actix_web::test::init_service`).
+pub fn test_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let limit = ServerConfig::default().body_limit;
+    App::new()
+        .app_data(state)
+        .wrap(cors())
+        .configure(move |cfg| configure(cfg, limit))
+        .default_service(web::to(not_found))
+}
