@@ -1,0 +1,1455 @@
+//! The catalogue of refused commands: each invalid command is refused with its own
+//! typed reason, leaves the state and the chain exactly as they were, and is classed
+//! Forbidden (a role is missing) or Domain (a rule of the domain is broken). The two
+//! parser cases show that a voter cannot even express a weight or an unknown choice.
+//!
+//! Each test builds the smallest ledger that reaches the rule it checks. This file must
+//! never assert on a rejection's message text, only on its variant and fields.
+
+mod common;
+
+use common::{at, Ledger};
+use ledger_core::amount::{MAX_CENTS, MAX_INHABITANTS};
+use ledger_core::event::{Criterion, Verdict};
+use ledger_core::tally::Abstentions;
+use ledger_core::{
+    ActorId, AdviceId, Choice, Command, CriterionId, Date, DecisionId, Envelope, LibraryId,
+    NisCode, Position, ProposalId, Ratio, Rejection, RejectionKind, Role, RoleKind, RoundId, Rule,
+    SheetId, MAX_REMARK_CHARS,
+};
+
+use RejectionKind::{Domain, Forbidden};
+
+const SETUP: &str = "2023-05-01T08:00:00Z";
+const OPENS: &str = "2023-05-08T07:00:00Z";
+const VOTING: &str = "2023-05-15T10:00:00Z";
+const CLOSES: &str = "2023-05-31T22:00:00Z";
+const AFTER: &str = "2023-06-02T09:00:00Z";
+
+fn lib(id: &str) -> LibraryId {
+    LibraryId::new(id)
+}
+
+fn round(id: &str) -> RoundId {
+    RoundId::new(id)
+}
+
+fn proposal(id: &str) -> ProposalId {
+    ProposalId::new(id)
+}
+
+fn register(id: &str, nis: &str, inhabitants: i128) -> Command {
+    Command::RegisterLibrary {
+        library: lib(id),
+        name: format!("Bibliotheek {id}"),
+        municipalities: vec![NisCode(nis.into())],
+        inhabitants,
+    }
+}
+
+fn file(id: &str, budget: i128) -> Command {
+    Command::FileProposal {
+        proposal: proposal(id),
+        title: "Digitale dienstverlening".into(),
+        text: "De middelen centraal inzetten.".into(),
+        budget_cents_per_year: budget,
+    }
+}
+
+fn open(id: &str, on: &str, opens_at: &str, closes_at: &str) -> Command {
+    Command::OpenRound {
+        round: round(id),
+        proposal: proposal(on),
+        opens_at: Some(at(opens_at)),
+        closes_at: at(closes_at),
+        rule: None,
+    }
+}
+
+fn vote(on: &str, library: &str, choice: Choice) -> Command {
+    Command::CastVote {
+        round: round(on),
+        library: lib(library),
+        choice,
+        remark: None,
+    }
+}
+
+fn sign(on: &str, digest: String) -> Command {
+    Command::SignCertification {
+        round: round(on),
+        tally_digest: digest,
+    }
+}
+
+fn advise(advice: &str, on: &str) -> Command {
+    Command::SendAdvice {
+        advice: AdviceId::new(advice),
+        round: round(on),
+        recipient: "Vlaamse overheid".into(),
+        text: "Advies.".into(),
+    }
+}
+
+fn decision(id: &str, advice: &str, amount: i128, start: &str, end: &str, hash: &str) -> Command {
+    Command::RecordGovernmentDecision {
+        decision: DecisionId::new(id),
+        advice: AdviceId::new(advice),
+        verdict: Verdict::Approved,
+        amount_cents_per_year: amount,
+        period_start: Date::parse(start).unwrap(),
+        period_end: Date::parse(end).unwrap(),
+        document_reference: "Beheersovereenkomst 2024-2028".into(),
+        document_blake3: hash.into(),
+    }
+}
+
+fn good_hash() -> String {
+    "ab".repeat(32)
+}
+
+fn criteria(weights: &[u32]) -> Command {
+    Command::SetCriteria {
+        criteria: weights
+            .iter()
+            .enumerate()
+            .map(|(i, w)| Criterion {
+                id: CriterionId::new(format!("c-{i}")),
+                name: format!("Criterium {i}"),
+                weight: *w,
+            })
+            .collect(),
+    }
+}
+
+fn sheet(id: &str) -> Command {
+    Command::FileProjectSheet {
+        sheet: SheetId::new(id),
+        proposal: None,
+        title: "Projectfiche".into(),
+        summary: "Samenvatting.".into(),
+        budget_cents_per_year: 1_000_000,
+    }
+}
+
+fn score(id: &str, criterion: &str, value: i64) -> Command {
+    Command::ScoreSheet {
+        sheet: SheetId::new(id),
+        criterion: CriterionId::new(criterion),
+        score: value,
+    }
+}
+
+/// Initialised, with the secretariat `sec`, members `m1`..`m3`, libraries `lib-a`
+/// (5,000), `lib-b` (2,000) and `lib-c` (1,000) with their own accounts, and two
+/// proposals `p-1`, `p-2` without rounds.
+fn registry() -> Ledger {
+    let mut l = Ledger::new();
+    let t = at(SETUP);
+    l.run(
+        "operator",
+        Command::InitializeLedger {
+            origin: "test.local/ledger".into(),
+            secretariat: ActorId::new("sec"),
+        },
+        t,
+    );
+    for member in ["m1", "m2", "m3"] {
+        l.run(
+            "sec",
+            Command::GrantRole {
+                actor: ActorId::new(member),
+                role: Role::SteeringMember,
+            },
+            t,
+        );
+    }
+    for (id, nis, inhabitants) in [
+        ("lib-a", "11501", 5_000),
+        ("lib-b", "12501", 2_000),
+        ("lib-c", "13501", 1_000),
+    ] {
+        l.run("sec", register(id, nis, inhabitants), t);
+        l.run(
+            "sec",
+            Command::GrantRole {
+                actor: ActorId::new(id),
+                role: Role::Library(lib(id)),
+            },
+            t,
+        );
+    }
+    l.run("sec", file("p-1", 20_000_000), t);
+    l.run("m1", file("p-2", 5_000_000), t);
+    l
+}
+
+/// [`registry`] plus rounds `r-1` on `p-1` and `r-2` on `p-2`, window [OPENS, CLOSES).
+fn opened() -> Ledger {
+    let mut l = registry();
+    l.run("sec", open("r-1", "p-1", OPENS, CLOSES), at(SETUP));
+    l.run("sec", open("r-2", "p-2", OPENS, CLOSES), at(SETUP));
+    l
+}
+
+/// [`opened`] plus votes: on `r-1` a yes and b no (adopted, 5,000 of 7,000); on `r-2`
+/// a no and b yes (rejected). `lib-c` does not vote.
+fn voted() -> Ledger {
+    let mut l = opened();
+    let t = at(VOTING);
+    l.run("lib-a", vote("r-1", "lib-a", Choice::Yes), t);
+    l.run("lib-b", vote("r-1", "lib-b", Choice::No), t);
+    l.run("lib-a", vote("r-2", "lib-a", Choice::No), t);
+    l.run("lib-b", vote("r-2", "lib-b", Choice::Yes), t);
+    l
+}
+
+/// [`voted`] with both rounds closed at `closes_at`.
+fn closed() -> Ledger {
+    let mut l = voted();
+    for r in ["r-1", "r-2"] {
+        l.run("sec", Command::CloseRound { round: round(r) }, at(CLOSES));
+    }
+    l
+}
+
+fn digest_of(l: &Ledger, r: &str) -> String {
+    l.state.rounds[&round(r)].tally().digest(&round(r))
+}
+
+/// [`closed`] with both rounds certified by `m1` and `m2`.
+fn certified() -> Ledger {
+    let mut l = closed();
+    for r in ["r-1", "r-2"] {
+        for member in ["m1", "m2"] {
+            let digest = digest_of(&l, r);
+            l.run(member, sign(r, digest), at(AFTER));
+        }
+    }
+    l
+}
+
+/// [`certified`] with advice `adv-1` sent on the adopted round `r-1`.
+fn advised() -> Ledger {
+    let mut l = certified();
+    l.run("sec", advise("adv-1", "r-1"), at(AFTER));
+    l
+}
+
+// ---- the ledger itself and roles ----
+
+#[test]
+fn nothing_but_initialisation_on_an_empty_ledger() {
+    let mut l = Ledger::new();
+    let r = l.refuse("sec", register("lib-a", "11501", 10), at(SETUP), Domain);
+    assert_eq!(r, Rejection::NotInitialized);
+}
+
+#[test]
+fn a_second_initialisation() {
+    let mut l = registry();
+    let r = l.refuse(
+        "operator",
+        Command::InitializeLedger {
+            origin: "other.local/ledger".into(),
+            secretariat: ActorId::new("sec2"),
+        },
+        at(SETUP),
+        Domain,
+    );
+    assert_eq!(r, Rejection::AlreadyInitialized);
+}
+
+#[test]
+fn an_origin_with_a_space() {
+    let mut l = Ledger::new();
+    let r = l.refuse(
+        "operator",
+        Command::InitializeLedger {
+            origin: "two words".into(),
+            secretariat: ActorId::new("sec"),
+        },
+        at(SETUP),
+        Domain,
+    );
+    assert!(matches!(
+        r,
+        Rejection::TextLength {
+            field: "origin",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn revoking_the_last_secretariat() {
+    let mut l = registry();
+    let r = l.refuse(
+        "sec",
+        Command::RevokeRole {
+            actor: ActorId::new("sec"),
+            role: Role::Secretariat,
+        },
+        at(SETUP),
+        Domain,
+    );
+    assert_eq!(r, Rejection::LastSecretariat);
+}
+
+#[test]
+fn granting_a_role_already_held() {
+    let mut l = registry();
+    let r = l.refuse(
+        "sec",
+        Command::GrantRole {
+            actor: ActorId::new("m1"),
+            role: Role::SteeringMember,
+        },
+        at(SETUP),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::RoleAlreadyHeld {
+            actor: ActorId::new("m1")
+        }
+    );
+}
+
+#[test]
+fn revoking_a_role_not_held() {
+    let mut l = registry();
+    let r = l.refuse(
+        "sec",
+        Command::RevokeRole {
+            actor: ActorId::new("lib-a"),
+            role: Role::SteeringMember,
+        },
+        at(SETUP),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::RoleNotHeld {
+            actor: ActorId::new("lib-a")
+        }
+    );
+}
+
+#[test]
+fn a_library_account_registering_a_library() {
+    let mut l = registry();
+    let r = l.refuse(
+        "lib-a",
+        register("lib-x", "11999", 10),
+        at(SETUP),
+        Forbidden,
+    );
+    assert_eq!(
+        r,
+        Rejection::NotPermitted {
+            actor: ActorId::new("lib-a"),
+            needed: RoleKind::Secretariat
+        }
+    );
+}
+
+#[test]
+fn an_actor_without_any_role() {
+    let mut l = registry();
+    let r = l.refuse("stranger", file("p-9", 100), at(SETUP), Forbidden);
+    assert!(matches!(
+        r,
+        Rejection::NotPermitted { actor, .. } if actor.as_str() == "stranger"
+    ));
+}
+
+#[test]
+fn a_library_role_for_an_unknown_library() {
+    let mut l = registry();
+    let r = l.refuse(
+        "sec",
+        Command::GrantRole {
+            actor: ActorId::new("lib-x"),
+            role: Role::Library(lib("lib-x")),
+        },
+        at(SETUP),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::Unknown {
+            kind: "library",
+            id: "lib-x".into()
+        }
+    );
+}
+
+// ---- libraries ----
+
+#[test]
+fn zero_inhabitants() {
+    let mut l = registry();
+    let r = l.refuse("sec", register("lib-x", "11999", 0), at(SETUP), Domain);
+    assert_eq!(
+        r,
+        Rejection::InhabitantsOutOfRange {
+            value: "0".into(),
+            max: MAX_INHABITANTS
+        }
+    );
+}
+
+#[test]
+fn negative_inhabitants() {
+    let mut l = registry();
+    let r = l.refuse("sec", register("lib-x", "11999", -5), at(SETUP), Domain);
+    assert!(matches!(r, Rejection::InhabitantsOutOfRange { value, .. } if value == "-5"));
+}
+
+#[test]
+fn overflowing_inhabitants() {
+    let mut l = registry();
+    let huge = i128::from(u64::MAX) + 1;
+    let r = l.refuse("sec", register("lib-x", "11999", huge), at(SETUP), Domain);
+    assert!(
+        matches!(r, Rejection::InhabitantsOutOfRange { value, .. } if value == huge.to_string())
+    );
+    let just_over = i128::from(MAX_INHABITANTS) + 1;
+    let r = l.refuse(
+        "sec",
+        register("lib-x", "11999", just_over),
+        at(SETUP),
+        Domain,
+    );
+    assert!(matches!(r, Rejection::InhabitantsOutOfRange { .. }));
+}
+
+#[test]
+fn an_update_to_zero_inhabitants() {
+    let mut l = registry();
+    let r = l.refuse(
+        "sec",
+        Command::UpdateLibrary {
+            library: lib("lib-a"),
+            name: None,
+            municipalities: None,
+            inhabitants: Some(0),
+        },
+        at(SETUP),
+        Domain,
+    );
+    assert!(matches!(r, Rejection::InhabitantsOutOfRange { .. }));
+}
+
+#[test]
+fn a_nis_code_that_is_not_five_digits() {
+    let mut l = registry();
+    let r = l.refuse("sec", register("lib-x", "1150A", 10), at(SETUP), Domain);
+    assert_eq!(
+        r,
+        Rejection::InvalidNisCode {
+            value: "1150A".into()
+        }
+    );
+}
+
+#[test]
+fn a_municipality_listed_twice() {
+    let mut l = registry();
+    let r = l.refuse(
+        "sec",
+        Command::RegisterLibrary {
+            library: lib("lib-x"),
+            name: "Bibliotheek X".into(),
+            municipalities: vec![NisCode("11999".into()), NisCode("11999".into())],
+            inhabitants: 10,
+        },
+        at(SETUP),
+        Domain,
+    );
+    assert_eq!(r, Rejection::InvalidMunicipalities);
+}
+
+#[test]
+fn a_library_id_taken_already() {
+    let mut l = registry();
+    let r = l.refuse("sec", register("lib-a", "11999", 10), at(SETUP), Domain);
+    assert_eq!(
+        r,
+        Rejection::AlreadyExists {
+            kind: "library",
+            id: "lib-a".into()
+        }
+    );
+}
+
+#[test]
+fn a_library_id_with_a_space() {
+    let mut l = registry();
+    let r = l.refuse("sec", register("lib x", "11999", 10), at(SETUP), Domain);
+    assert_eq!(
+        r,
+        Rejection::InvalidId {
+            kind: "library",
+            value: "lib x".into()
+        }
+    );
+}
+
+#[test]
+fn retiring_a_library_in_a_running_rounds_electorate() {
+    let mut l = opened();
+    let r = l.refuse(
+        "sec",
+        Command::RetireLibrary {
+            library: lib("lib-c"),
+            reason: "Fusie".into(),
+        },
+        at(VOTING),
+        Domain,
+    );
+    assert!(matches!(
+        r,
+        Rejection::ElectorateFrozen { library, .. } if library == lib("lib-c")
+    ));
+}
+
+#[test]
+fn an_account_for_a_retired_library() {
+    let mut l = opened();
+    let t = at(VOTING);
+    l.run("sec", register("lib-d", "14501", 700), t);
+    l.run(
+        "sec",
+        Command::RetireLibrary {
+            library: lib("lib-d"),
+            reason: "Gesloten".into(),
+        },
+        t,
+    );
+    let r = l.refuse(
+        "sec",
+        Command::GrantRole {
+            actor: ActorId::new("lib-d"),
+            role: Role::Library(lib("lib-d")),
+        },
+        t,
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::LibraryRetired {
+            library: lib("lib-d")
+        }
+    );
+}
+
+#[test]
+fn a_population_update_during_a_round_leaves_its_frozen_weights_and_tally_alone() {
+    let mut l = voted();
+    let before = l.state.rounds[&round("r-1")].clone();
+    let events = l.run(
+        "sec",
+        Command::UpdateLibrary {
+            library: lib("lib-a"),
+            name: None,
+            municipalities: None,
+            inhabitants: Some(9_000),
+        },
+        at(VOTING),
+    );
+    assert!(matches!(
+        events.as_slice(),
+        [ledger_core::Event::LibraryUpdated(u)] if u.inhabitants == 9_000
+    ));
+    assert_eq!(l.state.libraries[&lib("lib-a")].inhabitants, 9_000);
+    let after = &l.state.rounds[&round("r-1")];
+    assert_eq!(after.electorate, before.electorate);
+    assert_eq!(after.electorate[&lib("lib-a")], 5_000);
+    assert_eq!(after.tally(), before.tally());
+    // A vote cast after the update still carries the frozen weight.
+    let events = l.run("lib-a", vote("r-1", "lib-a", Choice::Abstain), at(VOTING));
+    assert!(matches!(
+        events.as_slice(),
+        [ledger_core::Event::VoteCast(v)] if v.inhabitants == 5_000 && v.replaces_earlier_vote
+    ));
+    // A round opened later freezes the new population.
+    l.run("sec", file("p-3", 100), at(VOTING));
+    l.run("sec", open("r-3", "p-3", VOTING, CLOSES), at(VOTING));
+    assert_eq!(
+        l.state.rounds[&round("r-3")].electorate[&lib("lib-a")],
+        9_000
+    );
+}
+
+// ---- proposals ----
+
+#[test]
+fn a_zero_budget() {
+    let mut l = registry();
+    let r = l.refuse("sec", file("p-9", 0), at(SETUP), Domain);
+    assert_eq!(
+        r,
+        Rejection::AmountOutOfRange {
+            value: "0".into(),
+            min: "1".into(),
+            max: MAX_CENTS.to_string()
+        }
+    );
+}
+
+#[test]
+fn a_negative_budget() {
+    let mut l = registry();
+    let r = l.refuse("sec", file("p-9", -20_000_000), at(SETUP), Domain);
+    assert!(matches!(r, Rejection::AmountOutOfRange { value, .. } if value == "-20000000"));
+}
+
+#[test]
+fn an_overflowing_budget() {
+    let mut l = registry();
+    let r = l.refuse("sec", file("p-9", i128::MAX), at(SETUP), Domain);
+    assert!(
+        matches!(r, Rejection::AmountOutOfRange { value, .. } if value == i128::MAX.to_string())
+    );
+    let r = l.refuse(
+        "sec",
+        file("p-9", i128::from(MAX_CENTS) + 1),
+        at(SETUP),
+        Domain,
+    );
+    assert!(matches!(r, Rejection::AmountOutOfRange { .. }));
+}
+
+#[test]
+fn an_empty_title() {
+    let mut l = registry();
+    let r = l.refuse(
+        "sec",
+        Command::FileProposal {
+            proposal: proposal("p-9"),
+            title: "   ".into(),
+            text: "Tekst.".into(),
+            budget_cents_per_year: 100,
+        },
+        at(SETUP),
+        Domain,
+    );
+    assert!(matches!(
+        r,
+        Rejection::TextLength {
+            field: "title",
+            got: 3,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn amending_a_proposal_under_vote() {
+    let mut l = opened();
+    let r = l.refuse(
+        "sec",
+        Command::AmendProposal {
+            proposal: proposal("p-1"),
+            title: None,
+            text: None,
+            budget_cents_per_year: Some(30_000_000),
+        },
+        at(VOTING),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::ProposalLocked {
+            round: round("r-1")
+        }
+    );
+}
+
+#[test]
+fn a_library_filing_a_proposal() {
+    let mut l = registry();
+    let r = l.refuse("lib-b", file("p-9", 100), at(SETUP), Forbidden);
+    assert!(matches!(r, Rejection::NotPermitted { actor, .. } if actor.as_str() == "lib-b"));
+}
+
+#[test]
+fn a_round_on_a_withdrawn_proposal() {
+    let mut l = registry();
+    l.run(
+        "sec",
+        Command::WithdrawProposal {
+            proposal: proposal("p-2"),
+            reason: "Dubbel".into(),
+        },
+        at(SETUP),
+    );
+    let r = l.refuse("sec", open("r-9", "p-2", OPENS, CLOSES), at(SETUP), Domain);
+    assert_eq!(r, Rejection::ProposalWithdrawn);
+}
+
+// ---- opening rounds ----
+
+#[test]
+fn a_second_round_while_one_is_open() {
+    let mut l = opened();
+    let r = l.refuse("sec", open("r-9", "p-1", OPENS, CLOSES), at(VOTING), Domain);
+    assert_eq!(
+        r,
+        Rejection::RoundAlreadyOpen {
+            round: round("r-1")
+        }
+    );
+}
+
+#[test]
+fn a_new_round_on_a_proposal_already_voted() {
+    let mut l = closed();
+    let r = l.refuse(
+        "sec",
+        open("r-9", "p-1", AFTER, "2023-07-01T00:00:00Z"),
+        at(AFTER),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::ProposalAlreadyVoted {
+            round: round("r-1")
+        }
+    );
+}
+
+#[test]
+fn a_window_that_closes_in_the_past() {
+    let mut l = registry();
+    let r = l.refuse(
+        "sec",
+        open("r-9", "p-1", "2023-04-01T00:00:00Z", "2023-04-30T00:00:00Z"),
+        at(SETUP),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::WindowInThePast {
+            closes_at: at("2023-04-30T00:00:00Z")
+        }
+    );
+}
+
+#[test]
+fn a_window_that_closes_before_it_opens() {
+    let mut l = registry();
+    let r = l.refuse("sec", open("r-9", "p-1", CLOSES, OPENS), at(SETUP), Domain);
+    assert_eq!(r, Rejection::WindowClosesBeforeOpening);
+    let r = l.refuse("sec", open("r-9", "p-1", OPENS, OPENS), at(SETUP), Domain);
+    assert_eq!(r, Rejection::WindowClosesBeforeOpening);
+}
+
+#[test]
+fn a_rule_needing_more_signatures_than_members() {
+    let mut l = registry();
+    let r = l.refuse(
+        "sec",
+        Command::OpenRound {
+            round: round("r-9"),
+            proposal: proposal("p-1"),
+            opens_at: None,
+            closes_at: at(CLOSES),
+            rule: Some(Rule {
+                signatures_required: 4,
+                ..Rule::default()
+            }),
+        },
+        at(SETUP),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::NotEnoughMembers {
+            required: 4,
+            members: 3
+        }
+    );
+}
+
+#[test]
+fn a_rule_whose_threshold_is_everything() {
+    let mut l = registry();
+    let r = l.refuse(
+        "sec",
+        Command::OpenRound {
+            round: round("r-9"),
+            proposal: proposal("p-1"),
+            opens_at: None,
+            closes_at: at(CLOSES),
+            rule: Some(Rule {
+                threshold: Ratio {
+                    numerator: 1,
+                    denominator: 1,
+                },
+                abstentions: Abstentions::Represented,
+                quorum: None,
+                double_majority: false,
+                signatures_required: 2,
+            }),
+        },
+        at(SETUP),
+        Domain,
+    );
+    assert_eq!(r, Rejection::InvalidRule);
+}
+
+#[test]
+fn a_round_without_any_library() {
+    let mut l = Ledger::new();
+    let t = at(SETUP);
+    l.run(
+        "operator",
+        Command::InitializeLedger {
+            origin: "test.local/ledger".into(),
+            secretariat: ActorId::new("sec"),
+        },
+        t,
+    );
+    for member in ["m1", "m2"] {
+        l.run(
+            "sec",
+            Command::GrantRole {
+                actor: ActorId::new(member),
+                role: Role::SteeringMember,
+            },
+            t,
+        );
+    }
+    l.run("sec", file("p-1", 100), t);
+    let r = l.refuse("sec", open("r-1", "p-1", OPENS, CLOSES), t, Domain);
+    assert_eq!(r, Rejection::EmptyElectorate);
+}
+
+#[test]
+fn a_round_on_an_unknown_proposal() {
+    let mut l = registry();
+    let r = l.refuse(
+        "sec",
+        open("r-9", "p-404", OPENS, CLOSES),
+        at(SETUP),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::Unknown {
+            kind: "proposal",
+            id: "p-404".into()
+        }
+    );
+}
+
+// ---- votes ----
+
+#[test]
+fn a_vote_before_the_window_opens() {
+    let mut l = opened();
+    let r = l.refuse(
+        "lib-a",
+        vote("r-1", "lib-a", Choice::Yes),
+        at(OPENS).plus_seconds(-1),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::VotingNotOpenYet {
+            opens_at: at(OPENS)
+        }
+    );
+    // The window is half-open: a vote at `opens_at` counts.
+    l.run("lib-a", vote("r-1", "lib-a", Choice::Yes), at(OPENS));
+}
+
+#[test]
+fn a_vote_when_the_window_has_passed() {
+    let mut l = opened();
+    let r = l.refuse(
+        "lib-a",
+        vote("r-1", "lib-a", Choice::Yes),
+        at(CLOSES),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::VotingWindowPassed {
+            closes_at: at(CLOSES)
+        }
+    );
+}
+
+#[test]
+fn a_vote_after_the_close() {
+    let mut l = closed();
+    let r = l.refuse(
+        "lib-c",
+        vote("r-1", "lib-c", Choice::Yes),
+        at(AFTER),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::RoundNotOpen {
+            round: round("r-1")
+        }
+    );
+}
+
+#[test]
+fn a_vote_for_another_library() {
+    let mut l = opened();
+    let r = l.refuse(
+        "lib-b",
+        vote("r-1", "lib-a", Choice::No),
+        at(VOTING),
+        Forbidden,
+    );
+    assert_eq!(
+        r,
+        Rejection::ActingForAnotherLibrary {
+            actor: ActorId::new("lib-b"),
+            library: lib("lib-a")
+        }
+    );
+}
+
+#[test]
+fn a_vote_by_a_member_without_a_library_account() {
+    let mut l = opened();
+    let r = l.refuse(
+        "m1",
+        vote("r-1", "lib-a", Choice::Yes),
+        at(VOTING),
+        Forbidden,
+    );
+    assert_eq!(
+        r,
+        Rejection::NotPermitted {
+            actor: ActorId::new("m1"),
+            needed: RoleKind::Library
+        }
+    );
+}
+
+#[test]
+fn a_vote_from_a_library_registered_after_the_round_opened() {
+    let mut l = opened();
+    let t = at(VOTING);
+    l.run("sec", register("lib-d", "14501", 700), t);
+    l.run(
+        "sec",
+        Command::GrantRole {
+            actor: ActorId::new("lib-d"),
+            role: Role::Library(lib("lib-d")),
+        },
+        t,
+    );
+    let r = l.refuse("lib-d", vote("r-1", "lib-d", Choice::Yes), t, Domain);
+    assert_eq!(
+        r,
+        Rejection::NotInElectorate {
+            library: lib("lib-d"),
+            round: round("r-1")
+        }
+    );
+}
+
+#[test]
+fn a_remark_over_two_thousand_characters() {
+    let mut l = opened();
+    let long = "é".repeat(MAX_REMARK_CHARS + 1);
+    let r = l.refuse(
+        "lib-a",
+        Command::CastVote {
+            round: round("r-1"),
+            library: lib("lib-a"),
+            choice: Choice::Yes,
+            remark: Some(long),
+        },
+        at(VOTING),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::RemarkTooLong {
+            max: 2_000,
+            got: 2_001
+        }
+    );
+    // Exactly 2,000 characters (4,000 bytes) is fine.
+    l.run(
+        "lib-a",
+        Command::CastVote {
+            round: round("r-1"),
+            library: lib("lib-a"),
+            choice: Choice::Yes,
+            remark: Some("é".repeat(MAX_REMARK_CHARS)),
+        },
+        at(VOTING),
+    );
+}
+
+#[test]
+fn a_vote_in_an_unknown_round() {
+    let mut l = opened();
+    let r = l.refuse(
+        "lib-a",
+        vote("r-404", "lib-a", Choice::Yes),
+        at(VOTING),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::Unknown {
+            kind: "round",
+            id: "r-404".into()
+        }
+    );
+}
+
+// ---- closing ----
+
+#[test]
+fn closing_early_with_votes_missing() {
+    let mut l = voted();
+    let r = l.refuse(
+        "sec",
+        Command::CloseRound {
+            round: round("r-1"),
+        },
+        at(VOTING),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::VotesMissing {
+            missing: 1,
+            closes_at: at(CLOSES)
+        }
+    );
+}
+
+#[test]
+fn closing_a_closed_round() {
+    let mut l = closed();
+    let r = l.refuse(
+        "sec",
+        Command::CloseRound {
+            round: round("r-1"),
+        },
+        at(AFTER),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::RoundNotOpen {
+            round: round("r-1")
+        }
+    );
+}
+
+// ---- certification ----
+
+#[test]
+fn certifying_an_open_round() {
+    let mut l = voted();
+    let digest = digest_of(&l, "r-1");
+    let r = l.refuse("m1", sign("r-1", digest), at(VOTING), Domain);
+    assert_eq!(
+        r,
+        Rejection::RoundNotClosed {
+            round: round("r-1")
+        }
+    );
+}
+
+#[test]
+fn a_wrong_tally_digest() {
+    let mut l = closed();
+    let expected = digest_of(&l, "r-1");
+    // The digest of another round's tally: well-formed, but not this round's.
+    let other = digest_of(&l, "r-2");
+    let r = l.refuse("m1", sign("r-1", other.clone()), at(AFTER), Domain);
+    assert_eq!(
+        r,
+        Rejection::TallyDigestMismatch {
+            given: other,
+            expected
+        }
+    );
+}
+
+#[test]
+fn a_member_signing_twice() {
+    let mut l = closed();
+    let digest = digest_of(&l, "r-1");
+    l.run("m1", sign("r-1", digest.clone()), at(AFTER));
+    let r = l.refuse("m1", sign("r-1", digest), at(AFTER), Domain);
+    assert_eq!(
+        r,
+        Rejection::AlreadySigned {
+            member: ActorId::new("m1"),
+            round: round("r-1")
+        }
+    );
+    assert!(!l.state.rounds[&round("r-1")].certified);
+}
+
+#[test]
+fn a_non_member_signing() {
+    let mut l = closed();
+    let digest = digest_of(&l, "r-1");
+    let r = l.refuse("sec", sign("r-1", digest), at(AFTER), Forbidden);
+    assert_eq!(
+        r,
+        Rejection::NotPermitted {
+            actor: ActorId::new("sec"),
+            needed: RoleKind::SteeringMember
+        }
+    );
+}
+
+#[test]
+fn signing_a_certified_round() {
+    let mut l = certified();
+    let digest = digest_of(&l, "r-1");
+    let r = l.refuse("m3", sign("r-1", digest), at(AFTER), Domain);
+    assert_eq!(
+        r,
+        Rejection::AlreadyCertified {
+            round: round("r-1")
+        }
+    );
+}
+
+#[test]
+fn annulling_a_certified_round() {
+    let mut l = certified();
+    let r = l.refuse(
+        "sec",
+        Command::AnnulRound {
+            round: round("r-1"),
+            reason: "Te laat".into(),
+        },
+        at(AFTER),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::AlreadyCertified {
+            round: round("r-1")
+        }
+    );
+}
+
+// ---- advice and the government's decision ----
+
+#[test]
+fn advice_on_an_uncertified_round() {
+    let mut l = closed();
+    let r = l.refuse("sec", advise("adv-1", "r-1"), at(AFTER), Domain);
+    assert_eq!(
+        r,
+        Rejection::RoundNotCertified {
+            round: round("r-1")
+        }
+    );
+}
+
+#[test]
+fn advice_on_a_rejected_round() {
+    let mut l = certified();
+    assert!(l.state.rounds[&round("r-2")].certified);
+    let r = l.refuse("sec", advise("adv-2", "r-2"), at(AFTER), Domain);
+    assert_eq!(
+        r,
+        Rejection::RoundNotAdopted {
+            round: round("r-2")
+        }
+    );
+}
+
+#[test]
+fn advice_sent_twice() {
+    let mut l = advised();
+    let r = l.refuse("sec", advise("adv-9", "r-1"), at(AFTER), Domain);
+    assert_eq!(
+        r,
+        Rejection::AdviceAlreadySent {
+            round: round("r-1")
+        }
+    );
+}
+
+#[test]
+fn a_decision_without_advice() {
+    let mut l = certified();
+    let r = l.refuse(
+        "sec",
+        decision(
+            "d-1",
+            "adv-1",
+            20_000_000,
+            "2024-01-01",
+            "2028-12-31",
+            &good_hash(),
+        ),
+        at(AFTER),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::Unknown {
+            kind: "advice",
+            id: "adv-1".into()
+        }
+    );
+}
+
+#[test]
+fn a_second_decision_on_the_same_advice() {
+    let mut l = advised();
+    let hash = good_hash();
+    l.run(
+        "sec",
+        decision(
+            "d-1",
+            "adv-1",
+            20_000_000,
+            "2024-01-01",
+            "2028-12-31",
+            &hash,
+        ),
+        at(AFTER),
+    );
+    let r = l.refuse(
+        "sec",
+        decision(
+            "d-2",
+            "adv-1",
+            10_000_000,
+            "2024-01-01",
+            "2028-12-31",
+            &hash,
+        ),
+        at(AFTER),
+        Domain,
+    );
+    assert_eq!(r, Rejection::DecisionAlreadyRecorded);
+}
+
+#[test]
+fn a_period_that_ends_before_it_starts() {
+    let mut l = advised();
+    let r = l.refuse(
+        "sec",
+        decision(
+            "d-1",
+            "adv-1",
+            20_000_000,
+            "2028-12-31",
+            "2024-01-01",
+            &good_hash(),
+        ),
+        at(AFTER),
+        Domain,
+    );
+    assert_eq!(r, Rejection::InvalidPeriod);
+}
+
+#[test]
+fn a_document_hash_in_capitals() {
+    let mut l = advised();
+    let r = l.refuse(
+        "sec",
+        decision(
+            "d-1",
+            "adv-1",
+            20_000_000,
+            "2024-01-01",
+            "2028-12-31",
+            &"AB".repeat(32),
+        ),
+        at(AFTER),
+        Domain,
+    );
+    assert_eq!(r, Rejection::InvalidDocumentHash);
+}
+
+#[test]
+fn an_approval_of_nothing() {
+    let mut l = advised();
+    let r = l.refuse(
+        "sec",
+        decision("d-1", "adv-1", 0, "2024-01-01", "2028-12-31", &good_hash()),
+        at(AFTER),
+        Domain,
+    );
+    assert!(
+        matches!(r, Rejection::AmountOutOfRange { value, min, .. } if value == "0" && min == "1")
+    );
+}
+
+// ---- project sheets, criteria, priorities, newsletters ----
+
+#[test]
+fn scoring_before_criteria_exist() {
+    let mut l = registry();
+    l.run("sec", sheet("pf-1"), at(AFTER));
+    let r = l.refuse("m1", score("pf-1", "c-0", 5), at(AFTER), Domain);
+    assert_eq!(r, Rejection::NoCriteria);
+}
+
+#[test]
+fn a_score_above_ten() {
+    let mut l = registry();
+    l.run("m1", criteria(&[60, 40]), at(AFTER));
+    l.run("sec", sheet("pf-1"), at(AFTER));
+    let r = l.refuse("m1", score("pf-1", "c-0", 11), at(AFTER), Domain);
+    assert_eq!(r, Rejection::ScoreOutOfRange { score: 11 });
+    let r = l.refuse("m1", score("pf-1", "c-0", -1), at(AFTER), Domain);
+    assert_eq!(r, Rejection::ScoreOutOfRange { score: -1 });
+}
+
+#[test]
+fn changing_criteria_once_sheets_are_scored() {
+    let mut l = registry();
+    l.run("m1", criteria(&[60, 40]), at(AFTER));
+    l.run("sec", sheet("pf-1"), at(AFTER));
+    l.run("m2", score("pf-1", "c-1", 7), at(AFTER));
+    let r = l.refuse("m1", criteria(&[50, 50]), at(AFTER), Domain);
+    assert_eq!(r, Rejection::CriteriaLocked);
+}
+
+#[test]
+fn a_criterion_without_weight() {
+    let mut l = registry();
+    let r = l.refuse("m1", criteria(&[100, 0]), at(AFTER), Domain);
+    assert_eq!(r, Rejection::InvalidCriteria);
+}
+
+#[test]
+fn a_ranking_that_names_a_sheet_twice() {
+    let mut l = registry();
+    l.run("sec", sheet("pf-1"), at(AFTER));
+    let r = l.refuse(
+        "m1",
+        Command::DecidePriorities {
+            ranking: vec![SheetId::new("pf-1"), SheetId::new("pf-1")],
+        },
+        at(AFTER),
+        Domain,
+    );
+    assert_eq!(r, Rejection::InvalidRanking);
+}
+
+#[test]
+fn a_newsletter_that_skips_part_of_the_log() {
+    let mut l = registry();
+    let length = l.state.length;
+    let r = l.refuse(
+        "sec",
+        Command::IssueNewsletter {
+            newsletter: ledger_core::NewsletterId::new("nb-1"),
+            title: "Nieuwsbrief 1".into(),
+            covers_from: Position(1),
+            covers_to: Position(length),
+        },
+        at(AFTER),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::InvalidNewsletterRange {
+            expected_from: Position(0),
+            head: Position(length)
+        }
+    );
+}
+
+// ---- the parser: what cannot even be said ----
+
+fn parse(json: &str) -> Result<Envelope, String> {
+    serde_json::from_str::<Envelope>(json).map_err(|e| e.to_string())
+}
+
+#[test]
+fn a_voter_cannot_state_a_weight() {
+    let ok = r#"{"command_id":"c-1","actor":"lib-a","command":
+        {"type":"cast_vote","round":"r-1","library":"lib-a","choice":"yes"}}"#;
+    assert!(parse(ok).is_ok());
+    for field in ["inhabitants", "weight"] {
+        let json = format!(
+            r#"{{"command_id":"c-1","actor":"lib-a","command":
+            {{"type":"cast_vote","round":"r-1","library":"lib-a","choice":"yes","{field}":999999}}}}"#
+        );
+        let error = parse(&json).unwrap_err();
+        assert!(
+            error.contains("unknown field") && error.contains(&format!("`{field}`")),
+            "{error}"
+        );
+    }
+    // Nor beside the command, in the envelope.
+    let json = r#"{"command_id":"c-1","actor":"lib-a","weight":5,"command":
+        {"type":"cast_vote","round":"r-1","library":"lib-a","choice":"yes"}}"#;
+    let error = parse(json).unwrap_err();
+    assert!(error.contains("unknown field `weight`"), "{error}");
+}
+
+#[test]
+fn a_choice_that_is_not_yes_no_or_abstain() {
+    let json = r#"{"command_id":"c-1","actor":"lib-a","command":
+        {"type":"cast_vote","round":"r-1","library":"lib-a","choice":"maybe"}}"#;
+    let error = parse(json).unwrap_err();
+    assert!(
+        error.contains("unknown variant `maybe`") && error.contains("`abstain`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn an_unknown_command_type() {
+    let json =
+        r#"{"command_id":"c-1","actor":"sec","command":{"type":"reset_round","round":"r-1"}}"#;
+    let error = parse(json).unwrap_err();
+    assert!(error.contains("unknown variant `reset_round`"), "{error}");
+}
+
+#[test]
+fn overflowing_numbers_on_the_wire_reach_decide_and_get_their_own_rejection() {
+    let mut l = registry();
+    let cases = [
+        (
+            r#"{"type":"register_library","library":"lib-x","name":"Bibliotheek X",
+               "municipalities":["11999"],"inhabitants":100000000000000000000000000000}"#,
+            "inhabitants_out_of_range",
+        ),
+        (
+            r#"{"type":"register_library","library":"lib-x","name":"Bibliotheek X",
+               "municipalities":["11999"],"inhabitants":-1}"#,
+            "inhabitants_out_of_range",
+        ),
+        (
+            r#"{"type":"file_proposal","proposal":"p-9","title":"T","text":"Tekst.",
+               "budget_cents_per_year":18446744073709551616}"#,
+            "amount_out_of_range",
+        ),
+        (
+            r#"{"type":"file_proposal","proposal":"p-9","title":"T","text":"Tekst.",
+               "budget_cents_per_year":0}"#,
+            "amount_out_of_range",
+        ),
+    ];
+    for (json, code) in cases {
+        let command: Command =
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("{json} does not parse: {e}"));
+        let r = l.refuse("sec", command, at(SETUP), Domain);
+        assert_eq!(r.code(), code, "{json}");
+    }
+}
