@@ -49,6 +49,15 @@ enum Command {
     /// Write every record as JSON Lines: position, hash, stored bytes, decoded fields.
     #[command(after_help = EXIT_CODES)]
     Export(commands::export::Args),
+    /// Serve the HTTP API (public reads, authenticated writes) on the ledger.
+    #[command(after_help = EXIT_CODES)]
+    Serve(commands::serve::Args),
+    /// Build a fresh demo ledger with the May 2023 decision cycle and serve it.
+    #[command(after_help = EXIT_CODES)]
+    Demo(commands::demo::Args),
+    /// Manage the registry of libraries (import from CSV).
+    #[command(after_help = EXIT_CODES)]
+    Libraries(commands::libraries::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +68,9 @@ fn main() -> ExitCode {
         Command::Log(args) => commands::log::run(args),
         Command::Verify(args) => commands::verify::run(args),
         Command::Export(args) => commands::export::run(args),
+        Command::Serve(args) => commands::serve::run(args),
+        Command::Demo(args) => commands::demo::run(args),
+        Command::Libraries(args) => commands::libraries::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,9 +4,12 @@
 //! classified. New families (`serve`, `demo`, `libraries import`, `token`) go beside
 //! these. This module must never print anything itself.
 
+pub mod demo;
 pub mod export;
 pub mod init;
+pub mod libraries;
 pub mod log;
+pub mod serve;
 pub mod submit;
 pub mod verify;
 

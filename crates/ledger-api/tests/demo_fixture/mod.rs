@@ -1,0 +1,55 @@
+//! The May 2023 demo cycle replayed into a real sled ledger on a fixed clock, for tests
+//! of the read side. Each step is recorded at the instant the scenario suggests, so the
+//! log is the same on every run.
+
+use std::sync::{Arc, Mutex};
+
+use ledger_core::{Command, Timestamp};
+use ledger_demo::{Scenario, Step};
+use ledger_store::{Durability, Ledger, LedgerOptions};
+
+/// A ledger holding the whole demo cycle, and the directory that keeps it alive.
+pub struct DemoLedger {
+    pub ledger: Ledger,
+    pub dir: tempfile::TempDir,
+}
+
+/// Replays the demo; `Durability::None` keeps the test fast (durability has its own tests).
+pub fn demo_ledger() -> DemoLedger {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = Scenario::may_2023();
+    let now = Arc::new(Mutex::new(scenario.opens_at()));
+    let clock_now = Arc::clone(&now);
+    let options = LedgerOptions {
+        clock: Arc::new(move || *clock_now.lock().expect("clock")),
+        durability: Durability::None,
+    };
+    let setup = scenario.setup();
+    *now.lock().expect("clock") = setup[0].at;
+    let ledger = Ledger::init(
+        dir.path(),
+        ledger_demo::scenario::ORIGIN,
+        ledger_core::ActorId::new(ledger_demo::scenario::SECRETARIAT),
+        options,
+    )
+    .expect("init");
+    let record = |step: &Step, now: &Arc<Mutex<Timestamp>>| {
+        *now.lock().expect("clock") = step.at;
+        ledger
+            .append(step.envelope.clone())
+            .unwrap_or_else(|e| panic!("{}: {e:?}", step.envelope.command_id));
+    };
+    for step in &setup {
+        if !matches!(step.envelope.command, Command::InitializeLedger { .. }) {
+            record(step, &now);
+        }
+    }
+    for step in scenario.votes() {
+        record(&step, &now);
+    }
+    record(&scenario.close(), &now);
+    for step in scenario.after_close(&ledger.state()).expect("after close") {
+        record(&step, &now);
+    }
+    DemoLedger { ledger, dir }
+}

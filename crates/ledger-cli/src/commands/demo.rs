@@ -1,0 +1,148 @@
+//! `ledger demo`: builds a fresh demo ledger with the May 2023 decision cycle, through the
+//! same append path real users take, then serves the API.
+//!
+//! The electorate and every command come from `ledger-demo` (pure data made by the
+//! project; `../shared` is never read). The voting window is real time: the round opens
+//! now and closes a few seconds later, and the demo waits for the close like everybody
+//! else. It must never touch a directory that is not empty.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ledger_core::{Command, Envelope};
+use ledger_demo::scenario::{ORIGIN, ROUND, SECRETARIAT};
+use ledger_demo::{Scenario, Step};
+use ledger_store::{system_clock, Ledger, LedgerOptions};
+
+use super::serve::{serve, Listen};
+use crate::failure::{self, Failure};
+
+/// Arguments of `ledger demo`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to create the demo ledger (must not exist or be empty); a fresh directory
+    /// under the system's temporary directory when absent.
+    #[arg(long = "data", value_name = "DIR")]
+    data: Option<PathBuf>,
+    #[command(flatten)]
+    listen: Listen,
+    /// How long the vote round stays open, in seconds.
+    #[arg(long, default_value_t = 3, value_name = "SECONDS")]
+    window: u64,
+    /// Build the ledger and exit instead of serving it.
+    #[arg(long)]
+    no_serve: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let dir = match args.data {
+        Some(dir) => dir,
+        None => std::env::temp_dir().join(format!(
+            "ledger-demo-{}-{}",
+            std::process::id(),
+            system_clock().as_micros()
+        )),
+    };
+    let ledger = build(&dir, args.window)?;
+    print_summary(&ledger);
+    if args.no_serve {
+        return Ok(());
+    }
+    serve(ledger, &args.listen, |url| {
+        println!("demo ledger in {}", dir.display());
+        println!("try: curl {url}/v1/rounds/{}/result", ROUND);
+    })
+}
+
+/// Creates the demo ledger in `dir` and replays the whole cycle with a `window`-second
+/// vote round. Returns the open ledger.
+pub fn build(dir: &std::path::Path, window: u64) -> anyhow::Result<Ledger> {
+    let ledger = Ledger::init(
+        dir,
+        ORIGIN,
+        ledger_core::ActorId::new(SECRETARIAT),
+        LedgerOptions::default(),
+    )
+    .map_err(failure::store)?;
+    eprintln!("building the demo ledger in {}", dir.display());
+
+    // The window is only known once the setup is recorded (its length depends on the
+    // machine), so the round's step comes from a scenario made at that moment. Command
+    // ids are numbered, not timed, so both scenarios agree on every other step.
+    let draft = Scenario::may_2023();
+    let setup = draft.setup();
+    let (open_round, before) = setup
+        .split_last()
+        .ok_or_else(|| Failure::error(failure::FAULT, "the demo scenario is empty"))?;
+    for step in before {
+        if matches!(step.envelope.command, Command::InitializeLedger { .. }) {
+            continue;
+        }
+        append(&ledger, step)?;
+    }
+    let now = system_clock();
+    let scenario = Scenario::new(
+        now,
+        now.plus_seconds(i64::try_from(window).unwrap_or(60).max(1)),
+    );
+    let open = scenario
+        .setup()
+        .pop()
+        .filter(|s| s.envelope.command_id == open_round.envelope.command_id)
+        .ok_or_else(|| Failure::error(failure::FAULT, "the demo scenario changed shape"))?;
+    append(&ledger, &open)?;
+    for step in scenario.votes() {
+        append(&ledger, &step)?;
+    }
+    eprintln!(
+        "190 libraries voted; waiting for the round to close at {}",
+        scenario.closes_at()
+    );
+    while system_clock() < scenario.closes_at() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    append(&ledger, &scenario.close())?;
+    let after = scenario
+        .after_close(&ledger.state())
+        .map_err(|e| Failure::error(failure::FAULT, e.to_string()))?;
+    for step in &after {
+        append(&ledger, step)?;
+    }
+    if let Some(newsletter) = scenario.newsletter(&ledger.state(), 1) {
+        append_envelope(&ledger, newsletter)?;
+    }
+    Ok(ledger)
+}
+
+fn append(ledger: &Ledger, step: &Step) -> anyhow::Result<()> {
+    append_envelope(ledger, step.envelope.clone())
+}
+
+fn append_envelope(ledger: &Ledger, envelope: Envelope) -> anyhow::Result<()> {
+    let id = envelope.command_id.clone();
+    ledger
+        .append(envelope)
+        .map(|_| ())
+        .map_err(|e| failure::append(e).context(format!("demo command {id}")))
+}
+
+fn print_summary(ledger: &Ledger) {
+    let state = ledger.state();
+    let head = ledger.head();
+    println!("demo ledger: {} records, head {}", head.length, head.hash);
+    let round = ledger_core::RoundId::new(ROUND);
+    if let Some(r) = state.rounds.get(&round) {
+        let tally = r.tally();
+        let share = tally
+            .yes_share_of_inhabitants(&r.rule)
+            .map(|s| s.percent(0))
+            .unwrap_or_else(|| "-".into());
+        println!(
+            "round {round}: {} of {} libraries voted; {share}% of the represented inhabitants agreed; outcome {:?}; certified {}",
+            tally.cast.libraries,
+            tally.eligible.libraries,
+            r.outcome(),
+            r.certified
+        );
+    }
+}
