@@ -115,6 +115,15 @@ pub enum Rejection {
     /// A library must serve at least one municipality, each listed once.
     #[error("municipalities must be a non-empty list without duplicates")]
     InvalidMunicipalities,
+    /// Another active library already serves this municipality; counting its
+    /// inhabitants twice would inflate both weights.
+    #[error("municipality {municipality} is already served by library {library}")]
+    MunicipalityAlreadyServed {
+        /// The municipality's NIS code.
+        municipality: String,
+        /// The library serving it.
+        library: LibraryId,
+    },
     /// The actor already holds the role.
     #[error("actor {actor} already holds that role")]
     RoleAlreadyHeld {

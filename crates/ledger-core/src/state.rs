@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::amount::Cents;
 use crate::event::{Criterion, Event, Verdict};
 use crate::ids::{
-    ActorId, AdviceId, CriterionId, DecisionId, LibraryId, NisCode, Position, ProposalId, RoundId,
-    SheetId,
+    ActorId, AdviceId, CriterionId, DecisionId, LibraryId, NewsletterId, NisCode, Position,
+    ProposalId, RoundId, SheetId,
 };
 use crate::role::Role;
 use crate::tally::{Choice, Outcome, Rule, Tally};
@@ -187,6 +187,8 @@ pub struct State {
     pub priorities: Option<Vec<SheetId>>,
     /// Where the next newsletter must start covering.
     pub newsletter_covered_to: Position,
+    /// Newsletter issues published so far.
+    pub newsletters: BTreeSet<NewsletterId>,
 }
 
 impl State {
@@ -213,6 +215,13 @@ impl State {
             .filter(|roles| roles.contains(&Role::SteeringMember))
             .count();
         u32::try_from(count).unwrap_or(u32::MAX)
+    }
+
+    /// The active library, other than `except`, that already serves `code`.
+    pub fn library_serving(&self, code: &NisCode, except: &LibraryId) -> Option<&Library> {
+        self.libraries
+            .values()
+            .find(|l| !l.retired && l.id != *except && l.municipalities.contains(code))
     }
 
     /// Whether any sheet was scored (which locks the criteria).
@@ -395,7 +404,10 @@ impl State {
                 }
             }
             Event::PrioritiesDecided(e) => self.priorities = Some(e.ranking.clone()),
-            Event::NewsletterIssued(e) => self.newsletter_covered_to = e.covers_to,
+            Event::NewsletterIssued(e) => {
+                self.newsletter_covered_to = e.covers_to;
+                self.newsletters.insert(e.newsletter.clone());
+            }
         }
     }
 }

@@ -1453,3 +1453,57 @@ fn overflowing_numbers_on_the_wire_reach_decide_and_get_their_own_rejection() {
         assert_eq!(r.code(), code, "{json}");
     }
 }
+
+#[test]
+fn a_second_library_claiming_a_served_municipality() {
+    let mut l = registry();
+    let served = l.state.libraries[&lib("lib-a")].municipalities[0].clone();
+    let r = l.refuse(
+        "sec",
+        register("lib-x", served.0.as_str(), 10),
+        at(SETUP),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::MunicipalityAlreadyServed {
+            municipality: served.0.clone(),
+            library: lib("lib-a"),
+        }
+    );
+    // A merger that names another library's municipality is refused the same way.
+    let r = l.refuse(
+        "sec",
+        Command::UpdateLibrary {
+            library: lib("lib-b"),
+            name: None,
+            municipalities: Some(vec![served.clone()]),
+            inhabitants: None,
+        },
+        at(SETUP),
+        Domain,
+    );
+    assert!(matches!(r, Rejection::MunicipalityAlreadyServed { .. }));
+}
+
+#[test]
+fn a_newsletter_issued_twice_under_one_id() {
+    let mut l = registry();
+    let length = l.state.length;
+    let issue = |from: u64, to: u64| Command::IssueNewsletter {
+        newsletter: ledger_core::NewsletterId::new("nb-1"),
+        title: "Nieuwsbrief 1".into(),
+        covers_from: Position(from),
+        covers_to: Position(to),
+    };
+    l.run("sec", issue(0, length), at(AFTER));
+    let grown = l.state.length;
+    let r = l.refuse("sec", issue(length, grown), at(AFTER), Domain);
+    assert_eq!(
+        r,
+        Rejection::AlreadyExists {
+            kind: "newsletter",
+            id: "nb-1".into()
+        }
+    );
+}

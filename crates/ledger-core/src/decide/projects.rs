@@ -108,6 +108,12 @@ pub(super) fn decide(
             covers_to,
         } => {
             newsletter.check()?;
+            if state.newsletters.contains(newsletter) {
+                return Err(Rejection::AlreadyExists {
+                    kind: "newsletter",
+                    id: newsletter.to_string(),
+                });
+            }
             check_text("title", title, MAX_SHORT_TEXT)?;
             let head = Position(state.length);
             if *covers_from != state.newsletter_covered_to

@@ -12,7 +12,7 @@ use crate::event::{
     Event, LedgerInitialized, LibraryRegistered, LibraryRetired, LibraryUpdated, RoleGranted,
     RoleRevoked,
 };
-use crate::ids::NisCode;
+use crate::ids::{LibraryId, NisCode};
 use crate::rejection::Rejection;
 use crate::role::Role;
 use crate::state::{RoundStatus, State};
@@ -94,13 +94,26 @@ pub(super) fn roles(state: &State, command: &Command) -> Result<Vec<Event>, Reje
     }
 }
 
-fn check_municipalities(list: &[NisCode]) -> Result<(), Rejection> {
+/// A non-empty list of valid, distinct codes that no other active library serves.
+fn check_municipalities(
+    state: &State,
+    library: &LibraryId,
+    list: &[NisCode],
+) -> Result<(), Rejection> {
     for code in list {
         code.check()?;
     }
     let unique: BTreeSet<&NisCode> = list.iter().collect();
     if list.is_empty() || unique.len() != list.len() {
         return Err(Rejection::InvalidMunicipalities);
+    }
+    for code in list {
+        if let Some(other) = state.library_serving(code, library) {
+            return Err(Rejection::MunicipalityAlreadyServed {
+                municipality: code.to_string(),
+                library: other.id.clone(),
+            });
+        }
     }
     Ok(())
 }
@@ -115,7 +128,7 @@ pub(super) fn libraries(state: &State, command: &Command) -> Result<Vec<Event>, 
         } => {
             must_be_new("library", library.as_str(), state.libraries.get(library))?;
             check_text("name", name, MAX_SHORT_TEXT)?;
-            check_municipalities(municipalities)?;
+            check_municipalities(state, library, municipalities)?;
             let inhabitants = checked_inhabitants(*inhabitants)?;
             Ok(vec![Event::LibraryRegistered(LibraryRegistered {
                 library: library.clone(),
@@ -140,7 +153,7 @@ pub(super) fn libraries(state: &State, command: &Command) -> Result<Vec<Event>, 
                 check_text("name", name, MAX_SHORT_TEXT)?;
             }
             if let Some(list) = municipalities {
-                check_municipalities(list)?;
+                check_municipalities(state, library, list)?;
             }
             let inhabitants = match inhabitants {
                 Some(value) => checked_inhabitants(*value)?,
