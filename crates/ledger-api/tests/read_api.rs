@@ -292,3 +292,29 @@ async fn the_digest_groups_changes_by_proposal() {
     assert_eq!(proposals[0]["proposal"], "p-2023-ibl-microsubsidies");
     assert_eq!(proposals[0]["new"], false);
 }
+
+#[actix_web::test]
+async fn any_origin_may_read() {
+    let demo = demo_fixture::demo_ledger();
+    let app = app!(demo);
+    let response = call_service(
+        &app,
+        TestRequest::get()
+            .uri("/v1/rounds/r-2023-05/result")
+            .insert_header((header::ORIGIN, "https://bibliotheek.example"))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let allowed = response
+        .headers()
+        .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+        .map(|v| v.to_str().unwrap().to_owned());
+    assert!(
+        matches!(
+            allowed.as_deref(),
+            Some("*") | Some("https://bibliotheek.example")
+        ),
+        "{allowed:?}"
+    );
+}
