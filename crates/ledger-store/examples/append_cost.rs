@@ -8,6 +8,7 @@
 
 use std::fs::File;
 use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -32,7 +33,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Registers library `id` serving a NIS code of its own (one library per municipality):
+/// codes are counted up across the whole run, which registers fewer than 100,000.
 fn register(id: &str) -> Envelope {
+    static CODES: AtomicU32 = AtomicU32::new(0);
     Envelope {
         command_id: CommandId::new(id),
         actor: ActorId::new("secretariaat"),
@@ -40,7 +44,10 @@ fn register(id: &str) -> Envelope {
         command: Command::RegisterLibrary {
             library: LibraryId::new(id),
             name: format!("Openbare Bibliotheek {id}"),
-            municipalities: vec![NisCode("11002".into())],
+            municipalities: vec![NisCode(format!(
+                "{:05}",
+                CODES.fetch_add(1, Ordering::SeqCst)
+            ))],
             inhabitants: 529_247,
         },
     }

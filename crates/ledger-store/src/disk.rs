@@ -18,8 +18,8 @@ use ledger_core::Head;
 
 use crate::error::StoreError;
 use crate::layout::{
-    decode_indexed, COMMANDS_TREE, DB_FILE, EVENTS_TREE, FORMAT_KEY, INDEXED_KEY, META_TREE,
-    STORE_FORMAT, STREAMS_TREE,
+    decode_indexed, COMMANDS_TREE, DB_FILE, EVENTS_TREE, FORMAT_KEY, INDEXED_KEY, MERKLE_TREE,
+    META_TREE, STORE_FORMAT, STREAMS_TREE,
 };
 use crate::options::Durability;
 
@@ -31,13 +31,14 @@ const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// this same process that is still shutting down its background threads can hold it.
 const SLED_LOCK_WAIT: Duration = Duration::from_secs(5);
 
-/// The database and its four trees. Cloning shares them.
+/// The database and its five trees. Cloning shares them.
 #[derive(Clone, Debug)]
 pub(crate) struct Trees {
     pub(crate) db: sled::Db,
     pub(crate) events: sled::Tree,
     pub(crate) streams: sled::Tree,
     pub(crate) commands: sled::Tree,
+    pub(crate) merkle: sled::Tree,
     pub(crate) meta: sled::Tree,
 }
 
@@ -49,6 +50,7 @@ impl Trees {
             events: db.open_tree(EVENTS_TREE)?,
             streams: db.open_tree(STREAMS_TREE)?,
             commands: db.open_tree(COMMANDS_TREE)?,
+            merkle: db.open_tree(MERKLE_TREE)?,
             meta: db.open_tree(META_TREE)?,
             db,
         })
@@ -233,7 +235,7 @@ impl Durable {
 }
 
 /// `fsync` of a directory, so that files created or renamed in it survive a crash.
-fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+pub(crate) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
     #[cfg(unix)]
     {
         File::open(dir)

@@ -62,6 +62,35 @@ pub enum StoreError {
     /// `init` was given an origin or secretariat the domain refuses.
     #[error("cannot initialise the ledger: {0}")]
     InitRejected(Rejection),
+    /// The origin cannot name the log's signing key (C2SP key names have no `+`).
+    #[error("the origin {origin:?} cannot name the log's signing key: {reason}")]
+    BadOrigin {
+        /// The origin asked for.
+        origin: String,
+        /// Why it cannot be a key name.
+        reason: String,
+    },
+    /// The log's signing key is missing, unreadable, or does not belong to this ledger.
+    #[error("the log signing key {path}: {reason}")]
+    SigningKey {
+        /// The key file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A transparency-log read named a tree size, leaf or tile that the log's current
+    /// tree does not hold (it may exist later; a superseded partial tile never will).
+    #[error("{what} is not in the log's current tree of {size} entries")]
+    BeyondTree {
+        /// What was asked for, e.g. `tree size 12`.
+        what: String,
+        /// The size of the latest checkpoint.
+        size: u64,
+    },
+    /// A transparency-log read that no tree can answer (a leaf index not below the tree
+    /// size, a consistency proof from a larger to a smaller tree, a malformed tile).
+    #[error("{0}")]
+    BadTreeRequest(String),
     /// The durable write of a batch failed; the appends in it were not acknowledged.
     #[error("the write did not reach the disk: {reason}")]
     WriteFailed {

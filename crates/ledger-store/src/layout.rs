@@ -5,6 +5,7 @@
 //! must never change an encoding in place: a new layout needs a new [`STORE_FORMAT`].
 
 use ledger_core::{Head, RecordHash};
+use ledger_tlog::Hash;
 
 /// The lock file inside a ledger directory.
 pub const LOCK_FILE: &str = "ledger.lock";
@@ -32,6 +33,26 @@ pub const STORE_FORMAT: &[u8] = b"governance-ledger store v1";
 
 /// The `meta` key of the indexed head.
 pub const INDEXED_KEY: &[u8] = b"indexed";
+
+/// Derived: the RFC 6962 Merkle tree over `events`, level (`u8`) + index (`u64` BE) ->
+/// the 32-byte SHA-256 hash of the full subtree over leaves
+/// `[index * 2^level, (index + 1) * 2^level)`.
+pub const MERKLE_TREE: &str = "merkle";
+
+/// The `meta` key of how far the `merkle` tree is written: tree size (`u64` BE) then the
+/// root hash of the tree of that size (32 bytes).
+pub const MERKLE_KEY: &[u8] = b"merkle";
+
+/// The `meta` key of the log's verifier key (C2SP note verifier key text, UTF-8). Its
+/// presence says the ledger was made with a signing key, so a missing key file is an
+/// error rather than a ledger that predates signed checkpoints.
+pub const LOG_KEY: &[u8] = b"log-verifier-key";
+
+/// The log's Ed25519 signing key, C2SP signer key text, mode 0600. Never in the log.
+pub const SIGNING_KEY_FILE: &str = "log-signing.key";
+
+/// The log's verifier key, C2SP verifier key text, for readers.
+pub const VERIFIER_KEY_FILE: &str = "log-verifier.key";
 
 /// The `events` key of a position: `u64` big-endian, so keys sort in log order.
 pub fn position_key(position: u64) -> [u8; 8] {
@@ -98,6 +119,42 @@ pub fn decode_indexed(bytes: &[u8]) -> Option<Head> {
     })
 }
 
+/// The `merkle` key of the stored hash at (`level`, `index`).
+pub fn merkle_key(level: u8, index: u64) -> [u8; 9] {
+    let mut key = [0u8; 9];
+    key[0] = level;
+    key[1..].copy_from_slice(&index.to_be_bytes());
+    key
+}
+
+/// Reads a `merkle` key; `None` unless it is exactly nine bytes.
+pub fn decode_merkle_key(bytes: &[u8]) -> Option<(u8, u64)> {
+    let (&level, index) = bytes.split_first()?;
+    Some((level, decode_position(index)?))
+}
+
+/// Reads a `merkle` value; `None` unless it is exactly 32 bytes.
+pub fn decode_merkle_hash(bytes: &[u8]) -> Option<Hash> {
+    <[u8; 32]>::try_from(bytes).ok().map(Hash)
+}
+
+/// The `meta/merkle` value: tree size (`u64` BE) then the root (32 bytes).
+pub fn merkle_value(size: u64, root: Hash) -> [u8; 40] {
+    let mut value = [0u8; 40];
+    value[..8].copy_from_slice(&size.to_be_bytes());
+    value[8..].copy_from_slice(root.as_bytes());
+    value
+}
+
+/// Reads a `meta/merkle` value; `None` unless it is exactly forty bytes.
+pub fn decode_merkle_value(bytes: &[u8]) -> Option<(u64, Hash)> {
+    if bytes.len() != 40 {
+        return None;
+    }
+    let (size, root) = bytes.split_at(8);
+    Some((decode_position(size)?, decode_merkle_hash(root)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +178,16 @@ mod tests {
         };
         assert_eq!(decode_indexed(&indexed_value(head)), Some(head));
         assert_eq!(decode_indexed(&[0; 39]), None);
+        assert_eq!(decode_merkle_key(&merkle_key(3, 258)), Some((3, 258)));
+        assert_eq!(decode_merkle_key(&[1; 8]), None);
+        let root = Hash([5; 32]);
+        assert_eq!(decode_merkle_value(&merkle_value(9, root)), Some((9, root)));
+        assert_eq!(decode_merkle_value(&[0; 41]), None);
+    }
+
+    #[test]
+    fn merkle_keys_sort_by_level_then_index() {
+        assert!(merkle_key(0, 255) < merkle_key(0, 256));
+        assert!(merkle_key(0, u64::MAX) < merkle_key(1, 0));
     }
 }

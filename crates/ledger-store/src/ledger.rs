@@ -15,11 +15,14 @@ use std::thread::JoinHandle;
 
 use ledger_core::{decide, ActorId, Command, CommandId, Envelope, Head, Sealed, State};
 
+use crate::checkpoint::TreeLog;
 use crate::disk::{holds_database, ClosedOnDrop, Durable, Trees};
 use crate::error::{AppendError, StoreError};
 use crate::index::{self, IndexBatch};
 use crate::layout::{position_key, FORMAT_KEY, LOCK_FILE, STORE_FORMAT};
 use crate::lock::DirLock;
+use crate::log_key;
+use crate::merkle::{self, CatchUp};
 use crate::options::LedgerOptions;
 use crate::receipt::{indexed_receipt, scanned_receipt, Receipt};
 use crate::replay::walk;
@@ -39,6 +42,8 @@ struct Inner {
     shared: Arc<Shared>,
     sender: Option<Sender<Request>>,
     writer: Option<JoinHandle<()>>,
+    /// The C2SP verifier key of the log's signing key.
+    verifier_key: String,
     opened: Opened,
 }
 
@@ -76,7 +81,10 @@ impl Drop for Inner {
 
 impl Ledger {
     /// Creates a new ledger in `dir` (created if missing) and appends the
-    /// `InitializeLedger` command as actor `operator`, naming `secretariat`.
+    /// `InitializeLedger` command as actor `operator`, naming `secretariat`. Before the
+    /// first record it makes the log's Ed25519 signing key, named `origin`, from the OS's
+    /// randomness (`log-signing.key`, mode 0600, and `log-verifier.key`); an origin that
+    /// cannot name a key (it holds a `+`) is [`StoreError::BadOrigin`].
     ///
     /// Refuses a directory that already holds a ledger ([`StoreError::AlreadyExists`])
     /// or other files ([`StoreError::NotEmpty`]). A directory left by an interrupted
@@ -98,6 +106,7 @@ impl Ledger {
         };
         // Judge the arguments before anything is created on disk.
         decide(&State::new(), &envelope, (options.clock)()).map_err(StoreError::InitRejected)?;
+        log_key::check_origin(origin)?;
 
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
         let lock = DirLock::acquire(dir)?;
@@ -128,6 +137,9 @@ impl Ledger {
             }
         }
         trees.meta.insert(FORMAT_KEY, STORE_FORMAT)?;
+        // The signing key is made (or, for an init that was interrupted before its first
+        // record, made anew: nobody has seen the old one) before the ledger exists.
+        log_key::create(dir, trees, origin, options.durability)?;
         Durable::new(dir, options.durability)?.sync_everything(&trees.db)?;
 
         let ledger = Ledger::start(dir, opened, options)?;
@@ -147,11 +159,16 @@ impl Ledger {
     }
 
     /// Opens the ledger in `dir`: takes the lock, replays and checks the whole chain,
-    /// indexes what the derived trees miss, and starts the writer.
+    /// indexes what the derived trees (the Merkle tree included) miss, loads the signing
+    /// key, signs a checkpoint for the current size and starts the writer.
     ///
     /// Fails at once with [`StoreError::Locked`] if the directory is in use,
-    /// [`StoreError::NotALedger`] if it holds no ledger (nothing is created then), and
-    /// [`StoreError::Corrupt`] naming the first bad position if the chain is damaged.
+    /// [`StoreError::NotALedger`] if it holds no ledger (nothing is created then),
+    /// [`StoreError::Corrupt`] naming the first bad position if the chain is damaged or
+    /// the stored Merkle tree disagrees with the records, and [`StoreError::SigningKey`]
+    /// if the signing key is missing or not this ledger's. A ledger made before signed
+    /// checkpoints (no key file and no verifier key recorded) gets a new key, said on
+    /// stderr.
     pub fn open(dir: &Path, options: LedgerOptions) -> Result<Ledger, StoreError> {
         Ledger::start(dir, open_existing(dir)?, options)
     }
@@ -161,19 +178,32 @@ impl Ledger {
         let indexed = trees.indexed()?;
         let from = indexed.map_or(0, |head| head.length);
         let mut missing = IndexBatch::default();
+        let mut tree = CatchUp::new(merkle::stored_size(trees)?);
         let (head, state) = walk(&trees.events, indexed, None, |sealed, first| {
             if sealed.record.position.0 >= from {
                 missing.add(&sealed.record, first);
             }
+            tree.add(trees, &sealed.bytes);
         })?
         .into_checked()?;
         if head.length > from || indexed.is_none() {
             missing.write(trees, head)?;
         }
+        let frontier = tree.finish(trees)?;
+        let signer = log_key::load(dir, trees, state.origin.as_deref(), options.durability)?;
+        let verifier_key = signer.verifier().verifier_key();
+        let tree = TreeLog::new(frontier, signer);
+        let tree_head = tree.sign()?;
 
         let durable = Durable::new(dir, options.durability)?;
-        let shared = Arc::new(Shared::new(head, Arc::new(state), head.length));
-        let writer = Writer::new(trees.clone(), durable, Arc::clone(&shared), options.clock);
+        let shared = Arc::new(Shared::new(head, Arc::new(state), head.length, tree_head));
+        let writer = Writer::new(
+            trees.clone(),
+            durable,
+            Arc::clone(&shared),
+            options.clock,
+            tree,
+        );
         let (sender, receiver) = mpsc::channel();
         let handle = std::thread::Builder::new()
             .name("ledger-writer".into())
@@ -185,6 +215,7 @@ impl Ledger {
                 shared,
                 sender: Some(sender),
                 writer: Some(handle),
+                verifier_key,
                 opened,
             }),
         })
@@ -292,6 +323,21 @@ impl Ledger {
     /// The ledger's directory.
     pub fn data_dir(&self) -> &Path {
         &self.inner.dir
+    }
+
+    /// The open database's trees.
+    pub(crate) fn trees(&self) -> &Trees {
+        &self.inner.opened.trees
+    }
+
+    /// What the ledger handles and the writer share.
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.inner.shared
+    }
+
+    /// The C2SP verifier key of the log's signing key (`name+hexid+base64`).
+    pub fn verifier_key(&self) -> String {
+        self.inner.verifier_key.clone()
     }
 
     /// Makes the writer's next durable sync fail (tests of the failure path).

@@ -12,6 +12,8 @@
 //! | --- | --- |
 //! | `ledger.lock` | the lock file: one process at a time holds an exclusive `flock` on it (fs4 `try_lock_exclusive`); a second open fails at once with [`StoreError::Locked`] |
 //! | `db`, `conf`, `blobs/`, `snap.*` | sled 0.34's files for one database with the trees below |
+//! | `log-signing.key` | the log's Ed25519 signing key as C2SP signer key text, `PRIVATE+KEY+<origin>+<hexid>+<base64(0x01 ‖ seed)>` and a newline; mode 0600; written by [`Ledger::init`] (temporary file, `fsync`, rename) before the ledger's first record; never in the log. Back it up: a ledger whose key file is lost refuses to open ([`StoreError::SigningKey`]) |
+//! | `log-verifier.key` | its C2SP verifier key `<origin>+<hexid>+<base64(0x01 ‖ public key)>` and a newline, for readers |
 //!
 //! # The trees (the stored contract)
 //!
@@ -25,14 +27,36 @@
 //! - **`commands`**, derived. Key: the command id's UTF-8 bytes. Value: the position of the
 //!   command's first record (`u64` BE) followed by its number of records (`u32` BE).
 //!   Commands that were rejected leave no entry.
+//! - **`merkle`**, derived: the RFC 6962 Merkle tree over the records (SHA-256, leaf =
+//!   `SHA-256(0x00 ‖ record bytes)`, node = `SHA-256(0x01 ‖ left ‖ right)`), as the hashes
+//!   of its full subtrees. Key: the level (`u8`) then the index (`u64` BE); value: the
+//!   32-byte hash of the subtree over leaves `[index · 2^level, (index + 1) · 2^level)`
+//!   (level 0 holds the leaf hashes). These are the hashes C2SP tlog-tiles serves.
 //! - **`meta`**. Key `format`: the marker [`layout::STORE_FORMAT`] that says this sled
 //!   database is a ledger. Key `indexed`: how far the derived trees are indexed, as the
 //!   head they cover: length (`u64` BE) then the hash of the record at `length - 1`
-//!   (32 bytes; zeros when empty).
+//!   (32 bytes; zeros when empty). Key `merkle`: how far the `merkle` tree is written:
+//!   tree size (`u64` BE) then the root of the tree of that size (32 bytes). Key
+//!   `log-verifier-key`: the verifier key of the log's signing key (UTF-8), which tells a
+//!   lost key file from a ledger made before signed checkpoints.
 //!
 //! The derived trees can always be rebuilt from `events`. They are written after the
-//! events of a batch are durable, and `meta/indexed` last, so after a crash they may lag
-//! behind `events` but never run ahead; [`Ledger::open`] indexes whatever is missing.
+//! events of a batch are durable, and `meta/indexed` (`meta/merkle` for the Merkle tree)
+//! last, so after a crash they may lag behind `events` but never run ahead;
+//! [`Ledger::open`] indexes whatever is missing. A ledger made before the `merkle` tree
+//! and the signing key existed gets both at its next open (said on stderr).
+//!
+//! # The transparency log
+//!
+//! After every group commit the writer adds the batch's leaves to the Merkle tree (it
+//! keeps the tree's right edge in memory: one leaf hash and at most log2(n) node hashes
+//! per record, no reads), stores the new hashes, and signs a C2SP tlog-checkpoint
+//! (origin, size, base64 root) as a C2SP signed note with the key named after the
+//! ledger's origin; it publishes it with the new head ([`Ledger::checkpoint`]). Open signs
+//! one for the current size. Proofs ([`Ledger::inclusion_proof`],
+//! [`Ledger::consistency_proof`]), roots and C2SP tiles ([`Ledger::hash_tile`],
+//! [`Ledger::entry_bundle`]) are read from the stored hashes for any size up to the
+//! latest checkpoint's; beyond it they are [`StoreError::BeyondTree`].
 //!
 //! # Appending
 //!
@@ -59,8 +83,10 @@
 //!
 //! [`Ledger::open`] replays `events` from position 0 through `chain::check_link` and
 //! `State::evolve`, and refuses a damaged chain with [`StoreError::Corrupt`] naming the
-//! first bad position. [`verify`] does the same without starting a writer and also
-//! compares every derived entry with a rebuild.
+//! first bad position; it also refuses a stored Merkle tree whose root disagrees with the
+//! records. [`verify`] does the same without starting a writer and also compares every
+//! derived entry with a rebuild, every stored Merkle hash included (a wrong one is named
+//! by the first leaf of its subtree).
 //!
 //! # Tools
 //!
@@ -73,15 +99,20 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod checkpoint;
 mod disk;
 mod error;
 mod index;
 pub mod layout;
 mod ledger;
 mod lock;
+mod log_key;
+mod merkle;
 mod options;
 mod receipt;
 mod replay;
+pub mod tokens;
+mod transparency;
 mod verify;
 mod writer;
 
@@ -89,6 +120,7 @@ pub use error::{AppendError, StoreError};
 pub use ledger::Ledger;
 pub use options::{system_clock, Clock, Durability, LedgerOptions};
 pub use receipt::Receipt;
+pub use tokens::{TokenBook, TokenEntry, TokenError, TokenGrant, TokenSelector};
 pub use verify::{verify, Problem, VerifyReport};
 pub use writer::AppendStats;
 

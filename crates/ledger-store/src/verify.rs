@@ -9,14 +9,17 @@ use std::fmt;
 use std::path::Path;
 
 use ledger_core::Head;
+use ledger_tlog::{leaf_hash, Hash};
 
 use crate::disk::Trees;
 use crate::error::StoreError;
 use crate::layout::{
-    decode_command_value, decode_indexed, decode_position, position_key, stream_key, COMMANDS_TREE,
-    EVENTS_TREE, INDEXED_KEY, META_TREE, STREAMS_TREE,
+    decode_command_value, decode_indexed, decode_merkle_hash, decode_merkle_key,
+    decode_merkle_value, decode_position, merkle_key, position_key, stream_key, COMMANDS_TREE,
+    EVENTS_TREE, INDEXED_KEY, MERKLE_KEY, MERKLE_TREE, META_TREE, STREAMS_TREE,
 };
 use crate::ledger::open_existing;
+use crate::merkle::{first_leaf, Frontier};
 use crate::replay::walk;
 
 /// What `verify` found.
@@ -46,7 +49,7 @@ pub struct Problem {
     /// The log position concerned; `None` for a derived entry that names no readable
     /// position.
     pub position: Option<u64>,
-    /// The tree it was found in: `events`, `streams`, `commands` or `meta`.
+    /// The tree it was found in: `events`, `streams`, `commands`, `merkle` or `meta`.
     pub tree: &'static str,
     /// What is wrong.
     pub what: String,
@@ -63,7 +66,8 @@ impl fmt::Display for Problem {
 
 /// Checks the ledger in `dir` under its lock: every record (decodes, position equals
 /// key, keys gap-free from 0, predecessor hashes link, body decodes, streams and event
-/// ids consistent) and every entry of the derived trees against a rebuild.
+/// ids consistent) and every entry of the derived trees against a rebuild, the Merkle
+/// tree's hashes and its recorded root included.
 ///
 /// Damage is reported in the [`VerifyReport`], not as an error; errors mean the check
 /// could not run ([`StoreError::Locked`], [`StoreError::NotALedger`], I/O).
@@ -94,7 +98,9 @@ pub(crate) fn verify_trees(trees: &Trees, bound: Option<u64>) -> Result<VerifyRe
 
     let mut streams: BTreeMap<Vec<u8>, [u8; 8]> = BTreeMap::new();
     let mut commands: BTreeMap<Vec<u8>, (u64, u32)> = BTreeMap::new();
+    let mut leaves: Vec<Hash> = Vec::new();
     let walked = walk(&trees.events, chain_indexed, bound, |sealed, first| {
+        leaves.push(leaf_hash(&sealed.bytes));
         let record = &sealed.record;
         let position = record.position.0;
         streams.insert(
@@ -196,6 +202,9 @@ pub(crate) fn verify_trees(trees: &Trees, bound: Option<u64>) -> Result<VerifyRe
         }
     }
 
+    let complete = bound.is_none() && walked.problem.is_none();
+    check_merkle(trees, &leaves, complete, &mut problems)?;
+
     // Lowest position first; entries without a position last. Stable, so at one
     // position the chain's own problem (pushed first) leads.
     problems.sort_by_key(|p| (p.position.is_none(), p.position));
@@ -203,6 +212,126 @@ pub(crate) fn verify_trees(trees: &Trees, bound: Option<u64>) -> Result<VerifyRe
         head: walked.head,
         problems,
     })
+}
+
+/// Rebuilds the Merkle tree of the checked records `leaves` and compares every stored
+/// hash and the recorded size and root with it. Hashes of subtrees that end beyond the
+/// checked records cannot be judged; `complete` says the checked records are the whole
+/// log, so a tree recorded for more records than it holds is damage.
+fn check_merkle(
+    trees: &Trees,
+    leaves: &[Hash],
+    complete: bool,
+    problems: &mut Vec<Problem>,
+) -> Result<(), StoreError> {
+    let checked = leaves.len() as u64;
+    let recorded = match trees.meta.get(MERKLE_KEY)? {
+        None => None,
+        Some(bytes) => {
+            let decoded = decode_merkle_value(&bytes);
+            if decoded.is_none() {
+                problems.push(Problem {
+                    position: None,
+                    tree: META_TREE,
+                    what: "the merkle tree's recorded size and root are unreadable".into(),
+                });
+            }
+            decoded
+        }
+    };
+    let covered = recorded.map_or(0, |(size, _)| size).min(checked);
+    if let Some((size, _)) = recorded.filter(|(size, _)| complete && *size > checked) {
+        problems.push(Problem {
+            position: Some(checked),
+            tree: MERKLE_TREE,
+            what: format!(
+                "record is missing: the merkle tree covers {size} records, the log holds {checked}"
+            ),
+        });
+    }
+
+    let mut frontier = Frontier::new();
+    for (position, leaf) in (0u64..).zip(leaves) {
+        for (level, index, expected) in frontier.append_leaf(*leaf)? {
+            let what = match trees.merkle.get(merkle_key(level, index))? {
+                Some(bytes) if bytes.as_ref() == expected.as_bytes() => continue,
+                Some(bytes) => match decode_merkle_hash(&bytes) {
+                    Some(stored) => format!(
+                        "the hash at level {level}, index {index} is {}, the rebuild says {}",
+                        stored.to_hex(),
+                        expected.to_hex()
+                    ),
+                    None => format!(
+                        "the hash at level {level}, index {index} has {} bytes",
+                        bytes.len()
+                    ),
+                },
+                // Subtrees completed by records the tree was never written for may be
+                // absent; the next open writes them.
+                None if position >= covered => continue,
+                None => format!("the hash at level {level}, index {index} is missing"),
+            };
+            problems.push(Problem {
+                position: Some(first_leaf(level, index)),
+                tree: MERKLE_TREE,
+                what,
+            });
+        }
+        if let Some((size, root)) = recorded.filter(|(size, _)| *size == position + 1) {
+            let rebuilt = frontier.root()?;
+            if rebuilt != root {
+                problems.push(Problem {
+                    position: Some(position),
+                    tree: META_TREE,
+                    what: format!(
+                        "the merkle tree is recorded for {size} records with root {}, the \
+                         rebuild says {}",
+                        root.to_hex(),
+                        rebuilt.to_hex()
+                    ),
+                });
+            }
+        }
+    }
+
+    // Every stored hash of a subtree inside the checked records was compared above; what
+    // is left to find are entries that cannot be hashes at all.
+    for item in trees.merkle.iter() {
+        let (key, value) = item?;
+        match decode_merkle_key(&key) {
+            None => problems.push(Problem {
+                position: None,
+                tree: MERKLE_TREE,
+                what: format!(
+                    "an entry with a {}-byte key is not a stored hash",
+                    key.len()
+                ),
+            }),
+            Some((level, index)) if level > 63 => problems.push(Problem {
+                position: None,
+                tree: MERKLE_TREE,
+                what: format!("an entry at level {level}, index {index} is above any tree"),
+            }),
+            Some((level, index)) if decode_merkle_hash(&value).is_none() => {
+                let end = index
+                    .checked_add(1)
+                    .and_then(|next| next.checked_shl(u32::from(level)));
+                // Inside the checked records it was already reported above.
+                if end.is_none_or(|end| end > checked) {
+                    problems.push(Problem {
+                        position: Some(first_leaf(level, index)),
+                        tree: MERKLE_TREE,
+                        what: format!(
+                            "the hash at level {level}, index {index} has {} bytes",
+                            value.len()
+                        ),
+                    });
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 fn show_position(position: Option<u64>) -> String {

@@ -3,8 +3,8 @@
 //! Appenders queue requests on a channel; the writer takes all that are waiting (group
 //! commit), decides them one after the other on its own state, which already includes
 //! the earlier commands of the batch, writes the batch's records in one sled `Batch`,
-//! makes them durable, indexes them, publishes the new head and state, and only then
-//! answers. This module must never answer an append before its bytes are durable, never
+//! makes them durable, indexes them, adds them to the Merkle tree and signs its new
+//! checkpoint, publishes the new head, state and checkpoint, and only then answers. This module must never answer an append before its bytes are durable, never
 //! decide on a state other than the latest one, and never continue after a failed
 //! durable write: it keeps the last durable state and refuses everything after.
 
@@ -20,6 +20,7 @@ use ledger_core::{
     chain, decide, CommandId, Envelope, Head, RecordError, Sealed, State, Timestamp,
 };
 
+use crate::checkpoint::{TreeHead, TreeLog};
 use crate::disk::{Durable, Trees};
 use crate::error::{AppendError, StoreError};
 use crate::index::{self, IndexBatch};
@@ -41,6 +42,9 @@ pub(crate) struct Request {
 pub(crate) struct Published {
     pub(crate) head: Head,
     pub(crate) state: Arc<State>,
+    /// The latest signed checkpoint; its size is the head's length unless storing the
+    /// Merkle hashes of the last batch failed (then the next batch catches up).
+    pub(crate) tree: Arc<TreeHead>,
 }
 
 /// Counters of the writer's work since the ledger was opened.
@@ -86,9 +90,13 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(head: Head, state: Arc<State>, indexed_to: u64) -> Self {
+    pub(crate) fn new(head: Head, state: Arc<State>, indexed_to: u64, tree: TreeHead) -> Self {
         Shared {
-            published: RwLock::new(Published { head, state }),
+            published: RwLock::new(Published {
+                head,
+                state,
+                tree: Arc::new(tree),
+            }),
             indexed_to: AtomicU64::new(indexed_to),
             counters: Counters::default(),
             #[cfg(test)]
@@ -103,6 +111,15 @@ impl Shared {
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         (published.head, Arc::clone(&published.state))
+    }
+
+    /// The latest signed checkpoint.
+    pub(crate) fn tree(&self) -> Arc<TreeHead> {
+        let published = self
+            .published
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(&published.tree)
     }
 
     pub(crate) fn stats(&self) -> AppendStats {
@@ -143,12 +160,20 @@ pub(crate) struct Writer {
     state: Arc<State>,
     /// How far the derived trees are written.
     indexed: u64,
+    /// The Merkle tree's right edge and the signing key.
+    tree: TreeLog,
     /// Set when a durable write failed; every later request is refused with it.
     stopped: Option<String>,
 }
 
 impl Writer {
-    pub(crate) fn new(trees: Trees, durable: Durable, shared: Arc<Shared>, clock: Clock) -> Writer {
+    pub(crate) fn new(
+        trees: Trees,
+        durable: Durable,
+        shared: Arc<Shared>,
+        clock: Clock,
+        tree: TreeLog,
+    ) -> Writer {
         let (head, state) = shared.snapshot();
         let indexed = shared.indexed_to.load(Ordering::SeqCst);
         Writer {
@@ -159,6 +184,7 @@ impl Writer {
             head,
             state,
             indexed,
+            tree,
             stopped: None,
         }
     }
@@ -251,6 +277,9 @@ impl Writer {
             self.indexed = head.length;
             self.shared.indexed_to.store(self.indexed, Ordering::SeqCst);
         }
+        // Likewise the Merkle hashes: if they cannot be stored, the checkpoint stays at
+        // the last size whose hashes are all stored, and the next batch writes them.
+        let tree = self.tree.extend(&self.trees, &records).ok().map(Arc::new);
         {
             let mut published = self
                 .shared
@@ -259,6 +288,9 @@ impl Writer {
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             published.head = head;
             published.state = Arc::clone(&self.state);
+            if let Some(tree) = tree {
+                published.tree = tree;
+            }
         }
         let appended = outcomes
             .iter()
@@ -428,7 +460,9 @@ mod tests {
     use crate::replay::walk;
     use crate::Ledger;
 
+    /// Registers `lib-N`, serving municipality `1100N` (one library per municipality).
     fn register(command_id: &str, library: &str) -> Envelope {
+        let number: u32 = library.trim_start_matches("lib-").parse().unwrap();
         Envelope {
             command_id: CommandId::new(command_id),
             actor: ActorId::new("secretariaat"),
@@ -436,7 +470,7 @@ mod tests {
             command: Command::RegisterLibrary {
                 library: LibraryId::new(library),
                 name: "Bibliotheek".into(),
-                municipalities: vec![NisCode("11002".into())],
+                municipalities: vec![NisCode(format!("{:05}", 11_000 + number))],
                 inhabitants: 100,
             },
         }
@@ -462,13 +496,28 @@ mod tests {
             .unwrap()
             .into_checked()
             .unwrap();
-        let shared = Arc::new(Shared::new(head, Arc::new(state), head.length));
+        let mut catch_up = crate::merkle::CatchUp::new(None);
+        for position in 0..head.length {
+            let bytes = trees.events.get(position.to_be_bytes()).unwrap().unwrap();
+            catch_up.add(trees, &bytes);
+        }
+        let signer = crate::log_key::load(
+            dir.path(),
+            trees,
+            state.origin.as_deref(),
+            Durability::Fsync,
+        )
+        .unwrap();
+        let tree = crate::checkpoint::TreeLog::new(catch_up.finish(trees).unwrap(), signer);
+        let tree_head = tree.sign().unwrap();
+        let shared = Arc::new(Shared::new(head, Arc::new(state), head.length, tree_head));
         let durable = Durable::new(dir.path(), Durability::Fsync).unwrap();
         let mut writer = Writer::new(
             trees.clone(),
             durable,
             Arc::clone(&shared),
             Arc::new(crate::system_clock),
+            tree,
         );
 
         // One batch: a command, another command, then two retries of the first.

@@ -7,13 +7,17 @@
 //!
 //! Usage: `ledger-store-load DIR ACTOR PREFIX THREADS [COUNT]`: ACTOR must hold the
 //! secretariat role; thread `t` registers libraries `PREFIX-t-0`, `PREFIX-t-1`, ...
-//! (COUNT per thread, without end when absent). Output lines:
+//! (COUNT per thread, without end when absent), each serving a NIS code of its own, counted
+//! up from the highest code already in the log (a municipality has one library; so at most
+//! 100,000 registrations per ledger). Output lines:
 //! `ack COMMAND_ID POSITION HASH`. Exit status 2 for bad arguments, 3 for a failed
 //! append or open.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 
 use ledger_core::{ActorId, Command, CommandId, Envelope, LibraryId, NisCode};
 use ledger_store::{Ledger, LedgerOptions};
@@ -34,12 +38,21 @@ fn main() -> ExitCode {
             return ExitCode::from(3);
         }
     };
+    let highest = ledger
+        .state()
+        .libraries
+        .values()
+        .flat_map(|library| &library.municipalities)
+        .filter_map(|code| code.0.parse::<u32>().ok())
+        .max();
+    let codes = Arc::new(AtomicU32::new(highest.map_or(0, |h| h + 1)));
     let workers: Vec<_> = (0..threads)
         .map(|t| {
             let ledger = ledger.clone();
             let actor = actor.clone();
             let prefix = prefix.clone();
-            std::thread::spawn(move || work(&ledger, &actor, &prefix, t, count))
+            let codes = Arc::clone(&codes);
+            std::thread::spawn(move || work(&ledger, &actor, &prefix, t, count, &codes))
         })
         .collect();
     let mut ok = true;
@@ -76,7 +89,14 @@ fn parse(args: &[String]) -> Option<Args> {
 }
 
 /// One thread's appends; false when an append failed.
-fn work(ledger: &Ledger, actor: &str, prefix: &str, thread: usize, count: Option<u64>) -> bool {
+fn work(
+    ledger: &Ledger,
+    actor: &str,
+    prefix: &str,
+    thread: usize,
+    count: Option<u64>,
+    codes: &AtomicU32,
+) -> bool {
     let mut i: u64 = 0;
     while count.is_none_or(|c| i < c) {
         let id = format!("{prefix}-{thread}-{i}");
@@ -87,7 +107,10 @@ fn work(ledger: &Ledger, actor: &str, prefix: &str, thread: usize, count: Option
             command: Command::RegisterLibrary {
                 library: LibraryId::new(&id),
                 name: format!("Bibliotheek {id}"),
-                municipalities: vec![NisCode("11002".into())],
+                municipalities: vec![NisCode(format!(
+                    "{:05}",
+                    codes.fetch_add(1, Ordering::SeqCst)
+                ))],
                 inhabitants: 1_000,
             },
         };

@@ -5,9 +5,11 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
+use std::sync::Mutex;
 
 use ledger_core::{
     ActorId, Choice, Command, CommandId, Envelope, LibraryId, NisCode, ProposalId, Role, RoundId,
@@ -52,9 +54,19 @@ pub fn envelope(command_id: &str, actor: &str, command: Command) -> Envelope {
     }
 }
 
-/// The secretariat registers library `id` (serving Antwerpen, 1,000 inhabitants).
+/// The secretariat registers library `id` (1,000 inhabitants) serving a municipality of
+/// its own: a library keeps its code for the whole test run, and no two share one, since
+/// a municipality is served by one library only.
 pub fn register(command_id: &str, id: &str) -> Envelope {
-    register_with(command_id, id, vec!["11002".into()], 1_000)
+    register_with(command_id, id, vec![municipality_of(id)], 1_000)
+}
+
+/// The NIS code `register` gives library `id`: 10000, 10001, ... in order of first use.
+pub fn municipality_of(id: &str) -> String {
+    static CODES: Mutex<BTreeMap<String, u32>> = Mutex::new(BTreeMap::new());
+    let mut codes = CODES.lock().unwrap();
+    let next = 10_000 + codes.len() as u32;
+    format!("{:05}", *codes.entry(id.to_owned()).or_insert(next))
 }
 
 pub fn register_with(

@@ -1,0 +1,312 @@
+//! The derived `merkle` tree: the RFC 6962 Merkle tree over the stored records, kept as
+//! the hashes of its full subtrees (see `ledger_tlog::hashes_to_store`).
+//!
+//! The writer keeps the tree's right edge in memory (a [`Frontier`]), so appending a
+//! record costs one leaf hash, at most log2(n) node hashes and no read; the new hashes go
+//! to sled after the records they cover are durable, and `meta/merkle` (size and root)
+//! last, so the stored tree may lag behind `events` after a crash but never runs ahead.
+//! This module must never be the only copy of anything: every hash it writes is a pure
+//! function of the bytes in `events`, and [`Ledger::open`](crate::Ledger::open) rebuilds
+//! whatever is missing.
+
+use std::cell::RefCell;
+
+use ledger_tlog::{hashes_to_store, leaf_hash, tree_root, Hash, HashReader, TlogError};
+
+use crate::disk::Trees;
+use crate::error::StoreError;
+use crate::layout::{
+    decode_merkle_hash, decode_merkle_value, merkle_key, merkle_value, MERKLE_KEY,
+};
+
+/// Stored hashes written per sled batch while catching up, so memory stays bounded.
+const CATCH_UP_CHUNK: usize = 64 * 1024;
+
+/// One stored hash: level, index, hash.
+pub(crate) type StoredHash = (u8, u64, Hash);
+
+/// The right edge of a tree: the latest stored hash of every level, which is exactly what
+/// the next append and the current root read.
+///
+/// For a tree of n leaves the latest hash of level L has index n / 2^L - 1; the next
+/// append combines only such hashes (its left siblings), and the root is made of those of
+/// the levels whose bit is set in n.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Frontier {
+    size: u64,
+    latest: Vec<Option<(u64, Hash)>>,
+}
+
+impl Frontier {
+    /// The empty tree.
+    pub(crate) fn new() -> Frontier {
+        Frontier::default()
+    }
+
+    /// The number of leaves.
+    pub(crate) fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Appends the record `entry` and returns the hashes to store for it.
+    pub(crate) fn append(&mut self, entry: &[u8]) -> Result<Vec<StoredHash>, StoreError> {
+        self.append_leaf(leaf_hash(entry))
+    }
+
+    /// Appends a leaf by its hash and returns the hashes to store for it.
+    pub(crate) fn append_leaf(&mut self, leaf: Hash) -> Result<Vec<StoredHash>, StoreError> {
+        let position = self.size;
+        let stored = hashes_to_store(position, leaf, self)
+            .map_err(|e| StoreError::corrupt(position, format!("merkle tree: {e}")))?;
+        for &(level, index, hash) in &stored {
+            let level = usize::from(level);
+            if self.latest.len() <= level {
+                self.latest.resize(level + 1, None);
+            }
+            if let Some(slot) = self.latest.get_mut(level) {
+                *slot = Some((index, hash));
+            }
+        }
+        self.size += 1;
+        Ok(stored)
+    }
+
+    /// The root of the tree of [`Frontier::size`] leaves.
+    pub(crate) fn root(&self) -> Result<Hash, StoreError> {
+        tree_root(self.size, self).map_err(|e| {
+            StoreError::corrupt(self.size.saturating_sub(1), format!("merkle tree: {e}"))
+        })
+    }
+}
+
+impl HashReader for Frontier {
+    fn read_hash(&self, level: u8, index: u64) -> Result<Hash, TlogError> {
+        match self.latest.get(usize::from(level)) {
+            Some(Some((latest, hash))) if *latest == index => Ok(*hash),
+            _ => Err(TlogError::MissingHash { level, index }),
+        }
+    }
+}
+
+/// Reads stored hashes from the `merkle` tree for `ledger_tlog`'s proofs and tiles, and
+/// keeps the store's own error when a read fails, so a sled fault is not reported as
+/// damage.
+pub(crate) struct StoredHashes<'a> {
+    trees: &'a Trees,
+    failure: RefCell<Option<StoreError>>,
+}
+
+impl<'a> StoredHashes<'a> {
+    pub(crate) fn new(trees: &'a Trees) -> StoredHashes<'a> {
+        StoredHashes {
+            trees,
+            failure: RefCell::new(None),
+        }
+    }
+
+    /// Turns the error of a `ledger_tlog` call over this reader into the store's error:
+    /// the failed read if there was one; a missing or unreadable hash inside the tree is
+    /// damage at the first leaf of its subtree.
+    pub(crate) fn error(&self, error: TlogError) -> StoreError {
+        if let Some(failure) = self.failure.borrow_mut().take() {
+            return failure;
+        }
+        match error {
+            TlogError::MissingHash { level, index } => StoreError::corrupt(
+                first_leaf(level, index),
+                format!("the merkle tree has no hash at level {level}, index {index}"),
+            ),
+            other => StoreError::corrupt(0, format!("merkle tree: {other}")),
+        }
+    }
+}
+
+impl HashReader for StoredHashes<'_> {
+    fn read_hash(&self, level: u8, index: u64) -> Result<Hash, TlogError> {
+        match self.trees.merkle.get(merkle_key(level, index)) {
+            Ok(Some(bytes)) => match decode_merkle_hash(&bytes) {
+                Some(hash) => Ok(hash),
+                None => {
+                    *self.failure.borrow_mut() = Some(StoreError::corrupt(
+                        first_leaf(level, index),
+                        format!(
+                            "the merkle hash at level {level}, index {index} has {} bytes",
+                            bytes.len()
+                        ),
+                    ));
+                    Err(TlogError::Storage("unreadable hash".into()))
+                }
+            },
+            Ok(None) => Err(TlogError::MissingHash { level, index }),
+            Err(e) => {
+                *self.failure.borrow_mut() = Some(StoreError::Sled(e));
+                Err(TlogError::Storage("sled read failed".into()))
+            }
+        }
+    }
+}
+
+/// The first leaf (log position) under the stored hash at (`level`, `index`).
+pub(crate) fn first_leaf(level: u8, index: u64) -> u64 {
+    index.checked_shl(u32::from(level)).unwrap_or(u64::MAX)
+}
+
+/// How far the stored tree goes: its size and root, `None` when never written or
+/// unreadable (then the tree is rebuilt from position 0).
+pub(crate) fn stored_size(trees: &Trees) -> Result<Option<(u64, Hash)>, StoreError> {
+    Ok(trees
+        .meta
+        .get(MERKLE_KEY)?
+        .and_then(|bytes| decode_merkle_value(&bytes)))
+}
+
+/// Writes `hashes`, then records the tree of `size` leaves with `root` as written.
+pub(crate) fn write(
+    trees: &Trees,
+    hashes: &[StoredHash],
+    size: u64,
+    root: Hash,
+) -> Result<(), StoreError> {
+    write_hashes(trees, hashes)?;
+    trees
+        .meta
+        .insert(MERKLE_KEY, &merkle_value(size, root)[..])?;
+    Ok(())
+}
+
+fn write_hashes(trees: &Trees, hashes: &[StoredHash]) -> Result<(), StoreError> {
+    if hashes.is_empty() {
+        return Ok(());
+    }
+    let mut batch = sled::Batch::default();
+    for (level, index, hash) in hashes {
+        batch.insert(&merkle_key(*level, *index)[..], &hash.as_bytes()[..]);
+    }
+    trees.merkle.apply_batch(batch)?;
+    Ok(())
+}
+
+/// Rebuilds the right edge while the log is walked at open, and writes the hashes of the
+/// records the stored tree does not cover yet, in bounded chunks.
+#[derive(Debug)]
+pub(crate) struct CatchUp {
+    frontier: Frontier,
+    /// The stored tree's size and root when the walk began.
+    stored: Option<(u64, Hash)>,
+    pending: Vec<StoredHash>,
+    failure: Option<StoreError>,
+}
+
+impl CatchUp {
+    pub(crate) fn new(stored: Option<(u64, Hash)>) -> CatchUp {
+        CatchUp {
+            frontier: Frontier::new(),
+            stored,
+            pending: Vec::new(),
+            failure: None,
+        }
+    }
+
+    /// Adds the next record of the walk.
+    pub(crate) fn add(&mut self, trees: &Trees, entry: &[u8]) {
+        if self.failure.is_some() {
+            return;
+        }
+        let position = self.frontier.size();
+        let covered = self.stored.map_or(0, |(size, _)| size);
+        match self.frontier.append(entry) {
+            Ok(hashes) if position >= covered => self.pending.extend(hashes),
+            Ok(_) => {}
+            Err(e) => self.failure = Some(e),
+        }
+        if position + 1 == covered {
+            if let Some((size, root)) = self.stored {
+                match self.frontier.root() {
+                    Ok(computed) if computed == root => {}
+                    Ok(computed) => {
+                        self.failure = Some(StoreError::corrupt(
+                            position,
+                            format!(
+                                "the merkle tree was written for {size} records with root {}, \
+                                 the records give {}",
+                                root.to_hex(),
+                                computed.to_hex()
+                            ),
+                        ))
+                    }
+                    Err(e) => self.failure = Some(e),
+                }
+            }
+        }
+        if self.pending.len() >= CATCH_UP_CHUNK {
+            if let Err(e) = write_hashes(trees, &self.pending) {
+                self.failure = Some(e);
+            }
+            self.pending.clear();
+        }
+    }
+
+    /// Writes what is left and the new size and root, checks the stored root against the
+    /// records, and hands over the right edge for the writer.
+    pub(crate) fn finish(self, trees: &Trees) -> Result<Frontier, StoreError> {
+        if let Some(failure) = self.failure {
+            return Err(failure);
+        }
+        let size = self.frontier.size();
+        let root = self.frontier.root()?;
+        match self.stored {
+            Some((stored, _)) if stored > size => {
+                return Err(StoreError::corrupt(
+                    size,
+                    format!(
+                        "record is missing: the log ends at {size} records but the merkle \
+                         tree covers {stored}"
+                    ),
+                ))
+            }
+            Some((stored, _)) if stored == size => {}
+            _ => write(trees, &self.pending, size, root)?,
+        }
+        // The hashes a checkpoint's root is made of, as stored, must give the root of
+        // the records: a damaged stored tree would otherwise be signed.
+        let reader = StoredHashes::new(trees);
+        let stored_root = tree_root(size, &reader).map_err(|e| reader.error(e))?;
+        if stored_root != root {
+            return Err(StoreError::corrupt(
+                size.saturating_sub(1),
+                format!(
+                    "the stored merkle tree gives root {}, the records give {}; run verify",
+                    stored_root.to_hex(),
+                    root.to_hex()
+                ),
+            ));
+        }
+        Ok(self.frontier)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ledger_tlog::MemoryHashStore;
+
+    use super::*;
+
+    #[test]
+    fn the_frontier_stores_and_roots_like_the_reference_tree() {
+        let entries: Vec<Vec<u8>> = (0u32..300).map(|i| i.to_be_bytes().to_vec()).collect();
+        let mut frontier = Frontier::new();
+        let mut reference = MemoryHashStore::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let stored = frontier.append(entry).unwrap();
+            reference.append(leaf_hash(entry)).unwrap();
+            for (level, index, hash) in stored {
+                assert_eq!(reference.read_hash(level, index).unwrap(), hash);
+            }
+            assert_eq!(
+                frontier.root().unwrap(),
+                tree_root(i as u64 + 1, &reference).unwrap()
+            );
+        }
+        assert_eq!(frontier.size(), 300);
+    }
+}
