@@ -10,14 +10,16 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod auth;
 pub mod conditional;
 pub mod live;
 pub mod openapi;
 pub mod problem;
+pub mod ratelimit;
 pub mod routes;
 pub mod server;
 
 pub use live::LiveModel;
 pub use problem::{ApiError, Problem};
 pub use routes::AppState;
-pub use server::{run, test_app, ServerConfig};
+pub use server::{run, test_app, test_app_with, ServerConfig};

@@ -5,6 +5,7 @@
 
 use utoipa::OpenApi;
 
+use crate::auth::BearerScheme;
 use crate::routes;
 
 /// The API's OpenAPI 3.1 description.
@@ -32,14 +33,28 @@ use crate::routes;
         routes::csv::result_file,
         routes::events::list,
         routes::events::one,
+        routes::pages::home,
+        routes::pages::result_svg,
+        routes::pages::feed,
+        routes::log::checkpoint,
+        routes::log::key,
+        routes::log::entry,
+        routes::log::inclusion,
+        routes::log::consistency,
+        routes::log::tile,
+        routes::commands::submit,
     ),
+    modifiers(&BearerScheme),
     tags(
         (name = "meta", description = "The service itself"),
         (name = "registry", description = "Libraries and their represented inhabitants"),
         (name = "proposals", description = "Proposals and their timeline"),
         (name = "rounds", description = "Vote rounds, votes, remarks and results"),
         (name = "log", description = "The raw hash-chained log"),
+        (name = "pages", description = "The public HTML page for people"),
+        (name = "transparency", description = "Signed checkpoints, RFC 9162 proofs and C2SP tlog-tiles: check the log without trusting the server"),
         (name = "newsletter", description = "What changed between two positions"),
+        (name = "commands", description = "Authenticated writes: one command per request"),
     )
 )]
 pub struct ApiDoc;

@@ -10,6 +10,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use ledger_core::{Rejection, RejectionKind};
+use ledger_store::{AppendError, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -54,6 +55,9 @@ pub enum ApiError {
     /// No credentials, or credentials that are not valid.
     #[error("{0}")]
     Unauthorized(String),
+    /// The token may not issue this command at all (e.g. `initialize_ledger`).
+    #[error("{0}")]
+    Forbidden(String),
     /// The domain refused the command (403 for role problems, 422 otherwise).
     #[error("{0}")]
     Rejected(Rejection),
@@ -66,6 +70,26 @@ pub enum ApiError {
         expected: u64,
         /// The version it has.
         actual: u64,
+    },
+    /// An `Idempotency-Key` already used for a command of another actor or stream.
+    #[error("the Idempotency-Key {key} was already used for another command (by another actor or on another stream); use a new key")]
+    KeyReused {
+        /// The key.
+        key: String,
+    },
+    /// One of the command's records would exceed the 64 KiB record limit.
+    #[error("the command would make a record of {size} bytes; the limit is {limit} bytes")]
+    RecordTooLarge {
+        /// The record's size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The request body did not arrive in time.
+    #[error("the request body did not arrive within {seconds} s")]
+    RequestTimeout {
+        /// The limit in seconds.
+        seconds: u64,
     },
     /// The request body is over the limit.
     #[error("request body is over the limit of {limit} bytes")]
@@ -94,6 +118,10 @@ impl ApiError {
             ApiError::NotFound { .. } => "not-found",
             ApiError::BadRequest(_) => "bad-request",
             ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::KeyReused { .. } => "idempotency-key-reused",
+            ApiError::RecordTooLarge { .. } => "record-too-large",
+            ApiError::RequestTimeout { .. } => "request-timeout",
             ApiError::Rejected(r) => match r.kind() {
                 RejectionKind::Forbidden => "forbidden",
                 RejectionKind::Domain => "rejected",
@@ -111,6 +139,10 @@ impl ApiError {
             ApiError::NotFound { .. } => "Not found",
             ApiError::BadRequest(_) => "Bad request",
             ApiError::Unauthorized(_) => "Unauthorized",
+            ApiError::Forbidden(_) => "Forbidden",
+            ApiError::KeyReused { .. } => "Idempotency key reused",
+            ApiError::RecordTooLarge { .. } => "Record too large",
+            ApiError::RequestTimeout { .. } => "Request timeout",
             ApiError::Rejected(r) => match r.kind() {
                 RejectionKind::Forbidden => "Forbidden",
                 RejectionKind::Domain => "Command rejected",
@@ -146,6 +178,10 @@ impl ResponseError for ApiError {
             ApiError::NotFound { .. } => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::KeyReused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RecordTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::Rejected(r) => match r.kind() {
                 RejectionKind::Forbidden => StatusCode::FORBIDDEN,
                 RejectionKind::Domain => StatusCode::UNPROCESSABLE_ENTITY,
@@ -177,6 +213,40 @@ impl ResponseError for ApiError {
     }
 }
 
+impl From<AppendError> for ApiError {
+    /// Expected refusals keep their meaning (403/422, 409, 413); a writer that stopped
+    /// (a failed durable write, a full disk) is 503 so clients retry later with the same
+    /// Idempotency-Key; any other fault is 500.
+    fn from(error: AppendError) -> Self {
+        match error {
+            AppendError::Rejected(rejection) => ApiError::Rejected(rejection),
+            AppendError::Conflict {
+                stream,
+                expected,
+                actual,
+            } => ApiError::Conflict {
+                stream,
+                expected,
+                actual,
+            },
+            AppendError::TooLarge { size } => ApiError::RecordTooLarge {
+                size,
+                limit: ledger_core::record::MAX_RECORD_BYTES,
+            },
+            AppendError::Fault(
+                fault @ (StoreError::WriterStopped { .. } | StoreError::WriteFailed { .. }),
+            ) => {
+                tracing::error!(error = %fault, "the ledger cannot take writes");
+                ApiError::Unavailable(
+                    "the ledger cannot take writes now; retry later with the same Idempotency-Key"
+                        .to_owned(),
+                )
+            }
+            AppendError::Fault(fault) => ApiError::Internal(fault.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +265,33 @@ mod tests {
         let domain = ApiError::Rejected(Rejection::InvalidRule);
         assert_eq!(domain.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(domain.problem().reason.as_deref(), Some("invalid_rule"));
+    }
+
+    #[test]
+    fn append_outcomes_keep_their_meaning_and_a_stopped_writer_is_503() {
+        let status = |e: AppendError| ApiError::from(e).status_code().as_u16();
+        assert_eq!(
+            status(AppendError::Conflict {
+                stream: "round/r".into(),
+                expected: 1,
+                actual: 2
+            }),
+            409
+        );
+        assert_eq!(status(AppendError::TooLarge { size: 70_000 }), 413);
+        assert_eq!(status(AppendError::Rejected(Rejection::InvalidRule)), 422);
+        let stopped = ApiError::from(AppendError::Fault(StoreError::WriterStopped {
+            reason: "disk full at /var/secret".into(),
+        }));
+        assert_eq!(stopped.status_code().as_u16(), 503);
+        assert!(!stopped.problem().detail.contains("secret"));
+        assert_eq!(
+            status(AppendError::Fault(StoreError::Corrupt {
+                position: 3,
+                reason: "x".into()
+            })),
+            500
+        );
     }
 
     #[test]

@@ -21,8 +21,11 @@ pub struct ServerConfig {
     pub workers: Option<usize>,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
-    /// How long a client may take to send its request head.
+    /// How long a client may take to send its request head (and, on the write route,
+    /// its body).
     pub request_timeout: Duration,
+    /// The per-token rate limit of the write route.
+    pub rate_limit: crate::ratelimit::RateLimit,
 }
 
 impl Default for ServerConfig {
@@ -32,7 +35,20 @@ impl Default for ServerConfig {
             workers: None,
             body_limit: 64 * 1024,
             request_timeout: Duration::from_secs(10),
+            rate_limit: crate::ratelimit::RateLimit::default(),
         }
+    }
+}
+
+impl ServerConfig {
+    /// The write route's limits; one value per server, so every worker shares the
+    /// rate-limit buckets.
+    pub fn write_limits(&self) -> web::Data<routes::commands::WriteLimits> {
+        web::Data::new(routes::commands::WriteLimits::new(
+            self.body_limit,
+            self.request_timeout,
+            self.rate_limit,
+        ))
     }
 }
 
@@ -74,7 +90,17 @@ pub fn configure(cfg: &mut web::ServiceConfig, body_limit: usize) {
     .service(routes::rounds::votes)
     .service(routes::rounds::remarks)
     .service(routes::events::list)
-    .service(routes::events::one);
+    .service(routes::events::one)
+    .service(routes::pages::home)
+    .service(routes::pages::result_svg)
+    .service(routes::pages::feed)
+    .service(routes::log::checkpoint)
+    .service(routes::log::key)
+    .service(routes::log::entry)
+    .service(routes::log::inclusion)
+    .service(routes::log::consistency)
+    .service(routes::log::tile)
+    .service(routes::commands::submit);
 }
 
 /// Any origin may read; writes carry a bearer token, not cookies, so allowing them
@@ -90,7 +116,11 @@ pub fn cors() -> Cors {
             actix_web::http::header::IF_MATCH,
             actix_web::http::header::HeaderName::from_static("idempotency-key"),
         ])
-        .expose_headers([actix_web::http::header::ETAG])
+        .expose_headers([
+            actix_web::http::header::ETAG,
+            actix_web::http::header::LOCATION,
+            actix_web::http::header::RETRY_AFTER,
+        ])
         .max_age(3600)
 }
 
@@ -111,9 +141,11 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let body_limit = config.body_limit;
     let app_state = state.clone();
+    let writes = config.write_limits();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(app_state.clone())
+            .app_data(writes.clone())
             .wrap(cors())
             .configure(|cfg| configure(cfg, body_limit))
             .default_service(web::to(not_found))
@@ -141,9 +173,26 @@ pub fn test_app(
         InitError = (),
     >,
 > {
-    let limit = ServerConfig::default().body_limit;
+    test_app_with(state, &ServerConfig::default())
+}
+
+/// [`test_app`] with the limits of `config` (body limit, rate limit, timeouts).
+pub fn test_app_with(
+    state: web::Data<AppState>,
+    config: &ServerConfig,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let limit = config.body_limit;
     App::new()
         .app_data(state)
+        .app_data(config.write_limits())
         .wrap(cors())
         .configure(move |cfg| configure(cfg, limit))
         .default_service(web::to(not_found))

@@ -4,9 +4,12 @@
 //! Handlers stay thin: parse, ask the live model or the store, render. This module must
 //! never decide a status code itself; errors go through `ApiError`.
 
+pub mod commands;
 pub mod csv;
 pub mod events;
+pub mod log;
 pub mod meta;
+pub mod pages;
 pub mod proposals;
 pub mod registry;
 pub mod rounds;
@@ -29,6 +32,8 @@ pub struct AppState {
     pub ledger: Ledger,
     /// The read model kept current from the store.
     pub live: LiveModel,
+    /// The bearer tokens that may write (`tokens.json` in the data directory).
+    pub tokens: ledger_store::TokenBook,
 }
 
 impl AppState {
@@ -36,7 +41,13 @@ impl AppState {
     /// Shells build the state here, so new parts of it need no change in them.
     pub fn new(ledger: Ledger) -> Result<AppState, ApiError> {
         let live = LiveModel::load(&ledger)?;
-        Ok(AppState { ledger, live })
+        let tokens = ledger_store::TokenBook::open(ledger.data_dir())
+            .map_err(|e| ApiError::Internal(format!("cannot open the token book: {e}")))?;
+        Ok(AppState {
+            ledger,
+            live,
+            tokens,
+        })
     }
 }
 

@@ -11,7 +11,8 @@ use ledger_store::{Durability, Ledger, LedgerOptions};
 /// A ledger holding the whole demo cycle, and the directory that keeps it alive.
 pub struct DemoLedger {
     pub ledger: Ledger,
-    pub dir: tempfile::TempDir,
+    /// Deleted when the test drops it; held only for that.
+    _dir: tempfile::TempDir,
 }
 
 /// Replays the demo; `Durability::None` keeps the test fast (durability has its own tests).
@@ -51,5 +52,5 @@ pub fn demo_ledger() -> DemoLedger {
     for step in scenario.after_close(&ledger.state()).expect("after close") {
         record(&step, &now);
     }
-    DemoLedger { ledger, dir }
+    DemoLedger { ledger, _dir: dir }
 }

@@ -1,0 +1,179 @@
+//! A small ledger with every role, and bearer tokens for it, for the write API's tests.
+//!
+//! The clock is pinned inside the first round's window, so every time rule gives the same
+//! answer on every run. Commands are written as the JSON a client sends.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::test::TestRequest;
+use actix_web::web;
+use ledger_api::AppState;
+use ledger_core::{ActorId, Command, CommandId, Envelope, LibraryId, Role, Timestamp};
+use ledger_store::{Durability, Ledger, LedgerOptions, TokenBook, TokenSelector};
+use serde_json::{json, Value};
+
+/// The pinned "now" of the fixture's ledger.
+pub const NOW: &str = "2023-05-10T12:00:00Z";
+
+/// The bearer tokens of the fixture.
+pub struct Tokens {
+    /// `sec` as secretariat.
+    pub secretariat: String,
+    /// `m1` as steering-group member.
+    pub member: String,
+    /// `acc-a` as library `lib-a`.
+    pub library_a: String,
+    /// `acc-a` (who votes for `lib-a` only) with a token for `lib-b`.
+    pub library_b_of_acc_a: String,
+    /// `sec` (secretariat in the log) with a token for library `lib-a`.
+    pub secretariat_as_library: String,
+    /// `ghost`, secretariat by token but never granted anything in the log.
+    pub ghost: String,
+    /// `ghost-lib`, library `lib-a` by token but never granted anything in the log.
+    pub ghost_library: String,
+    /// A secretariat token of `sec` that was revoked.
+    pub revoked: String,
+}
+
+/// A ledger with a running round, the API state over it, and tokens.
+pub struct Fixture {
+    pub ledger: Ledger,
+    pub state: web::Data<AppState>,
+    pub tokens: Tokens,
+    pub dir: tempfile::TempDir,
+}
+
+/// A command from its JSON form.
+pub fn command(value: Value) -> Command {
+    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{value}: {e}"))
+}
+
+fn now() -> Timestamp {
+    Timestamp::parse_rfc3339(NOW).expect("NOW parses")
+}
+
+/// Builds the fixture:
+/// - `sec` secretariat, `m1` steering member;
+/// - libraries `lib-a` (1000 inhabitants) and `lib-b` (500), accounts `acc-a`, `acc-b`;
+/// - proposals `p-1` and `p-2`; round `r-1` open on `p-1` until a week after [`NOW`],
+///   one signature certifies; `acc-b` voted yes for `lib-b`.
+pub fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let options = LedgerOptions {
+        clock: Arc::new(now),
+        // Durability has its own tests in ledger-store; these test the HTTP contract.
+        durability: Durability::None,
+    };
+    let ledger = Ledger::init(
+        dir.path(),
+        "test.example/ledger",
+        ActorId::new("sec"),
+        options,
+    )
+    .expect("init");
+    let steps = [
+        (
+            "sec",
+            json!({"type": "grant_role", "actor": "m1", "role": "steering_member"}),
+        ),
+        (
+            "sec",
+            json!({"type": "register_library", "library": "lib-a", "name": "Bibliotheek A", "municipalities": ["11002"], "inhabitants": 1000}),
+        ),
+        (
+            "sec",
+            json!({"type": "register_library", "library": "lib-b", "name": "Bibliotheek B", "municipalities": ["11001"], "inhabitants": 500}),
+        ),
+        (
+            "sec",
+            json!({"type": "grant_role", "actor": "acc-a", "role": {"library": "lib-a"}}),
+        ),
+        (
+            "sec",
+            json!({"type": "grant_role", "actor": "acc-b", "role": {"library": "lib-b"}}),
+        ),
+        (
+            "sec",
+            json!({"type": "file_proposal", "proposal": "p-1", "title": "Digital services", "text": "Spend the micro-subsidies centrally.", "budget_cents_per_year": 20_000_000}),
+        ),
+        (
+            "sec",
+            json!({"type": "file_proposal", "proposal": "p-2", "title": "Second proposal", "text": "Another one.", "budget_cents_per_year": 100_000}),
+        ),
+        (
+            "sec",
+            json!({"type": "open_round", "round": "r-1", "proposal": "p-1", "opens_at": "2023-05-08T09:00:00Z", "closes_at": "2023-05-17T09:00:00Z", "rule": {"signatures_required": 1}}),
+        ),
+        (
+            "acc-b",
+            json!({"type": "cast_vote", "round": "r-1", "library": "lib-b", "choice": "yes"}),
+        ),
+    ];
+    for (i, (actor, value)) in steps.into_iter().enumerate() {
+        ledger
+            .append(Envelope {
+                command_id: CommandId::new(format!("setup-{i}")),
+                actor: ActorId::new(actor),
+                expected_version: None,
+                command: command(value),
+            })
+            .unwrap_or_else(|e| panic!("setup step {i}: {e:?}"));
+    }
+    let book = TokenBook::open(dir.path()).expect("token book");
+    let issue = |actor: &str, role: Role| {
+        book.issue(&ActorId::new(actor), &role, now())
+            .expect("issue")
+    };
+    let library = |id: &str| Role::Library(LibraryId::new(id));
+    let tokens = Tokens {
+        secretariat: issue("sec", Role::Secretariat),
+        member: issue("m1", Role::SteeringMember),
+        library_a: issue("acc-a", library("lib-a")),
+        library_b_of_acc_a: issue("acc-a", library("lib-b")),
+        secretariat_as_library: issue("sec", library("lib-a")),
+        ghost: issue("ghost", Role::Secretariat),
+        ghost_library: issue("ghost-lib", library("lib-a")),
+        revoked: issue("sec", Role::Secretariat),
+    };
+    book.revoke(&TokenSelector::Token(tokens.revoked.clone()), now())
+        .expect("revoke");
+    let state = web::Data::new(AppState::new(ledger.clone()).expect("state"));
+    Fixture {
+        ledger,
+        state,
+        tokens,
+        dir,
+    }
+}
+
+/// How a request authenticates.
+#[derive(Clone, Copy, Debug)]
+pub enum Auth<'a> {
+    /// No Authorization header.
+    Missing,
+    /// `Authorization: Bearer <token>`.
+    Bearer(&'a str),
+    /// The raw header value.
+    Raw(&'a [u8]),
+}
+
+/// `POST /v1/commands` with `body` as the payload.
+pub fn post(auth: Auth<'_>, body: &[u8]) -> TestRequest {
+    let request = TestRequest::post()
+        .uri("/v1/commands")
+        .insert_header((header::CONTENT_TYPE, "application/json"))
+        .set_payload(body.to_vec());
+    match auth {
+        Auth::Missing => request,
+        Auth::Bearer(token) => {
+            request.insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
+        }
+        Auth::Raw(bytes) => request.insert_header((
+            header::AUTHORIZATION,
+            HeaderValue::from_bytes(bytes).expect("header bytes"),
+        )),
+    }
+}

@@ -1,0 +1,124 @@
+//! Numbers as each language writes them: `200.000` and `92,5%` in Flemish Dutch,
+//! `200,000` and `92.5%` in English, `EUR 200.000` / `EUR 200,000` for money.
+//!
+//! Percentages come from exact fractions through `ledger_core::Ratio::percent` (half to
+//! even at the digits shown), the same rounding the API's `percent` strings use, so the
+//! newsletter and the API can never show different figures. This module must never use
+//! floating point.
+
+use ledger_core::Ratio;
+use ledger_projections::Share;
+
+use crate::lang::Lang;
+
+fn separators(lang: Lang) -> (char, char) {
+    // (thousands, decimal)
+    lang.pick(('.', ','), (',', '.'))
+}
+
+/// `n` with thousands separators: `1.234.567` (nl), `1,234,567` (en).
+pub fn integer(n: u64, lang: Lang) -> String {
+    let (thousands, _) = separators(lang);
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(thousands);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An amount in euro cents: `EUR 200.000` (nl) or `EUR 200,000` (en); cents are shown
+/// only when there are any (`EUR 1.234,50`).
+pub fn euros(cents: u64, lang: Lang) -> String {
+    let (_, decimal) = separators(lang);
+    let whole = integer(cents / 100, lang);
+    match cents % 100 {
+        0 => format!("EUR {whole}"),
+        rest => format!("EUR {whole}{decimal}{rest:02}"),
+    }
+}
+
+/// `numerator / denominator` as a percentage with `digits` decimals, rounded half to
+/// even: `92%`, `92,48%` (nl), `92.48%` (en). `None` for a zero denominator.
+pub fn percent(numerator: u64, denominator: u64, digits: u32, lang: Lang) -> Option<String> {
+    let (_, decimal) = separators(lang);
+    let text = Ratio::new(numerator, denominator)?.percent(digits);
+    Some(format!("{}%", text.replace('.', &decimal.to_string())))
+}
+
+/// A share in whole percent (`92%`), recomputed from its exact fraction.
+pub fn share_percent(share: &Share, lang: Lang) -> String {
+    percent(share.numerator, share.denominator, 0, lang).unwrap_or_else(|| "-".to_owned())
+}
+
+/// Pixels of a bar of `track` pixels for `numerator / denominator`, rounded half to even;
+/// 0 for a zero denominator, never more than `track`.
+pub(crate) fn scaled(track: u64, numerator: u64, denominator: u64) -> u64 {
+    if denominator == 0 {
+        return 0;
+    }
+    let product = u128::from(track) * u128::from(numerator.min(denominator));
+    let den = u128::from(denominator);
+    let mut quotient = product / den;
+    let twice_remainder = (product % den) * 2;
+    if twice_remainder > den || (twice_remainder == den && quotient % 2 == 1) {
+        quotient += 1;
+    }
+    u64::try_from(quotient).unwrap_or(track).min(track)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped_the_flemish_and_the_english_way() {
+        assert_eq!(integer(200_000, Lang::Nl), "200.000");
+        assert_eq!(integer(200_000, Lang::En), "200,000");
+        assert_eq!(integer(6_653_062, Lang::Nl), "6.653.062");
+        assert_eq!(integer(999, Lang::Nl), "999");
+        assert_eq!(integer(1000, Lang::En), "1,000");
+        assert_eq!(integer(0, Lang::En), "0");
+        assert_eq!(integer(u64::MAX, Lang::En), "18,446,744,073,709,551,615");
+    }
+
+    #[test]
+    fn money_is_whole_euros_unless_there_are_cents() {
+        assert_eq!(euros(20_000_000, Lang::Nl), "EUR 200.000");
+        assert_eq!(euros(20_000_000, Lang::En), "EUR 200,000");
+        assert_eq!(euros(123_450, Lang::Nl), "EUR 1.234,50");
+        assert_eq!(euros(123_405, Lang::En), "EUR 1,234.05");
+    }
+
+    #[test]
+    fn whole_percent_rounds_half_to_even_from_the_exact_fraction() {
+        // 92.48% shows as 92%.
+        assert_eq!(percent(9248, 10_000, 0, Lang::Nl).as_deref(), Some("92%"));
+        assert_eq!(percent(9248, 10_000, 0, Lang::En).as_deref(), Some("92%"));
+        assert_eq!(percent(9248, 10_000, 1, Lang::Nl).as_deref(), Some("92,5%"));
+        assert_eq!(percent(9248, 10_000, 1, Lang::En).as_deref(), Some("92.5%"));
+        // Exactly half: to the even neighbour.
+        assert_eq!(percent(925, 1000, 0, Lang::Nl).as_deref(), Some("92%"));
+        assert_eq!(percent(935, 1000, 0, Lang::Nl).as_deref(), Some("94%"));
+        // Just above half rounds up, however little above.
+        assert_eq!(
+            percent(925_000_001, 1_000_000_000, 0, Lang::Nl).as_deref(),
+            Some("93%")
+        );
+        assert_eq!(percent(1, 0, 0, Lang::Nl), None);
+    }
+
+    #[test]
+    fn bars_scale_exactly_and_never_overflow_the_track() {
+        assert_eq!(scaled(300, 1, 2), 150);
+        assert_eq!(scaled(300, 92, 100), 276);
+        assert_eq!(scaled(3, 1, 2), 2); // 1.5 -> 2 (even)
+        assert_eq!(scaled(5, 1, 2), 2); // 2.5 -> 2 (even)
+        assert_eq!(scaled(300, 7, 0), 0);
+        assert_eq!(scaled(300, u64::MAX, u64::MAX), 300);
+        assert_eq!(scaled(300, 5, 3), 300);
+    }
+}

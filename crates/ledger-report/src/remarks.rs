@@ -1,0 +1,70 @@
+//! Which remarks a newsletter quotes: a short, fair and reproducible selection.
+//!
+//! Only remarks that still stand (the library did not vote again afterwards) and were
+//! made inside the newsletter's range qualify. They are taken in turn from yes, no and
+//! abstain votes, each in log order, so a minority view is quoted even when most
+//! remarks come with the majority; the selection is then shown in log order. This
+//! module must never pick by anything but the log (no randomness, no clock).
+
+use std::collections::VecDeque;
+
+use ledger_core::{LibraryId, Timestamp};
+use ledger_projections::{ChoiceView, RoundView};
+
+/// How many remarks a newsletter quotes per round.
+pub const REMARKS_PER_ROUND: usize = 6;
+
+/// A remark chosen for quoting, with the choice it came with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelectedRemark {
+    /// The library that wrote it.
+    pub library: LibraryId,
+    /// The vote it came with (the library's vote that counts).
+    pub choice: ChoiceView,
+    /// The remark.
+    pub text: String,
+    /// The record of the vote that carried it.
+    pub position: u64,
+    /// When it was recorded.
+    pub recorded_at: Timestamp,
+}
+
+/// Up to `max` standing remarks of `round` recorded in positions `[from, to)`, taken in
+/// turn from yes, no and abstain votes, returned in log order.
+pub fn select_remarks(round: &RoundView, from: u64, to: u64, max: usize) -> Vec<SelectedRemark> {
+    let mut by_choice: [VecDeque<SelectedRemark>; 3] = Default::default();
+    for remark in round
+        .remarks
+        .iter()
+        .filter(|r| !r.superseded && (from..to).contains(&r.position))
+    {
+        let Some(vote) = round.votes.get(&remark.library) else {
+            continue;
+        };
+        let slot = match vote.choice {
+            ChoiceView::Yes => 0,
+            ChoiceView::No => 1,
+            ChoiceView::Abstain => 2,
+        };
+        by_choice[slot].push_back(SelectedRemark {
+            library: remark.library.clone(),
+            choice: vote.choice,
+            text: remark.text.clone(),
+            position: remark.position,
+            recorded_at: remark.recorded_at,
+        });
+    }
+    let mut chosen = Vec::new();
+    while chosen.len() < max && by_choice.iter().any(|q| !q.is_empty()) {
+        for queue in by_choice.iter_mut() {
+            if chosen.len() >= max {
+                break;
+            }
+            if let Some(remark) = queue.pop_front() {
+                chosen.push(remark);
+            }
+        }
+    }
+    chosen.sort_by_key(|r| r.position);
+    chosen
+}
