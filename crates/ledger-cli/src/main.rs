@@ -18,10 +18,13 @@ use crate::failure::Failure;
 const EXIT_CODES: &str = "\
 Exit status:
   0  success
-  1  the ledger refused the command (rejection or version conflict); nothing was written
+  1  the ledger refused the command (rejection or version conflict); nothing was written.
+     Through a server also: HTTP 401 (no valid token), 403 (role), 409, 422, 429
   2  usage or input error (bad arguments, unreadable or invalid input file, a directory
-     that is not a ledger or already holds one, a record over 64 KiB); nothing was written
-  3  fault: the ledger is locked by another process, or an I/O or storage error
+     that is not a ledger or already holds one, a record over 64 KiB; HTTP 400, 404, 408,
+     413); nothing was written
+  3  fault: the ledger is locked by another process, or an I/O or storage error (through
+     a server: HTTP 5xx or no answer; repeat with the printed --idempotency-key)
   4  damage: the chain or an index does not verify (the first bad position is named)";
 
 /// The governance ledger: an append-only, hash-chained log of the libraries' decisions.
@@ -49,6 +52,9 @@ enum Command {
     /// Write every record as JSON Lines: position, hash, stored bytes, decoded fields.
     #[command(after_help = EXIT_CODES)]
     Export(commands::export::Args),
+    /// Write the transparency log as static C2SP tlog-tiles files (checkpoint, key, tiles).
+    #[command(after_help = EXIT_CODES)]
+    ExportTiles(commands::export_tiles::Args),
     /// Serve the HTTP API (public reads, authenticated writes) on the ledger.
     #[command(after_help = EXIT_CODES)]
     Serve(commands::serve::Args),
@@ -58,6 +64,18 @@ enum Command {
     /// Manage the registry of libraries (import from CSV).
     #[command(after_help = EXIT_CODES)]
     Libraries(commands::libraries::Args),
+    /// Issue, revoke and list the bearer tokens that may write through `ledger serve`.
+    #[command(after_help = EXIT_CODES)]
+    Token(commands::token::Args),
+    /// Cast (or change) a library's vote through a running server.
+    #[command(after_help = EXIT_CODES)]
+    Vote(commands::vote::Args),
+    /// Open or close a vote round through a running server.
+    #[command(after_help = EXIT_CODES)]
+    Round(commands::round::Args),
+    /// Sign a closed round's tally digest (steering-group member) through a running server.
+    #[command(after_help = EXIT_CODES)]
+    Certify(commands::certify::Args),
 }
 
 fn main() -> ExitCode {
@@ -68,9 +86,14 @@ fn main() -> ExitCode {
         Command::Log(args) => commands::log::run(args),
         Command::Verify(args) => commands::verify::run(args),
         Command::Export(args) => commands::export::run(args),
+        Command::ExportTiles(args) => commands::export_tiles::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Demo(args) => commands::demo::run(args),
         Command::Libraries(args) => commands::libraries::run(args),
+        Command::Token(args) => commands::token::run(args),
+        Command::Vote(args) => commands::vote::run(args),
+        Command::Round(args) => commands::round::run(args),
+        Command::Certify(args) => commands::certify::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use ledger_core::{ActorId, Role};
 use ledger_core::{Command, Envelope};
-use ledger_demo::scenario::{ORIGIN, ROUND, SECRETARIAT};
+use ledger_demo::scenario::{MEMBERS, ORIGIN, ROUND, SECRETARIAT};
 use ledger_demo::{Scenario, Step};
-use ledger_store::{system_clock, Ledger, LedgerOptions};
+use ledger_store::{system_clock, Ledger, LedgerOptions, TokenBook};
 
 use super::serve::{serve, Listen};
 use crate::failure::{self, Failure};
@@ -45,14 +46,89 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         )),
     };
     let ledger = build(&dir, args.window)?;
+    let tokens = issue_demo_tokens(&dir)?;
     print_summary(&ledger);
     if args.no_serve {
         return Ok(());
     }
     serve(ledger, &args.listen, |url| {
         println!("demo ledger in {}", dir.display());
-        println!("try: curl {url}/v1/rounds/{}/result", ROUND);
+        println!("the May 2023 result: curl {url}/v1/rounds/{ROUND}/result");
+        println!(
+            "demo tokens (all {} of them in {}):",
+            tokens.count,
+            tokens.file.display()
+        );
+        for (actor, token) in &tokens.shown {
+            println!("  {actor:<16} {token}");
+        }
+        if let Some((library, token)) = tokens.shown.last() {
+            println!("cast a vote in the open demo round {OPEN_ROUND} with curl:");
+            println!(
+                "  curl -X POST {url}/v1/commands -H 'Authorization: Bearer {token}' \\\n    -H 'Idempotency-Key: try-{library}-1' -H 'Content-Type: application/json' \\\n    -d '{{\"type\":\"cast_vote\",\"round\":\"{OPEN_ROUND}\",\"library\":\"{library}\",\"choice\":\"yes\",\"remark\":\"Uitgeprobeerd.\"}}'"
+            );
+        }
     })
+}
+
+/// The round the demo leaves open so that readers can try the write API.
+pub const OPEN_ROUND: &str = "r-demo-proef";
+
+/// Tokens the demo issued: how many, where they all are, and the few it prints.
+struct DemoTokens {
+    count: usize,
+    file: PathBuf,
+    shown: Vec<(String, String)>,
+}
+
+/// Issues a token for the secretariat, every member and every library account, and
+/// writes them (secrets!) to `demo-tokens.txt` in the data directory, readable by the
+/// owner only. Only their hashes are in the token book; none enters the log.
+fn issue_demo_tokens(dir: &std::path::Path) -> anyhow::Result<DemoTokens> {
+    let book = TokenBook::open(dir)
+        .map_err(|e| Failure::error(failure::FAULT, format!("token book: {e}")))?;
+    let now = system_clock();
+    let mut grants: Vec<(String, Role)> = vec![(SECRETARIAT.to_owned(), Role::Secretariat)];
+    grants.extend(
+        MEMBERS
+            .iter()
+            .map(|m| ((*m).to_owned(), Role::SteeringMember)),
+    );
+    grants.extend(
+        ledger_demo::electorate()
+            .into_iter()
+            .map(|l| (l.id.to_string(), Role::Library(l.id))),
+    );
+    let mut text = String::from("# actor role token (demo only: these grant write access)\n");
+    let mut shown = Vec::new();
+    for (actor, role) in &grants {
+        let token = book
+            .issue(&ActorId::new(actor.as_str()), role, now)
+            .map_err(|e| Failure::error(failure::FAULT, format!("token for {actor}: {e}")))?;
+        text.push_str(&format!("{actor} {} {token}\n", role.label()));
+        if shown.len() < 2 || actor == "lib-001" {
+            shown.push((actor.clone(), token));
+        }
+    }
+    let file = dir.join("demo-tokens.txt");
+    write_private(&file, &text)
+        .map_err(|e| Failure::error(failure::FAULT, format!("{}: {e}", file.display())))?;
+    Ok(DemoTokens {
+        count: grants.len(),
+        file,
+        shown,
+    })
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
 }
 
 /// Creates the demo ledger in `dir` and replays the whole cycle with a `window`-second
@@ -61,7 +137,7 @@ pub fn build(dir: &std::path::Path, window: u64) -> anyhow::Result<Ledger> {
     let ledger = Ledger::init(
         dir,
         ORIGIN,
-        ledger_core::ActorId::new(SECRETARIAT),
+        ActorId::new(SECRETARIAT),
         LedgerOptions::default(),
     )
     .map_err(failure::store)?;
@@ -110,7 +186,41 @@ pub fn build(dir: &std::path::Path, window: u64) -> anyhow::Result<Ledger> {
     if let Some(newsletter) = scenario.newsletter(&ledger.state(), 1) {
         append_envelope(&ledger, newsletter)?;
     }
+    open_trial_round(&ledger)?;
     Ok(ledger)
+}
+
+/// A second proposal with a round open for 30 days, so that the demo's tokens have a
+/// vote to cast; clearly named as the demo's trial, not part of the May 2023 cycle.
+fn open_trial_round(ledger: &Ledger) -> anyhow::Result<()> {
+    let proposal = ledger_core::ProposalId::new("p-demo-proef");
+    let file = Envelope {
+        command_id: ledger_core::CommandId::new("demo-proef-1"),
+        actor: ledger_core::ActorId::new(MEMBERS[0]),
+        expected_version: None,
+        command: Command::FileProposal {
+            proposal: proposal.clone(),
+            title: "Proefstemming: probeer de schrijf-API uit".into(),
+            text: "Een open stemronde in de demo, om een stem uit te brengen met curl of \
+                   `ledger vote`. Geen echt voorstel."
+                .into(),
+            budget_cents_per_year: 100,
+        },
+    };
+    append_envelope(ledger, file)?;
+    let open = Envelope {
+        command_id: ledger_core::CommandId::new("demo-proef-2"),
+        actor: ledger_core::ActorId::new(SECRETARIAT),
+        expected_version: None,
+        command: Command::OpenRound {
+            round: ledger_core::RoundId::new(OPEN_ROUND),
+            proposal,
+            opens_at: None,
+            closes_at: system_clock().plus_seconds(30 * 24 * 3600),
+            rule: None,
+        },
+    };
+    append_envelope(ledger, open)
 }
 
 /// Casts the ballots concurrently, one thread per library, as libraries do: they share

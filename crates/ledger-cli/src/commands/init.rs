@@ -1,12 +1,14 @@
-//! `ledger init`: creates a ledger directory and records its initialisation.
+//! `ledger init`: creates a ledger directory and its log signing key, records its
+//! initialisation, and prints the verifier key readers check checkpoints with.
 //!
-//! It must never touch a directory that already holds a ledger or other files.
+//! It must never touch a directory that already holds a ledger or other files, and never
+//! print the signing key itself.
 
 use ledger_core::ActorId;
-use ledger_store::{Ledger, LedgerOptions};
+use ledger_store::{Ledger, LedgerOptions, StoreError};
 
 use super::DataDir;
-use crate::failure;
+use crate::failure::{self, Failure, INPUT};
 
 /// Arguments of `ledger init`.
 #[derive(Debug, clap::Args)]
@@ -28,7 +30,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ActorId::new(args.secretariat.as_str()),
         LedgerOptions::default(),
     )
-    .map_err(failure::store)?;
+    .map_err(|e| match e {
+        // An origin with a `+` is a valid checkpoint line but cannot name a note key.
+        bad @ StoreError::BadOrigin { .. } => Failure::error(INPUT, bad.to_string()),
+        other => failure::store(other),
+    })?;
     let head = ledger.head();
     println!(
         "initialised ledger in {} (origin {}, secretariat {})",
@@ -38,5 +44,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     );
     println!("length {}", head.length);
     println!("hash {}", head.hash);
+    println!("verifier key {}", ledger.verifier_key());
+    println!(
+        "signing key {} (keep it secret and back it up: the ledger cannot sign without it)",
+        ledger
+            .data_dir()
+            .join(ledger_store::layout::SIGNING_KEY_FILE)
+            .display()
+    );
     Ok(())
 }

@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+use ledger_cli::csv_import::{read_rows, Row};
 use ledger_core::{decide, ActorId, Command, CommandId, Envelope, LibraryId, NisCode};
 use ledger_store::system_clock;
 
@@ -32,68 +33,6 @@ enum Action {
         #[arg(long, default_value = "secretariaat", value_name = "ACTOR")]
         actor: String,
     },
-}
-
-/// One row as read, with its line number in the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    /// 1-based line number (the header is line 1).
-    pub line: u64,
-    /// The REFNIS code.
-    pub nis_code: String,
-    /// The municipality's Dutch name.
-    pub municipality: String,
-    /// Its population.
-    pub inhabitants: i128,
-}
-
-/// Reads every row or reports the first malformed one by line number.
-pub fn read_rows(text: &str) -> Result<Vec<Row>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let expected = [
-        "nis_code",
-        "municipality_nl",
-        "province_nl",
-        "region_nl",
-        "inhabitants",
-    ];
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("line 1: {e}"))?
-        .clone();
-    if headers.iter().collect::<Vec<_>>() != expected {
-        return Err(format!(
-            "line 1: expected the header {}",
-            expected.join(",")
-        ));
-    }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            format!("line {line}: {e}")
-        })?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let field = |i: usize| record.get(i).unwrap_or("").trim().to_owned();
-        let inhabitants = field(4).parse::<i128>().map_err(|_| {
-            format!(
-                "line {line}: inhabitants {:?} is not a whole number",
-                field(4)
-            )
-        })?;
-        rows.push(Row {
-            line,
-            nis_code: field(0),
-            municipality: field(1),
-            inhabitants,
-        });
-    }
-    if rows.is_empty() {
-        return Err("the file holds no rows".to_owned());
-    }
-    Ok(rows)
 }
 
 fn envelope(row: &Row, actor: &ActorId, run: i64) -> Envelope {
@@ -157,32 +96,4 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         inhabitants
     );
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rows_are_read_with_their_line_numbers() {
-        let text = "nis_code,municipality_nl,province_nl,region_nl,inhabitants\n\
-                    11001,Aartselaar,Antwerpen,Vlaams Gewest,14427\n\
-                    11002,Antwerpen,Antwerpen,Vlaams Gewest,529247\n";
-        let rows = read_rows(text).unwrap();
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[1].line, 3);
-        assert_eq!(rows[1].inhabitants, 529_247);
-    }
-
-    #[test]
-    fn malformed_rows_name_their_line() {
-        let bad_number = "nis_code,municipality_nl,province_nl,region_nl,inhabitants\n\
-                          11001,Aartselaar,Antwerpen,Vlaams Gewest,14427\n\
-                          11002,Antwerpen,Antwerpen,Vlaams Gewest,lots\n";
-        assert!(read_rows(bad_number).unwrap_err().starts_with("line 3:"));
-        let short =
-            "nis_code,municipality_nl,province_nl,region_nl,inhabitants\n11001,Aartselaar\n";
-        assert!(read_rows(short).unwrap_err().starts_with("line 2:"));
-        assert!(read_rows("a,b\n1,2\n").unwrap_err().starts_with("line 1:"));
-    }
 }

@@ -4,14 +4,20 @@
 //! classified. New families (`serve`, `demo`, `libraries import`, `token`) go beside
 //! these. This module must never print anything itself.
 
+pub mod certify;
+pub mod client;
 pub mod demo;
 pub mod export;
+pub mod export_tiles;
 pub mod init;
 pub mod libraries;
 pub mod log;
+pub mod round;
 pub mod serve;
 pub mod submit;
+pub mod token;
 pub mod verify;
+pub mod vote;
 
 use std::path::PathBuf;
 

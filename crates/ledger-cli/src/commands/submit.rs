@@ -18,12 +18,26 @@ pub struct Args {
     #[command(flatten)]
     dir: DataDir,
     /// A JSON file holding one envelope: {"command_id", "actor", "expected_version"
-    /// (optional), "command": {"type": ..., ...}}; `-` reads standard input.
+    /// (optional), "command": {"type": ..., ...}}; `-` reads standard input. With
+    /// --server it may also hold a bare command ({"type": ..., ...}).
     #[arg(value_name = "FILE.json")]
     file: PathBuf,
+    /// With a server (--server or LEDGER_SERVER) the command goes through it as the
+    /// token's actor, instead of into the directory.
+    #[command(flatten)]
+    server: super::client::ServerArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.server.server.is_some() {
+        return super::client::submit_file(&args.server, &args.file);
+    }
+    if args.server.idempotency_key.is_some() {
+        return Err(Failure::error(
+            INPUT,
+            "--idempotency-key needs --server; offline, the envelope's command_id is the key",
+        ));
+    }
     let envelope = read_envelope(&args.file)?;
     let ledger = super::open(&args.dir)?;
     let receipt = ledger.append(envelope).map_err(failure::append)?;
