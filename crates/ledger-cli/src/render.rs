@@ -1,5 +1,6 @@
-//! How records are shown: the one-line text form of `ledger log` and the JSON object of
-//! `ledger log --json` and `ledger export`.
+//! How records and receipts are shown: the one-line text form of `ledger log`, the JSON
+//! object of `ledger log --json` and `ledger export`, and the receipt every writing
+//! command prints, whether it appended offline or through a server.
 //!
 //! The JSON field names are a public interface of the command line (scripts read them);
 //! this module must never rename one, only add.
@@ -55,4 +56,28 @@ pub fn fields(sealed: &Sealed) -> anyhow::Result<Map<String, Value>> {
 
 fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Prints a receipt: the command, how many records, when, and each position with its
+/// hash; a replayed command id says that nothing was appended.
+pub fn receipt(
+    command_id: &str,
+    positions: &[u64],
+    hashes: &[impl std::fmt::Display],
+    recorded_at: &impl std::fmt::Display,
+    replayed: bool,
+) {
+    let count = positions.len();
+    let what = if replayed {
+        "already applied, nothing appended:"
+    } else {
+        "appended"
+    };
+    println!(
+        "{what} command {command_id} ({count} record{}, recorded at {recorded_at})",
+        if count == 1 { "" } else { "s" },
+    );
+    for (position, hash) in positions.iter().zip(hashes) {
+        println!("position {position} hash {hash}");
+    }
 }

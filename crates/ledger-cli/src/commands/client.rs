@@ -159,22 +159,14 @@ fn fresh_key() -> String {
 }
 
 /// Prints a receipt the way `ledger submit` prints one for a local append.
-pub fn print_receipt(receipt: &CommandReceipt) {
-    let count = receipt.positions.len();
-    let what = if receipt.replayed {
-        "already applied, nothing appended:"
-    } else {
-        "appended"
-    };
-    println!(
-        "{what} command {} ({count} record{}, recorded at {})",
-        receipt.command_id,
-        if count == 1 { "" } else { "s" },
-        receipt.recorded_at
+pub fn print_receipt(r: &CommandReceipt) {
+    crate::render::receipt(
+        &r.command_id,
+        &r.positions,
+        &r.hashes,
+        &r.recorded_at,
+        r.replayed,
     );
-    for (position, hash) in receipt.positions.iter().zip(&receipt.hashes) {
-        println!("position {position} hash {hash}");
-    }
 }
 
 /// Sends `command` with the arguments' key and prints the receipt.

@@ -41,21 +41,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let envelope = read_envelope(&args.file)?;
     let ledger = super::open(&args.dir)?;
     let receipt = ledger.append(envelope).map_err(failure::append)?;
-    let count = receipt.positions.len();
-    let what = if receipt.replayed {
-        "already applied, nothing appended:"
-    } else {
-        "appended"
-    };
-    println!(
-        "{what} command {} ({count} record{}, recorded at {})",
-        receipt.command_id,
-        if count == 1 { "" } else { "s" },
-        receipt.recorded_at
+    crate::render::receipt(
+        receipt.command_id.as_str(),
+        &receipt.positions,
+        &receipt.hashes,
+        &receipt.recorded_at,
+        receipt.replayed,
     );
-    for (position, hash) in receipt.positions.iter().zip(&receipt.hashes) {
-        println!("position {position} hash {hash}");
-    }
     Ok(())
 }
 
