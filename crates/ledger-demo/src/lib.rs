@@ -15,11 +15,13 @@
 mod ballots;
 mod draw;
 pub mod electorate;
+mod replay;
 pub mod scenario;
 pub mod texts;
 
 pub use ballots::{Ballot, VOTERS, YES_PERCENT};
 pub use electorate::{electorate, DemoLibrary, LIBRARY_COUNT};
+pub use replay::{PureReplay, ReplayError};
 pub use scenario::{decision_document_blake3, priority_ranking, Scenario, Step};
 
 use ledger_core::RoundId;

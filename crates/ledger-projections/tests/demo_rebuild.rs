@@ -2,44 +2,24 @@
 //! one kept incrementally. The cycle is decided and sealed purely (no store), on the
 //! scenario's own instants, so the log is the same on every run.
 
-use ledger_core::{decide, seal, Command, Event, Head, Sealed, State};
-use ledger_demo::{Scenario, Step};
+use ledger_core::{Event, Sealed};
+use ledger_demo::{PureReplay, Scenario};
 use ledger_projections::ReadModel;
 
 fn demo_log() -> Vec<(Sealed, Event)> {
     let scenario = Scenario::may_2023();
-    let mut state = State::new();
-    let mut head = Head::default();
-    let mut log = Vec::new();
-    let mut record = |step: &Step, state: &mut State, log: &mut Vec<(Sealed, Event)>| {
-        let events = decide(state, &step.envelope, step.at)
-            .unwrap_or_else(|r| panic!("{}: {r}", step.envelope.command_id));
-        let sealed = seal(state, head, &step.envelope, &events, step.at).expect("seal");
-        for (s, e) in sealed.into_iter().zip(events) {
-            state.evolve(&e);
-            head = Head {
-                length: head.length + 1,
-                hash: s.hash,
-            };
-            log.push((s, e));
-        }
-    };
-    for step in scenario.setup() {
-        record(&step, &mut state, &mut log);
+    let mut replay = PureReplay::new();
+    let mut steps = scenario.setup();
+    steps.extend(scenario.votes());
+    steps.push(scenario.close());
+    for step in &steps {
+        replay.record(step).expect("the demo step is accepted");
     }
-    for step in scenario.votes() {
-        record(&step, &mut state, &mut log);
+    for step in scenario.after_close(&replay.state).expect("after close") {
+        replay.record(&step).expect("the demo step is accepted");
     }
-    record(&scenario.close(), &mut state, &mut log);
-    for step in scenario.after_close(&state).expect("after close") {
-        record(&step, &mut state, &mut log);
-    }
-    assert!(matches!(log[0].1, Event::LedgerInitialized(_)));
-    assert!(!matches!(
-        scenario.setup()[1].envelope.command,
-        Command::InitializeLedger { .. }
-    ));
-    log
+    assert!(matches!(replay.log[0].1, Event::LedgerInitialized(_)));
+    replay.log
 }
 
 #[test]

@@ -8,8 +8,8 @@
 
 use std::path::PathBuf;
 
-use ledger_core::{decide, seal, ActorId, Command, CommandId, Event, Head, RoundId, Sealed, State};
-use ledger_demo::{Scenario, Step};
+use ledger_core::{ActorId, Command, CommandId, Event, RoundId, Sealed};
+use ledger_demo::{PureReplay, Scenario, Step};
 use ledger_projections::{Digest, ReadModel};
 use ledger_report::{
     render_newsletter, render_page, result_svg, Checkpoint, Format, Issue, Lang, NewsletterInput,
@@ -22,22 +22,7 @@ const LINK_BASE: &str = "https://bibliotheken.example";
 /// The demo cycle as sealed records, with `edit` applied to the ballots first.
 fn demo_log_with(edit: impl FnOnce(&mut Vec<Step>)) -> Vec<(Sealed, Event)> {
     let scenario = Scenario::may_2023();
-    let mut state = State::new();
-    let mut head = Head::default();
-    let mut log = Vec::new();
-    let mut record = |step: &Step, state: &mut State, log: &mut Vec<(Sealed, Event)>| {
-        let events = decide(state, &step.envelope, step.at)
-            .unwrap_or_else(|r| panic!("{}: {r}", step.envelope.command_id));
-        let sealed = seal(state, head, &step.envelope, &events, step.at).expect("seal");
-        for (s, e) in sealed.into_iter().zip(events) {
-            state.evolve(&e);
-            head = Head {
-                length: head.length + 1,
-                hash: s.hash,
-            };
-            log.push((s, e));
-        }
-    };
+    let mut replay = PureReplay::new();
     let mut votes = scenario.votes();
     edit(&mut votes);
     let mut setup = scenario.setup();
@@ -50,12 +35,12 @@ fn demo_log_with(edit: impl FnOnce(&mut Vec<Step>)) -> Vec<(Sealed, Event)> {
         Command::InitializeLedger { .. }
     ));
     for step in setup.iter().chain(&votes).chain([&scenario.close()]) {
-        record(step, &mut state, &mut log);
+        replay.record(step).expect("the demo step is accepted");
     }
-    for step in scenario.after_close(&state).expect("after close") {
-        record(&step, &mut state, &mut log);
+    for step in scenario.after_close(&replay.state).expect("after close") {
+        replay.record(&step).expect("the demo step is accepted");
     }
-    log
+    replay.log
 }
 
 fn demo_log() -> Vec<(Sealed, Event)> {
