@@ -1,0 +1,348 @@
+//! The read-API line: `GET /v1/rounds/{id}/result` at many keep-alive connections, with
+//! the server and the load generator in two child processes of this binary pinned to
+//! separate cores (`taskset -c 0` and `taskset -c 1`), and `GET /healthz` on the same
+//! server as the framework's own ceiling.
+//!
+//! The load generator is one thread driving every connection through epoll (tokio's
+//! current-thread runtime), writing a request and reading the whole response before the
+//! next one (closed loop). This module must never count a response that is not a
+//! complete `200 OK`.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context};
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::sample::{Latencies, Percentiles};
+
+/// How long the server may take to open the ledger and build its projections.
+const SERVER_START: Duration = Duration::from_secs(300);
+
+/// What the load generator measured.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LoadFigure {
+    /// The path requested.
+    pub path: String,
+    /// Connections.
+    pub connections: usize,
+    /// Complete `200 OK` responses in the measured window.
+    pub ok: u64,
+    /// Other responses or failed connections (must be 0).
+    pub errors: u64,
+    /// The measured window, seconds.
+    pub seconds: f64,
+    /// `ok / seconds`.
+    pub per_second: f64,
+    /// Latency of one request.
+    pub latency: Percentiles,
+    /// Body bytes of the last response.
+    pub body_bytes: usize,
+    /// Whether server and client ran on separate cores.
+    pub pinned: bool,
+}
+
+/// The server child: serves the ledger in `dir` with one worker until killed.
+pub fn serve_child(dir: &Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    let ledger = ledger_store::Ledger::open(dir, ledger_store::LedgerOptions::default())?;
+    let state = ledger_api::AppState::new(ledger).map_err(|e| anyhow!("{e}"))?;
+    let config = ledger_api::ServerConfig {
+        addr: "127.0.0.1:0".to_owned(),
+        workers: Some(1),
+        ..ledger_api::ServerConfig::default()
+    };
+    actix_web::rt::System::new().block_on(ledger_api::run(
+        actix_web::web::Data::new(state),
+        config,
+        |addrs| {
+            if let Some(addr) = addrs.first() {
+                println!("listening on {addr}");
+                let _ = std::io::stdout().flush();
+            }
+        },
+    ))?;
+    Ok(())
+}
+
+/// Whether `taskset` can pin processes here.
+fn taskset_works() -> bool {
+    Command::new("taskset")
+        .args(["-c", "0", "true"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+}
+
+/// This binary, under `taskset -c core` when pinning works.
+fn pinned_self(core: Option<u32>) -> anyhow::Result<Command> {
+    let exe = std::env::current_exe()?;
+    Ok(match core {
+        Some(core) => {
+            let mut command = Command::new("taskset");
+            command.arg("-c").arg(core.to_string()).arg(exe);
+            command
+        }
+        None => Command::new(exe),
+    })
+}
+
+/// A server child that is killed when dropped.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(dir: &Path, pin: bool) -> anyhow::Result<Server> {
+    let mut child = pinned_self(pin.then_some(0))?
+        .arg("serve-child")
+        .arg("--dir")
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .context("cannot start the server child")?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow!("the server child has no stdout"))?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if let Some(addr) = line.strip_prefix("listening on ") {
+                let _ = tx.send(addr.trim().to_owned());
+            }
+        }
+    });
+    let mut server = Server {
+        child,
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+    };
+    let line = rx
+        .recv_timeout(SERVER_START)
+        .map_err(|_| anyhow!("the server child did not start listening"))?;
+    server.addr = line
+        .parse()
+        .context("the server child printed a bad address")?;
+    Ok(server)
+}
+
+/// Measures `paths` one after the other against one server on `dir`.
+pub fn measure(
+    dir: &Path,
+    paths: &[(&str, Duration)],
+    connections: usize,
+    warmup: Duration,
+) -> anyhow::Result<Vec<LoadFigure>> {
+    let pin = taskset_works();
+    let server = start_server(dir, pin)?;
+    let mut figures = Vec::new();
+    for (path, window) in paths {
+        let output = pinned_self(pin.then_some(1))?
+            .arg("load-child")
+            .arg("--addr")
+            .arg(server.addr.to_string())
+            .arg("--path")
+            .arg(path)
+            .arg("--connections")
+            .arg(connections.to_string())
+            .arg("--warmup-ms")
+            .arg(warmup.as_millis().to_string())
+            .arg("--window-ms")
+            .arg(window.as_millis().to_string())
+            .output()
+            .context("cannot start the load child")?;
+        if !output.status.success() {
+            bail!(
+                "the load child failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let mut figure: LoadFigure =
+            serde_json::from_slice(&output.stdout).context("the load child printed no figures")?;
+        figure.pinned = pin;
+        figures.push(figure);
+    }
+    drop(server);
+    Ok(figures)
+}
+
+/// The load child: drives `connections` keep-alive connections on one thread and prints
+/// one JSON object.
+pub fn load_child(
+    addr: SocketAddr,
+    path: &str,
+    connections: usize,
+    warmup: Duration,
+    window: Duration,
+) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let figure = runtime.block_on(drive(addr, path, connections, warmup, window))?;
+    println!("{}", serde_json::to_string(&figure)?);
+    Ok(())
+}
+
+struct Connection {
+    ok: u64,
+    errors: u64,
+    micros: Vec<u32>,
+    body_bytes: usize,
+}
+
+async fn drive(
+    addr: SocketAddr,
+    path: &str,
+    connections: usize,
+    warmup: Duration,
+    window: Duration,
+) -> anyhow::Result<LoadFigure> {
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n\r\n");
+    let measured_from = Instant::now() + warmup;
+    let until = measured_from + window;
+    let local = tokio::task::LocalSet::new();
+    let results = local
+        .run_until(async {
+            let tasks: Vec<_> = (0..connections)
+                .map(|_| {
+                    let request = request.clone().into_bytes();
+                    tokio::task::spawn_local(connection(addr, request, measured_from, until))
+                })
+                .collect();
+            let mut results = Vec::new();
+            for task in tasks {
+                results.push(task.await);
+            }
+            results
+        })
+        .await;
+    let mut ok = 0;
+    let mut errors = 0;
+    let mut body_bytes = 0;
+    let mut latencies = Latencies::default();
+    for result in results {
+        match result {
+            Ok(Ok(c)) => {
+                ok += c.ok;
+                errors += c.errors;
+                body_bytes = body_bytes.max(c.body_bytes);
+                latencies.extend_micros(&c.micros);
+            }
+            Ok(Err(_)) | Err(_) => errors += 1,
+        }
+    }
+    let seconds = window.as_secs_f64();
+    Ok(LoadFigure {
+        path: path.to_owned(),
+        connections,
+        ok,
+        errors,
+        seconds,
+        per_second: ok as f64 / seconds,
+        latency: latencies.summary(),
+        body_bytes,
+        pinned: false,
+    })
+}
+
+async fn connection(
+    addr: SocketAddr,
+    request: Vec<u8>,
+    measured_from: Instant,
+    until: Instant,
+) -> anyhow::Result<Connection> {
+    let mut stream = TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let mut buffer: Vec<u8> = Vec::with_capacity(16 * 1024);
+    let mut c = Connection {
+        ok: 0,
+        errors: 0,
+        micros: Vec::new(),
+        body_bytes: 0,
+    };
+    loop {
+        let sent = Instant::now();
+        if sent >= until {
+            break;
+        }
+        stream.write_all(&request).await?;
+        let (status, body) = read_response(&mut stream, &mut buffer).await?;
+        if sent >= measured_from {
+            if status == 200 {
+                c.ok += 1;
+                c.micros
+                    .push(u32::try_from(sent.elapsed().as_micros()).unwrap_or(u32::MAX));
+            } else {
+                c.errors += 1;
+            }
+        }
+        c.body_bytes = body;
+    }
+    Ok(c)
+}
+
+/// Reads one complete response with a `Content-Length`; returns its status and body
+/// size and leaves any bytes after it in `buffer`.
+async fn read_response(
+    stream: &mut TcpStream,
+    buffer: &mut Vec<u8>,
+) -> anyhow::Result<(u16, usize)> {
+    loop {
+        if let Some(end) = find(buffer, b"\r\n\r\n") {
+            let head = std::str::from_utf8(&buffer[..end])?;
+            let status: u16 = head
+                .split(' ')
+                .nth(1)
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| anyhow!("bad status line"))?;
+            let length: usize = head
+                .lines()
+                .find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.trim()
+                        .eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse().ok())?
+                })
+                .ok_or_else(|| anyhow!("a response without Content-Length"))?;
+            let total = end + 4 + length;
+            while buffer.len() < total {
+                read_more(stream, buffer).await?;
+            }
+            buffer.drain(..total);
+            return Ok((status, length));
+        }
+        read_more(stream, buffer).await?;
+    }
+}
+
+async fn read_more(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> anyhow::Result<()> {
+    let mut chunk = [0u8; 16 * 1024];
+    let n = stream.read(&mut chunk).await?;
+    if n == 0 {
+        bail!("the server closed the connection");
+    }
+    buffer.extend_from_slice(&chunk[..n]);
+    Ok(())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}

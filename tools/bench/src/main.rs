@@ -1,0 +1,325 @@
+//! `ledger-bench`: measures the governance ledger side by side with the disk's physical
+//! limit (300-byte appends with fdatasync) and with SQLite, in one run, and prints one
+//! table of ratios and targets (also written as JSON with `--json FILE`).
+//!
+//! Run it as `cargo run --release -p ledger-bench -- [--quick] [--json FILE] [--dir DIR]`.
+//! The same binary also plays the child processes a run needs (the replay, whose peak
+//! memory must be its own, and the pinned HTTP server and load generator); those
+//! subcommands are hidden. This tool must never run a durable line on a RAM disk
+//! without saying so, and never report a target as met on the `--quick` sizes.
+
+mod api;
+mod limit;
+mod machine;
+mod plan;
+mod proofs;
+mod replay;
+mod report;
+mod sample;
+mod sqlite;
+mod votes;
+mod writers;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use ledger_store::{Ledger, LedgerOptions};
+
+use crate::machine::Machine;
+use crate::plan::Plan;
+use crate::report::{Figures, Report};
+
+/// Benchmarks of the governance ledger against the fdatasync limit and against SQLite.
+#[derive(Debug, Parser)]
+#[command(name = "ledger-bench", version)]
+struct Cli {
+    /// A small version of every line (seconds); targets are not judged.
+    #[arg(long)]
+    quick: bool,
+    /// Also write the table and every raw figure to this JSON file.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Where to create the run's data directory (default: the cargo target directory
+    /// this binary was built in, which is on the real disk).
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Replay a ledger of this many records instead of the plan's (1,000,000, or 3,000
+    /// with `--quick`).
+    #[arg(long, value_name = "N")]
+    replay_records: Option<u64>,
+    /// Keep the run's data directory instead of deleting it.
+    #[arg(long)]
+    keep: bool,
+    #[command(subcommand)]
+    role: Option<Role>,
+}
+
+/// The child processes of a run.
+#[derive(Debug, Subcommand)]
+enum Role {
+    /// Opens the ledger in DIR, rebuilds the projections, prints figures as JSON.
+    #[command(hide = true)]
+    ReplayChild {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long)]
+        budget_ms: u64,
+    },
+    /// Fills a new ledger in DIR with RECORDS vote records without fsync (to profile the
+    /// write path's CPU cost: `perf record -g ledger-bench fill ...`).
+    #[command(hide = true)]
+    Fill {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long)]
+        records: u64,
+        #[arg(long, default_value_t = 16)]
+        writers: usize,
+    },
+    /// Runs only the ledger's durable write lines on a new ledger in DIR and prints them
+    /// as JSON (to compare a change of the write path: `--writers 1 --writers 64`).
+    #[command(hide = true)]
+    Writes {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long, required = true)]
+        writers: Vec<usize>,
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+    },
+    /// Serves the ledger in DIR with one HTTP worker until killed.
+    #[command(hide = true)]
+    ServeChild {
+        #[arg(long)]
+        dir: PathBuf,
+    },
+    /// Loads a server with GET requests and prints figures as JSON.
+    #[command(hide = true)]
+    LoadChild {
+        #[arg(long)]
+        addr: SocketAddr,
+        #[arg(long)]
+        path: String,
+        #[arg(long)]
+        connections: usize,
+        #[arg(long)]
+        warmup_ms: u64,
+        #[arg(long)]
+        window_ms: u64,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.role {
+        Some(Role::ReplayChild { dir, budget_ms }) => {
+            replay::child(&dir, Duration::from_millis(budget_ms))
+        }
+        Some(Role::ServeChild { dir }) => api::serve_child(&dir),
+        Some(Role::Writes {
+            dir,
+            writers,
+            seconds,
+        }) => {
+            let electorate = votes::prepare(&dir)?;
+            let ledger = Ledger::open(&dir, LedgerOptions::default())?;
+            let limit = limit::fdatasync_appends(&dir, Duration::from_secs_f64(seconds))?;
+            println!("{}", serde_json::to_string(&limit)?);
+            for n in writers {
+                let figure = writers::ledger_writers(
+                    &ledger,
+                    &electorate,
+                    &format!("w{n}"),
+                    n,
+                    Duration::from_secs_f64(seconds),
+                )?;
+                println!("{}", serde_json::to_string(&figure)?);
+            }
+            Ok(())
+        }
+        Some(Role::Fill {
+            dir,
+            records,
+            writers,
+        }) => {
+            let fill = replay::fill(&dir, records, writers, Duration::from_secs(3_600))?;
+            println!("{}", serde_json::to_string(&fill)?);
+            Ok(())
+        }
+        Some(Role::LoadChild {
+            addr,
+            path,
+            connections,
+            warmup_ms,
+            window_ms,
+        }) => api::load_child(
+            addr,
+            &path,
+            connections,
+            Duration::from_millis(warmup_ms),
+            Duration::from_millis(window_ms),
+        ),
+        None => {
+            let mut plan = if cli.quick {
+                Plan::quick()
+            } else {
+                Plan::full()
+            };
+            if let Some(records) = cli.replay_records {
+                plan.replay_records = records;
+            }
+            let parent = match cli.dir {
+                Some(dir) => dir,
+                None => default_parent()?,
+            };
+            std::fs::create_dir_all(&parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+            let data = tempfile::Builder::new()
+                .prefix("ledger-bench-")
+                .tempdir_in(&parent)?;
+            let result = run(&plan, data.path(), cli.json.as_deref());
+            if cli.keep {
+                let kept = data.keep();
+                eprintln!("kept {}", kept.display());
+            }
+            result
+        }
+    }
+}
+
+/// The cargo target directory of this binary (`target/release/ledger-bench` gives
+/// `target/`), so that data lands on the same disk as the build.
+fn default_parent() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let target = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir);
+    Ok(target.join("bench-data"))
+}
+
+fn step(what: &str) {
+    eprintln!("ledger-bench: {what}");
+}
+
+fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let machine = Machine::describe(dir);
+    step(&format!(
+        "{} cores, {}, {} MiB, kernel {}, load {:.2}; data in {} ({})",
+        machine.cores,
+        machine.cpu,
+        machine.memory_mib,
+        machine.kernel,
+        machine.load_at_start,
+        machine.data_dir,
+        machine.file_system
+    ));
+    if machine.on_ram_disk() {
+        eprintln!(
+            "ledger-bench: WARNING: the data directory is on a RAM file system; \
+             the durable figures are not a disk's (use --dir)"
+        );
+    }
+
+    step("limit: 300-byte appends with fdatasync");
+    let limit_before = limit::fdatasync_appends(dir, plan.limit_window)?;
+
+    let ledger_dir = dir.join("ledger");
+    step("ledger: preparing the electorate and an open round");
+    let electorate = votes::prepare(&ledger_dir)?;
+    let mut ledger_figures = Vec::new();
+    {
+        let ledger = Ledger::open(&ledger_dir, LedgerOptions::default())?;
+        for writers in [1, plan.concurrent_writers[0], plan.concurrent_writers[1]] {
+            step(&format!("ledger: durable votes, {writers} writers"));
+            ledger_figures.push(writers::ledger_writers(
+                &ledger,
+                &electorate,
+                &format!("w{writers}"),
+                writers,
+                plan.write_window,
+            )?);
+        }
+    }
+
+    let sqlite_path = dir.join("baseline.sqlite");
+    sqlite::create(&sqlite_path)?;
+    let mut sqlite_figures = Vec::new();
+    for writers in [1, plan.concurrent_writers[0], plan.concurrent_writers[1]] {
+        step(&format!("SQLite: votes, {writers} writers"));
+        sqlite_figures.push(sqlite::sqlite_writers(
+            &sqlite_path,
+            &electorate,
+            &format!("s{writers}"),
+            writers,
+            plan.write_window,
+        )?);
+    }
+
+    step("limit again: 300-byte appends with fdatasync");
+    let limit_after = limit::fdatasync_appends(dir, plan.limit_window)?;
+
+    step("read API: GET /v1/rounds/{id}/result and /healthz");
+    let result_path = format!("/v1/rounds/{}/result", electorate.round);
+    let api = api::measure(
+        &ledger_dir,
+        &[
+            (result_path.as_str(), plan.api_window),
+            ("/healthz", plan.api_baseline_window),
+        ],
+        plan.api_connections,
+        plan.api_warmup,
+    )?;
+
+    step(&format!(
+        "replay: filling a ledger of {} records (no fsync)",
+        plan.replay_records
+    ));
+    let replay_dir = dir.join("replay");
+    let fill = replay::fill(
+        &replay_dir,
+        plan.replay_records,
+        plan.fill_writers,
+        plan.fill_budget,
+    )?;
+    step("replay: opening and rebuilding in a child process");
+    let replay = replay::replay_in_child(&replay_dir, plan.rebuild_budget)?;
+
+    step(&format!("proofs: tree of {} leaves", plan.proof_tree));
+    let proofs = proofs::inclusion(plan.proof_tree, plan.proofs)?;
+
+    let figures = Figures {
+        limit_before,
+        limit_after,
+        ledger: ledger_figures,
+        sqlite: sqlite_figures,
+        api,
+        fill,
+        replay,
+        proofs,
+    };
+    let rows = report::rows(plan, &figures);
+    println!("{}", report::table(&rows, plan.quick));
+    let report = Report {
+        machine,
+        plan: plan.clone(),
+        rows,
+        figures,
+        run_seconds: started.elapsed().as_secs_f64(),
+        load_at_end: machine::load_average(),
+    };
+    if let Some(path) = json {
+        std::fs::write(path, serde_json::to_vec_pretty(&report)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    step(&format!(
+        "done in {:.0} s; load average {:.2} at the start, {:.2} at the end",
+        report.run_seconds, report.machine.load_at_start, report.load_at_end
+    ));
+    Ok(())
+}

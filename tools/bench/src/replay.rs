@@ -1,0 +1,195 @@
+//! The replay lines: a ledger of a million vote records is opened (which reads every
+//! record, checks its hash link and decodes it and its event) and then every projection
+//! is rebuilt from those records, in a child process so that its peak memory is its own.
+//!
+//! The ledger is filled beforehand through `Ledger::append` without durability: filling
+//! is not what is measured, and a durable fill of a million records would take longer
+//! than the whole run may. This module must never report the fill as a durable figure.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context};
+use ledger_projections::ReadModel;
+use ledger_store::{Durability, Ledger, LedgerOptions};
+use serde::{Deserialize, Serialize};
+
+use crate::votes::{prepare, VoteStream};
+
+/// How the fill went (a diagnostic: the write path's speed without any sync).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Fill {
+    /// Records in the ledger afterwards.
+    pub records: u64,
+    /// Seconds the votes took.
+    pub seconds: f64,
+    /// Votes appended per second by `writers` threads without durability.
+    pub per_second: f64,
+    /// Threads.
+    pub writers: usize,
+}
+
+/// Creates a ledger of `records` records in `dir`, or fewer if `budget` runs out first
+/// (the replay then reports how many it read).
+pub fn fill(dir: &Path, records: u64, writers: usize, budget: Duration) -> anyhow::Result<Fill> {
+    let electorate = prepare(dir)?;
+    let options = LedgerOptions {
+        durability: Durability::None,
+        ..LedgerOptions::default()
+    };
+    let ledger = Ledger::open(dir, options)?;
+    let before = ledger.head().length;
+    let missing = records.saturating_sub(before);
+    let issued = AtomicU64::new(0);
+    let started = Instant::now();
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let handles: Vec<_> = (0..writers)
+            .map(|w| {
+                let ledger = ledger.clone();
+                let issued = &issued;
+                let started = &started;
+                let mut votes = VoteStream::new(&electorate, "fill", w);
+                scope.spawn(move || -> anyhow::Result<()> {
+                    while issued.fetch_add(1, Ordering::Relaxed) < missing
+                        && started.elapsed() < budget
+                    {
+                        ledger
+                            .append(votes.next_envelope())
+                            .map_err(|e| anyhow!("fill append failed: {e}"))?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle
+                .join()
+                .map_err(|_| anyhow!("a fill thread panicked"))??;
+        }
+        Ok(())
+    })?;
+    let seconds = started.elapsed().as_secs_f64();
+    let length = ledger.head().length;
+    Ok(Fill {
+        records: length,
+        seconds,
+        per_second: length.saturating_sub(before) as f64 / seconds.max(f64::EPSILON),
+        writers,
+    })
+}
+
+/// What the child process measured.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct ReplayFigure {
+    /// Records read.
+    pub records: u64,
+    /// Seconds `Ledger::open` took: read, check every link, decode every record and
+    /// event, fold the decision state.
+    pub open_seconds: f64,
+    /// `records / open_seconds`.
+    pub open_per_second: f64,
+    /// Seconds to rebuild every projection from position 0 through the store's public
+    /// reads (what `ledger serve` does without a snapshot): read, decode, fold.
+    pub rebuild_seconds: f64,
+    /// The part of the rebuild spent in `ReadModel::apply` (the fold alone).
+    pub fold_seconds: f64,
+    /// Records folded into the projections; fewer than `records` when the rebuild ran
+    /// out of its time budget.
+    pub rebuilt: u64,
+    /// Peak resident memory once the ledger was open, MiB.
+    pub open_peak_mib: f64,
+    /// Peak resident memory of the whole child (open and rebuild), MiB.
+    pub peak_mib: f64,
+}
+
+impl ReplayFigure {
+    /// Whether every record was folded into the projections.
+    pub fn finished(&self) -> bool {
+        self.rebuilt == self.records
+    }
+
+    /// The rebuild's time, or when it ran out of budget a lower bound for it (the rate
+    /// so far applied to every record; the real time is longer if the fold slows).
+    pub fn rebuild_estimate(&self) -> f64 {
+        if self.finished() || self.rebuilt == 0 {
+            self.rebuild_seconds
+        } else {
+            self.rebuild_seconds * self.records as f64 / self.rebuilt as f64
+        }
+    }
+}
+
+/// Runs the replay in a child process (this same binary) and returns its figures; the
+/// rebuild stops after `budget` so that a fold that is too slow cannot stall the run.
+pub fn replay_in_child(dir: &Path, budget: Duration) -> anyhow::Result<ReplayFigure> {
+    let exe = std::env::current_exe()?;
+    let output = Command::new(exe)
+        .arg("replay-child")
+        .arg("--dir")
+        .arg(dir)
+        .arg("--budget-ms")
+        .arg(budget.as_millis().to_string())
+        .output()
+        .context("cannot start the replay child")?;
+    if !output.status.success() {
+        bail!(
+            "the replay child failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    serde_json::from_slice(&output.stdout).context("the replay child printed no figures")
+}
+
+/// The child's side: measures and prints one JSON object.
+pub fn child(dir: &Path, budget: Duration) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let ledger = Ledger::open(dir, LedgerOptions::default())?;
+    let open = started.elapsed();
+    let open_peak = peak_rss_kib()?;
+    let head = ledger.head();
+
+    let started = Instant::now();
+    let mut model = ReadModel::new();
+    let mut fold = Duration::ZERO;
+    for item in ledger_api::live::log_range(&ledger, 0, head.length) {
+        let (sealed, event) = item.map_err(|e| anyhow!("reading the log failed: {e}"))?;
+        let t = Instant::now();
+        model.apply(&sealed, &event);
+        fold += t.elapsed();
+        if model.position().is_multiple_of(1024) && started.elapsed() > budget {
+            break;
+        }
+    }
+    let rebuild = started.elapsed();
+    if model.position() != head.length && started.elapsed() <= budget {
+        bail!(
+            "the projections stopped at {} of {} records",
+            model.position(),
+            head.length
+        );
+    }
+    let figure = ReplayFigure {
+        records: head.length,
+        open_seconds: open.as_secs_f64(),
+        open_per_second: head.length as f64 / open.as_secs_f64().max(f64::EPSILON),
+        rebuild_seconds: rebuild.as_secs_f64(),
+        fold_seconds: fold.as_secs_f64(),
+        rebuilt: model.position(),
+        open_peak_mib: open_peak as f64 / 1024.0,
+        peak_mib: peak_rss_kib()? as f64 / 1024.0,
+    };
+    println!("{}", serde_json::to_string(&figure)?);
+    Ok(())
+}
+
+/// `VmHWM` of this process, in KiB.
+fn peak_rss_kib() -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| anyhow!("no VmHWM in /proc/self/status"))
+}

@@ -1,0 +1,408 @@
+//! The one table a run prints, and the JSON file with the same rows and every raw figure.
+//!
+//! Each row names what was measured, the figure, what it is compared with and the ratio,
+//! and the target with whether it was met. Targets are judged on the full run only: the
+//! `--quick` sizes say nothing about them. This module must never measure.
+
+use serde::Serialize;
+
+use crate::api::LoadFigure;
+use crate::machine::Machine;
+use crate::plan::Plan;
+use crate::proofs::ProofFigure;
+use crate::replay::{Fill, ReplayFigure};
+use crate::sample::Throughput;
+use crate::writers::WriteFigure;
+
+/// Every figure of a run.
+#[derive(Debug, Serialize)]
+pub struct Figures {
+    /// The fdatasync limit measured before the write lines.
+    pub limit_before: Throughput,
+    /// The same, measured after them.
+    pub limit_after: Throughput,
+    /// The ledger with 1, 8 and 64 writers.
+    pub ledger: Vec<WriteFigure>,
+    /// SQLite with 1, 8 and 64 writers.
+    pub sqlite: Vec<WriteFigure>,
+    /// The result route and the healthz route.
+    pub api: Vec<LoadFigure>,
+    /// Filling the replayed ledger.
+    pub fill: Fill,
+    /// Replaying it.
+    pub replay: ReplayFigure,
+    /// Proofs.
+    pub proofs: ProofFigure,
+}
+
+impl Figures {
+    /// The limit the write lines are compared with: the mean of the two measurements.
+    pub fn limit(&self) -> f64 {
+        (self.limit_before.per_second + self.limit_after.per_second) / 2.0
+    }
+}
+
+/// A target and whether the run met it (`None`: not judged).
+#[derive(Clone, Debug, Serialize)]
+pub struct Target {
+    /// The target, in words.
+    pub text: String,
+    /// Met, missed, or not judged.
+    pub met: Option<bool>,
+}
+
+/// One line of the table.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    /// A stable key (the test checks that every one is present).
+    pub key: &'static str,
+    /// What was measured.
+    pub line: String,
+    /// The figure, with its unit.
+    pub figure: String,
+    /// The figure as a number, in `unit`.
+    pub value: f64,
+    /// Its unit.
+    pub unit: &'static str,
+    /// Ratios to the baselines measured in the same run.
+    pub ratios: Vec<(String, f64)>,
+    /// Targets.
+    pub targets: Vec<Target>,
+}
+
+/// The whole report.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// The machine.
+    pub machine: Machine,
+    /// The sizes.
+    pub plan: Plan,
+    /// The table.
+    pub rows: Vec<Row>,
+    /// Every raw figure.
+    pub figures: Figures,
+    /// Seconds the whole run took.
+    pub run_seconds: f64,
+    /// The 1-minute load average at the end.
+    pub load_at_end: f64,
+}
+
+fn target(judge: bool, text: String, met: bool) -> Target {
+    Target {
+        text,
+        met: judge.then_some(met),
+    }
+}
+
+fn rate(per_second: f64) -> String {
+    format!("{per_second:.0} records/s")
+}
+
+fn writes_line(figure: &WriteFigure) -> String {
+    let p = figure.throughput.latency;
+    format!(
+        "{} (p50 {:.2} ms, p99 {:.2} ms)",
+        rate(figure.throughput.per_second),
+        f64::from(p.p50_us) / 1000.0,
+        f64::from(p.p99_us) / 1000.0
+    )
+}
+
+/// Builds the rows from the figures.
+pub fn rows(plan: &Plan, f: &Figures) -> Vec<Row> {
+    let judge = !plan.quick;
+    let limit = f.limit();
+    let ratio_to_limit = |v: f64| vec![("limit".to_owned(), v / limit)];
+    let mut rows = vec![Row {
+        key: "limit",
+        line: "limit: 300-byte append + fdatasync, same disk (mean of before and after)".into(),
+        figure: format!(
+            "{} (p50 {:.2} ms, p99 {:.2} ms)",
+            rate(limit),
+            f64::from(f.limit_before.latency.p50_us) / 1000.0,
+            f64::from(f.limit_before.latency.p99_us) / 1000.0
+        ),
+        value: limit,
+        unit: "records/s",
+        ratios: ratio_to_limit(limit),
+        targets: vec![],
+    }];
+    let sqlite_64 = f
+        .sqlite
+        .iter()
+        .find(|s| s.writers == 64)
+        .map(|s| s.throughput.per_second);
+    for (i, figure) in f.ledger.iter().enumerate() {
+        let v = figure.throughput.per_second;
+        let mut ratios = ratio_to_limit(v);
+        let mut targets = Vec::new();
+        let key = ["ledger_1", "ledger_8", "ledger_64"][i.min(2)];
+        match figure.writers {
+            1 => targets.push(target(judge, ">= 0.8 x limit".into(), v >= 0.8 * limit)),
+            64 => {
+                targets.push(target(judge, ">= 8 x limit".into(), v >= 8.0 * limit));
+                if let Some(s) = sqlite_64 {
+                    ratios.push(("SQLite 64".into(), v / s));
+                    targets.push(target(judge, ">= 2 x SQLite 64".into(), v >= 2.0 * s));
+                }
+            }
+            _ => {}
+        }
+        rows.push(Row {
+            key,
+            line: format!(
+                "ledger, durable, {} writer{} ({} appends per sync, {:.2} ms per sync)",
+                figure.writers,
+                if figure.writers == 1 { "" } else { "s" },
+                if figure.syncs == 0 {
+                    "n/a".to_owned()
+                } else {
+                    format!(
+                        "{:.1}",
+                        figure.throughput.count as f64 / figure.syncs as f64
+                    )
+                },
+                figure.sync_micros_mean / 1000.0
+            ),
+            figure: writes_line(figure),
+            value: v,
+            unit: "records/s",
+            ratios,
+            targets,
+        });
+    }
+    for (i, figure) in f.sqlite.iter().enumerate() {
+        rows.push(Row {
+            key: ["sqlite_1", "sqlite_8", "sqlite_64"][i.min(2)],
+            line: format!(
+                "SQLite WAL synchronous=FULL, {} writer{}, a transaction each",
+                figure.writers,
+                if figure.writers == 1 { "" } else { "s" }
+            ),
+            figure: writes_line(figure),
+            value: figure.throughput.per_second,
+            unit: "records/s",
+            ratios: ratio_to_limit(figure.throughput.per_second),
+            targets: vec![],
+        });
+    }
+    let r = &f.replay;
+    rows.push(Row {
+        key: "replay_read_verify_decode",
+        line: format!(
+            "replay: Ledger::open of {} records (read, verify chain, decode, fold state)",
+            r.records
+        ),
+        figure: format!("{} ({:.2} s)", rate(r.open_per_second), r.open_seconds),
+        value: r.open_per_second,
+        unit: "records/s",
+        ratios: vec![("target".into(), r.open_per_second / 1_000_000.0)],
+        targets: vec![target(
+            judge,
+            ">= 1,000,000 records/s".into(),
+            r.open_per_second >= 1_000_000.0,
+        )],
+    });
+    let rebuild = r.rebuild_estimate();
+    rows.push(Row {
+        key: "replay_rebuild",
+        line: format!(
+            "replay: rebuild every projection from {} records",
+            r.records
+        ),
+        figure: if r.finished() {
+            format!(
+                "{:.2} s (fold alone {:.2} s)",
+                r.rebuild_seconds, r.fold_seconds
+            )
+        } else {
+            format!(
+                "> {rebuild:.0} s: stopped after {:.0} s at {} of {} records (fold alone {:.0} s)",
+                r.rebuild_seconds, r.rebuilt, r.records, r.fold_seconds
+            )
+        },
+        value: rebuild,
+        unit: "s",
+        ratios: vec![("target".into(), rebuild / 2.0)],
+        targets: vec![target(
+            judge,
+            "<= 2 s".into(),
+            r.finished() && rebuild <= 2.0,
+        )],
+    });
+    rows.push(Row {
+        key: "replay_peak_memory",
+        line: "replay: peak resident memory (VmHWM of the child)".into(),
+        figure: format!(
+            "{:.0} MiB (after open {:.0} MiB){}",
+            r.peak_mib,
+            r.open_peak_mib,
+            if r.finished() {
+                ""
+            } else {
+                ", rebuild unfinished"
+            }
+        ),
+        value: r.peak_mib,
+        unit: "MiB",
+        ratios: vec![("target".into(), r.peak_mib / 300.0)],
+        targets: vec![target(
+            judge,
+            "<= 300 MiB".into(),
+            r.finished() && r.peak_mib <= 300.0,
+        )],
+    });
+    let p = &f.proofs;
+    rows.push(Row {
+        key: "proof_generate",
+        line: format!(
+            "proofs: inclusion proof generation, tree of {} ({:.1} hashes)",
+            p.tree_size, p.proof_hashes
+        ),
+        figure: format!("{:.2} us", p.generate_us),
+        value: p.generate_us,
+        unit: "us",
+        ratios: vec![("target".into(), p.generate_us / 100.0)],
+        targets: vec![target(judge, "<= 100 us".into(), p.generate_us <= 100.0)],
+    });
+    rows.push(Row {
+        key: "proof_verify",
+        line: format!(
+            "proofs: inclusion proof verification, tree of {}",
+            p.tree_size
+        ),
+        figure: format!("{:.2} us", p.verify_us),
+        value: p.verify_us,
+        unit: "us",
+        ratios: vec![("target".into(), p.verify_us / 20.0)],
+        targets: vec![target(judge, "<= 20 us".into(), p.verify_us <= 20.0)],
+    });
+    let healthz = f.api.iter().find(|a| a.path == "/healthz");
+    if let Some(a) = f.api.iter().find(|a| a.path != "/healthz") {
+        let p99_ms = f64::from(a.latency.p99_us) / 1000.0;
+        let mut ratios = vec![("target".to_owned(), a.per_second / 30_000.0)];
+        if let Some(h) = healthz {
+            ratios.push((
+                "healthz".into(),
+                a.per_second / h.per_second.max(f64::EPSILON),
+            ));
+        }
+        rows.push(Row {
+            key: "read_api",
+            line: format!(
+                "read API: GET {} , {} connections, {}",
+                a.path,
+                a.connections,
+                if a.pinned {
+                    "server and client on separate cores"
+                } else {
+                    "NOT pinned"
+                }
+            ),
+            figure: format!(
+                "{:.0} requests/s (p50 {:.2} ms, p99 {:.2} ms, {} errors)",
+                a.per_second,
+                f64::from(a.latency.p50_us) / 1000.0,
+                p99_ms,
+                a.errors
+            ),
+            value: a.per_second,
+            unit: "requests/s",
+            ratios,
+            targets: vec![
+                target(
+                    judge,
+                    ">= 30,000 requests/s".into(),
+                    a.per_second >= 30_000.0,
+                ),
+                target(
+                    judge,
+                    "p99 <= 10 ms".into(),
+                    p99_ms <= 10.0 && a.errors == 0,
+                ),
+            ],
+        });
+    }
+    if let Some(h) = healthz {
+        rows.push(Row {
+            key: "read_api_healthz",
+            line: "diagnostic: GET /healthz on the same server (the framework's ceiling)".into(),
+            figure: format!(
+                "{:.0} requests/s (p50 {:.2} ms, p99 {:.2} ms)",
+                h.per_second,
+                f64::from(h.latency.p50_us) / 1000.0,
+                f64::from(h.latency.p99_us) / 1000.0
+            ),
+            value: h.per_second,
+            unit: "requests/s",
+            ratios: vec![],
+            targets: vec![],
+        });
+    }
+    rows.push(Row {
+        key: "fill_unsynced",
+        line: format!(
+            "diagnostic: ledger without fsync, {} writers (filling the replayed ledger)",
+            f.fill.writers
+        ),
+        figure: rate(f.fill.per_second),
+        value: f.fill.per_second,
+        unit: "records/s",
+        ratios: ratio_to_limit(f.fill.per_second),
+        targets: vec![],
+    });
+    rows.push(Row {
+        key: "limit_after",
+        line: "diagnostic: the limit again, after the write lines".into(),
+        figure: format!(
+            "{} before, {} after",
+            rate(f.limit_before.per_second),
+            rate(f.limit_after.per_second)
+        ),
+        value: f.limit_after.per_second,
+        unit: "records/s",
+        ratios: ratio_to_limit(f.limit_after.per_second),
+        targets: vec![],
+    });
+    rows
+}
+
+/// The table as Markdown (it goes into BENCHMARKS.md as printed).
+pub fn table(rows: &[Row], quick: bool) -> String {
+    let mut out =
+        String::from("| line | figure | ratio | target | met |\n| --- | --- | --- | --- | --- |\n");
+    for row in rows {
+        let ratios = row
+            .ratios
+            .iter()
+            .map(|(to, r)| format!("{r:.2} x {to}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let targets = row
+            .targets
+            .iter()
+            .map(|t| t.text.clone())
+            .collect::<Vec<_>>()
+            .join("; ");
+        let met = row
+            .targets
+            .iter()
+            .map(|t| match t.met {
+                Some(true) => "yes",
+                Some(false) => "NO",
+                None if quick => "not judged (--quick)",
+                None => "-",
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            row.line,
+            row.figure,
+            ratios,
+            if targets.is_empty() { "-" } else { &targets },
+            if met.is_empty() { "-" } else { &met }
+        ));
+    }
+    out
+}

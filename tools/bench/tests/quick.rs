@@ -1,0 +1,95 @@
+//! Runs `ledger-bench --quick` end to end, so that the benchmark cannot rot: every line
+//! of the table must be produced, and the JSON must hold a figure for each.
+//!
+//! It asserts nothing about speed (a debug build on a shared machine says nothing
+//! about it); only that each line measured something and the baselines were met with
+//! real work (records appended, requests answered, proofs verified).
+
+use std::process::Command;
+
+const LINES: [&str; 16] = [
+    "limit",
+    "ledger_1",
+    "ledger_8",
+    "ledger_64",
+    "sqlite_1",
+    "sqlite_8",
+    "sqlite_64",
+    "replay_read_verify_decode",
+    "replay_rebuild",
+    "replay_peak_memory",
+    "proof_generate",
+    "proof_verify",
+    "read_api",
+    "read_api_healthz",
+    "fill_unsynced",
+    "limit_after",
+];
+
+#[test]
+fn quick_run_prints_every_line_and_writes_the_json() {
+    let work = tempfile::tempdir().unwrap();
+    let json = work.path().join("bench.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_ledger-bench"))
+        .arg("--quick")
+        .arg("--json")
+        .arg(&json)
+        .arg("--dir")
+        .arg(work.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "ledger-bench failed:\n{stderr}");
+
+    // The table: a header and one row per line, targets not judged.
+    assert!(
+        stdout.starts_with("| line | figure | ratio | target | met |"),
+        "{stdout}"
+    );
+    let table_rows = stdout.lines().filter(|l| l.starts_with("| ")).count();
+    assert_eq!(table_rows, 2 + LINES.len(), "{stdout}");
+    for needle in [
+        "limit: 300-byte append + fdatasync",
+        "ledger, durable, 1 writer",
+        "ledger, durable, 8 writers",
+        "ledger, durable, 64 writers",
+        "SQLite WAL synchronous=FULL, 64 writers",
+        "replay: Ledger::open of",
+        "replay: rebuild every projection",
+        "peak resident memory",
+        "inclusion proof generation",
+        "inclusion proof verification",
+        "read API: GET /v1/rounds/r-2023-05/result",
+        "not judged (--quick)",
+    ] {
+        assert!(stdout.contains(needle), "no {needle:?} in:\n{stdout}");
+    }
+    assert!(
+        !stdout.contains("| yes") && !stdout.contains("| NO"),
+        "{stdout}"
+    );
+
+    // The JSON: every row, each with a positive figure, and the raw figures.
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let rows = report["rows"].as_array().unwrap();
+    let keys: Vec<&str> = rows.iter().map(|r| r["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, LINES);
+    for row in rows {
+        let value = row["value"].as_f64().unwrap();
+        assert!(value > 0.0, "row {} measured nothing: {row}", row["key"]);
+    }
+    let figures = &report["figures"];
+    for writers in figures["ledger"].as_array().unwrap() {
+        assert!(writers["throughput"]["count"].as_u64().unwrap() > 0);
+        // A vote is one record of about 300 bytes, like the limit's records.
+        let bytes = writers["record_bytes"].as_f64().unwrap();
+        assert!((200.0..400.0).contains(&bytes), "record size {bytes}");
+    }
+    for api in figures["api"].as_array().unwrap() {
+        assert_eq!(api["errors"].as_u64().unwrap(), 0, "{api}");
+        assert!(api["ok"].as_u64().unwrap() > 0, "{api}");
+    }
+    assert!(figures["replay"]["records"].as_u64().unwrap() >= 3_000);
+    assert!(figures["proofs"]["proof_hashes"].as_f64().unwrap() >= 11.0);
+}
