@@ -105,7 +105,7 @@ fn main() {
         let tree = demo_tree(size);
         write("checkpoint_note", tree.note.as_bytes());
         if let Some(split) = tree.note.rfind("\n\n") {
-            write("checkpoint_note", tree.note[..=split].as_bytes());
+            write("checkpoint_note", &tree.note.as_bytes()[..=split]);
         }
         for tile in tiles_for_size(size).take(4) {
             write("checkpoint_note", tile.path().as_bytes());
