@@ -226,8 +226,19 @@ fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
         );
     }
 
+    // The limit is measured between every two write lines, so that each line is
+    // compared with the disk as it was right then (other work on the machine moves it).
+    let limit_step = |limits: &mut Vec<limit::LimitWindow>| -> anyhow::Result<()> {
+        limits.push(limit::LimitWindow {
+            throughput: limit::fdatasync_appends(dir, plan.limit_window)?,
+        });
+        Ok(())
+    };
+    let mut limits = Vec::new();
     step("limit: 300-byte appends with fdatasync");
-    let limit_before = limit::fdatasync_appends(dir, plan.limit_window)?;
+    limit_step(&mut limits)?;
+    step("floor: 300-byte overwrites in a preallocated file with fdatasync");
+    let floor = limit::fdatasync_overwrites(dir, plan.limit_window)?;
 
     let ledger_dir = dir.join("ledger");
     step("ledger: preparing the electorate and an open round");
@@ -237,13 +248,16 @@ fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
         let ledger = Ledger::open(&ledger_dir, LedgerOptions::default())?;
         for writers in [1, plan.concurrent_writers[0], plan.concurrent_writers[1]] {
             step(&format!("ledger: durable votes, {writers} writers"));
-            ledger_figures.push(writers::ledger_writers(
+            let mut figure = writers::ledger_writers(
                 &ledger,
                 &electorate,
                 &format!("w{writers}"),
                 writers,
                 plan.write_window,
-            )?);
+            )?;
+            limit_step(&mut limits)?;
+            figure.limit = limit::around(&limits);
+            ledger_figures.push(figure);
         }
     }
 
@@ -252,17 +266,17 @@ fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
     let mut sqlite_figures = Vec::new();
     for writers in [1, plan.concurrent_writers[0], plan.concurrent_writers[1]] {
         step(&format!("SQLite: votes, {writers} writers"));
-        sqlite_figures.push(sqlite::sqlite_writers(
+        let mut figure = sqlite::sqlite_writers(
             &sqlite_path,
             &electorate,
             &format!("s{writers}"),
             writers,
             plan.write_window,
-        )?);
+        )?;
+        limit_step(&mut limits)?;
+        figure.limit = limit::around(&limits);
+        sqlite_figures.push(figure);
     }
-
-    step("limit again: 300-byte appends with fdatasync");
-    let limit_after = limit::fdatasync_appends(dir, plan.limit_window)?;
 
     step("read API: GET /v1/rounds/{id}/result and /healthz");
     let result_path = format!("/v1/rounds/{}/result", electorate.round);
@@ -294,8 +308,8 @@ fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
     let proofs = proofs::inclusion(plan.proof_tree, plan.proofs)?;
 
     let figures = Figures {
-        limit_before,
-        limit_after,
+        limits,
+        floor,
         ledger: ledger_figures,
         sqlite: sqlite_figures,
         api,

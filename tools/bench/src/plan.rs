@@ -11,7 +11,8 @@ use std::time::Duration;
 pub struct Plan {
     /// Whether this is the `--quick` version (targets are then not judged).
     pub quick: bool,
-    /// How long the fdatasync limit is measured.
+    /// How long each window of the fdatasync limit is measured (one before the write
+    /// lines and one after each).
     #[serde(with = "seconds")]
     pub limit_window: Duration,
     /// How long each durable write line (ledger and SQLite) runs.
@@ -52,7 +53,7 @@ impl Plan {
     pub fn full() -> Plan {
         Plan {
             quick: false,
-            limit_window: Duration::from_secs(5),
+            limit_window: Duration::from_secs(2),
             write_window: Duration::from_secs(5),
             concurrent_writers: [8, 64],
             replay_records: 1_000_000,
@@ -72,7 +73,7 @@ impl Plan {
     pub fn quick() -> Plan {
         Plan {
             quick: true,
-            limit_window: Duration::from_millis(300),
+            limit_window: Duration::from_millis(150),
             write_window: Duration::from_millis(300),
             concurrent_writers: [8, 64],
             replay_records: 3_000,

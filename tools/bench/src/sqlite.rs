@@ -146,6 +146,7 @@ pub fn sqlite_writers(
         } else {
             bytes as f64 / records as f64
         },
+        limit: 0.0,
     })
 }
 

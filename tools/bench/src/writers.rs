@@ -28,6 +28,8 @@ pub struct WriteFigure {
     pub sync_micros_mean: f64,
     /// Mean stored bytes per record.
     pub record_bytes: f64,
+    /// The fdatasync limit measured right before and right after this line (mean).
+    pub limit: f64,
 }
 
 /// Runs `writers` threads that append votes to `ledger` for `window`; every append must
@@ -89,6 +91,7 @@ pub fn ledger_writers(
         sync_micros_mean: (after.sync_micros - before.sync_micros) as f64
             / (after.syncs - before.syncs).max(1) as f64,
         record_bytes: bytes,
+        limit: 0.0,
     })
 }
 

@@ -7,7 +7,7 @@
 
 use std::process::Command;
 
-const LINES: [&str; 16] = [
+const LINES: [&str; 17] = [
     "limit",
     "ledger_1",
     "ledger_8",
@@ -23,7 +23,8 @@ const LINES: [&str; 16] = [
     "read_api",
     "read_api_healthz",
     "fill_unsynced",
-    "limit_after",
+    "limit_spread",
+    "floor_preallocated",
 ];
 
 #[test]
