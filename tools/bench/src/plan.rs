@@ -58,7 +58,7 @@ impl Plan {
             concurrent_writers: [8, 64],
             replay_records: 1_000_000,
             fill_writers: 16,
-            fill_budget: Duration::from_secs(240),
+            fill_budget: Duration::from_secs(330),
             rebuild_budget: Duration::from_secs(90),
             proof_tree: 1_000_000,
             proofs: 20_000,
