@@ -791,14 +791,7 @@ impl<'a> Writer<'a> {
                 });
             }
         }
-        if blocks.is_empty() {
-            return;
-        }
-        out.push(heading(
-            2,
-            self.pick("Uit de opmerkingen", "From the remarks"),
-        ));
-        out.extend(blocks);
+        self.section(out, "Uit de opmerkingen", "From the remarks", blocks);
     }
 
     fn advice(&self, out: &mut Vec<Block>) {
@@ -826,14 +819,12 @@ impl<'a> Writer<'a> {
                 cite: format!("{} {}", self.pick("advies", "advice"), advice.id),
             });
         }
-        if blocks.is_empty() {
-            return;
-        }
-        out.push(heading(
-            2,
-            self.pick("Advies aan de overheid", "Advice to the government"),
-        ));
-        out.extend(blocks);
+        self.section(
+            out,
+            "Advies aan de overheid",
+            "Advice to the government",
+            blocks,
+        );
     }
 
     fn decisions(&self, out: &mut Vec<Block>) {
@@ -890,13 +881,27 @@ impl<'a> Writer<'a> {
                 text("."),
             ]));
         }
+        self.section(
+            out,
+            "Beslissingen van de overheid",
+            "Government decisions",
+            blocks,
+        );
+    }
+
+    /// Appends a section under its heading, or nothing when it has no blocks, so an
+    /// issue never shows an empty heading.
+    fn section(
+        &self,
+        out: &mut Vec<Block>,
+        nl: &'static str,
+        en: &'static str,
+        blocks: Vec<Block>,
+    ) {
         if blocks.is_empty() {
             return;
         }
-        out.push(heading(
-            2,
-            self.pick("Beslissingen van de overheid", "Government decisions"),
-        ));
+        out.push(heading(2, self.pick(nl, en)));
         out.extend(blocks);
     }
 
@@ -1019,14 +1024,12 @@ impl<'a> Writer<'a> {
                     .collect(),
             ));
         }
-        if blocks.is_empty() {
-            return;
-        }
-        out.push(heading(
-            2,
-            self.pick("Criteria en prioriteiten", "Criteria and priorities"),
-        ));
-        out.extend(blocks);
+        self.section(
+            out,
+            "Criteria en prioriteiten",
+            "Criteria and priorities",
+            blocks,
+        );
     }
 
     fn registry(&self, out: &mut Vec<Block>) {
