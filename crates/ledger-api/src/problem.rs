@@ -103,9 +103,21 @@ pub enum ApiError {
         /// When to retry.
         retry_after_seconds: u64,
     },
-    /// The store cannot take writes now (disk full, broken chain, shutting down).
+    /// The store cannot take writes now (a failed durable write, shutting down).
     #[error("{0}")]
     Unavailable(String),
+    /// The ledger's chain is damaged at `position`: the server answers reads of the
+    /// records before it and takes no writes until the damage is repaired.
+    #[error("the ledger is damaged at position {position}: {reason}; the server serves the {position} records before it and takes no writes until it is repaired")]
+    Damaged {
+        /// The first bad position.
+        position: u64,
+        /// What is wrong there (from the walk of the chain: positions and hashes only).
+        reason: String,
+    },
+    /// The disk holding the ledger is (nearly) full; nothing was written.
+    #[error("the disk holding the ledger is full; nothing was written; retry later with the same Idempotency-Key")]
+    InsufficientStorage,
     /// A fault on our side; details are logged, not shown.
     #[error("internal error")]
     Internal(String),
@@ -130,6 +142,8 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::Damaged { .. } => "ledger-damaged",
+            ApiError::InsufficientStorage => "insufficient-storage",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -151,6 +165,8 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::TooManyRequests { .. } => "Too many requests",
             ApiError::Unavailable(_) => "Service unavailable",
+            ApiError::Damaged { .. } => "Ledger damaged",
+            ApiError::InsufficientStorage => "Insufficient storage",
             ApiError::Internal(_) => "Internal error",
         }
     }
@@ -189,7 +205,8 @@ impl ResponseError for ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Damaged { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -214,9 +231,10 @@ impl ResponseError for ApiError {
 }
 
 impl From<AppendError> for ApiError {
-    /// Expected refusals keep their meaning (403/422, 409, 413); a writer that stopped
-    /// (a failed durable write, a full disk) is 503 so clients retry later with the same
-    /// Idempotency-Key; any other fault is 500.
+    /// Expected refusals keep their meaning (403/422, 409, 413); a full disk is 507 and a
+    /// writer that stopped (a failed durable write) is 503, so clients retry later with
+    /// the same Idempotency-Key; a damaged chain is 503 naming the position; any other
+    /// fault is 500.
     fn from(error: AppendError) -> Self {
         match error {
             AppendError::Rejected(rejection) => ApiError::Rejected(rejection),
@@ -242,7 +260,21 @@ impl From<AppendError> for ApiError {
                         .to_owned(),
                 )
             }
-            AppendError::Fault(fault) => ApiError::Internal(fault.to_string()),
+            AppendError::Fault(StoreError::DiskFull { available, reserve }) => {
+                tracing::warn!(available, reserve, "write refused: the disk is full");
+                ApiError::InsufficientStorage
+            }
+            AppendError::Fault(fault) => ApiError::from(fault),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    /// A damaged chain is 503 with its position; every other store fault is 500.
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Damaged { position, reason } => ApiError::Damaged { position, reason },
+            fault => ApiError::Internal(fault.to_string()),
         }
     }
 }
@@ -291,6 +323,31 @@ mod tests {
                 reason: "x".into()
             })),
             500
+        );
+    }
+
+    #[test]
+    fn a_full_disk_is_507_and_a_damaged_chain_503_naming_its_position() {
+        let full = ApiError::from(AppendError::Fault(StoreError::DiskFull {
+            available: 10,
+            reserve: 20,
+        }));
+        assert_eq!(full.status_code().as_u16(), 507);
+        assert_eq!(
+            full.problem().kind,
+            "urn:governance-ledger:problem:insufficient-storage"
+        );
+        let damaged = ApiError::from(AppendError::Fault(StoreError::Damaged {
+            position: 846,
+            reason: "does not link to its predecessor".into(),
+        }));
+        assert_eq!(damaged.status_code().as_u16(), 503);
+        let problem = damaged.problem();
+        assert_eq!(problem.kind, "urn:governance-ledger:problem:ledger-damaged");
+        assert!(
+            problem.detail.contains("position 846"),
+            "{}",
+            problem.detail
         );
     }
 

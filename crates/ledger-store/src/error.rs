@@ -97,6 +97,32 @@ pub enum StoreError {
         /// What failed.
         reason: String,
     },
+    /// The ledger was opened in quarantine ([`crate::Ledger::open_or_quarantine`]): its
+    /// chain is damaged at `position`, so it serves the records before that position and
+    /// takes no appends until the damage is repaired. Nothing was written.
+    #[error(
+        "the ledger is damaged at position {position} ({reason}); it serves the {position} \
+         records before it and takes no writes until it is repaired"
+    )]
+    Damaged {
+        /// The first bad position.
+        position: u64,
+        /// What is wrong there.
+        reason: String,
+    },
+    /// The disk holding the ledger has less free space than the reserve the ledger keeps,
+    /// so the append was refused before anything was written; it can be retried once
+    /// space is freed.
+    #[error(
+        "the disk is (nearly) full: {available} bytes free, the ledger keeps a reserve of \
+         {reserve} bytes; nothing was written"
+    )]
+    DiskFull {
+        /// Bytes available to the ledger's process.
+        available: u64,
+        /// The reserve the ledger keeps free.
+        reserve: u64,
+    },
     /// The writer no longer accepts appends (an earlier durable write failed, or the
     /// ledger is shutting down); reopen the ledger.
     #[error("the ledger no longer accepts appends: {reason}")]

@@ -6,23 +6,29 @@
 //! stops the writer and releases the lock. This module must never write to `events`
 //! itself (only the writer does) and never show a reader a record beyond the published,
 //! durable head.
+//!
+//! A ledger whose chain is damaged can still be opened in quarantine
+//! ([`Ledger::open_or_quarantine`]): the checked prefix is readable, nothing is written
+//! (no derived trees, no checkpoint, no writer), and every append is refused with the
+//! damaged position.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use ledger_core::{decide, ActorId, Command, CommandId, Envelope, Head, Sealed, State};
 
+use crate::checkpoint::TreeHead;
 use crate::checkpoint::TreeLog;
 use crate::disk::{holds_database, ClosedOnDrop, Durable, Trees};
 use crate::error::{AppendError, StoreError};
 use crate::index::{self, IndexBatch};
-use crate::layout::{position_key, FORMAT_KEY, LOCK_FILE, STORE_FORMAT};
+use crate::layout::{position_key, FORMAT_KEY, LOCK_FILE, LOG_KEY, STORE_FORMAT};
 use crate::lock::DirLock;
 use crate::log_key;
-use crate::merkle::{self, CatchUp};
+use crate::merkle::{self, CatchUp, Frontier};
 use crate::options::LedgerOptions;
 use crate::receipt::{indexed_receipt, scanned_receipt, Receipt};
 use crate::replay::walk;
@@ -44,8 +50,26 @@ struct Inner {
     writer: Option<JoinHandle<()>>,
     /// The C2SP verifier key of the log's signing key.
     verifier_key: String,
+    /// Where the chain breaks, for a ledger opened in quarantine.
+    damage: Option<Damage>,
+    /// Appends are refused while the disk has less free space than this many bytes.
+    reserve: AtomicU64,
     opened: Opened,
 }
+
+/// Where the chain of a ledger opened in quarantine breaks, as the walk at open found it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Damage {
+    /// The first bad position; the records before it checked out.
+    pub position: u64,
+    /// What is wrong there.
+    pub reason: String,
+}
+
+/// The free space a ledger keeps unused by default: appends are refused below it, so
+/// sled never meets a full disk in the middle of a batch (which would stop the writer
+/// until the ledger is reopened). 16 MiB holds many batches of the largest records.
+pub const DEFAULT_FREE_SPACE_RESERVE: u64 = 16 * 1024 * 1024;
 
 /// An open database under its directory lock.
 #[derive(Debug)]
@@ -173,6 +197,70 @@ impl Ledger {
         Ledger::start(dir, open_existing(dir)?, options)
     }
 
+    /// Opens the ledger in `dir` like [`Ledger::open`]; if its chain is damaged
+    /// ([`StoreError::Corrupt`]), opens it in quarantine instead: the records before the
+    /// first bad position are readable (with the decision state they fold into), nothing
+    /// is written to the directory, the transparency reads and every append are refused
+    /// with [`StoreError::Damaged`], and [`Ledger::damage`] says where it broke. A server
+    /// can then keep answering readers while saying why it takes no writes.
+    pub fn open_or_quarantine(dir: &Path, options: LedgerOptions) -> Result<Ledger, StoreError> {
+        match Ledger::open(dir, options) {
+            Err(StoreError::Corrupt { position, reason }) => {
+                // The failed open has closed the database and released the lock.
+                Ledger::quarantine(dir, Damage { position, reason })
+            }
+            other => other,
+        }
+    }
+
+    /// Opens `dir` read-only up to `damage.position`: walks the records before it (a
+    /// walk bounded there cannot meet the damage, but if it meets an earlier problem that
+    /// one is the damage), publishes that prefix and starts no writer.
+    fn quarantine(dir: &Path, mut damage: Damage) -> Result<Ledger, StoreError> {
+        let opened = open_existing(dir)?;
+        let trees = &opened.trees;
+        let (head, state) = loop {
+            let checked = walk(&trees.events, None, Some(damage.position), |_, _| {})?;
+            match checked.problem {
+                Some(problem) if problem.position < damage.position => {
+                    damage = Damage {
+                        position: problem.position,
+                        reason: problem.reason,
+                    };
+                }
+                _ => break (checked.head, checked.state),
+            }
+        };
+        // No checkpoint is signed over a damaged log: the published tree is empty and the
+        // transparency reads refuse with the damage instead.
+        let empty = Frontier::new();
+        let tree_head = TreeHead {
+            size: 0,
+            root: empty.root()?,
+            note: String::new(),
+        };
+        let verifier_key = trees
+            .meta
+            .get(LOG_KEY)?
+            .map(|key| String::from_utf8_lossy(&key).into_owned())
+            .unwrap_or_default();
+        // The derived trees are not trusted either: reads of streams and receipts scan
+        // the checked records.
+        let shared = Arc::new(Shared::new(head, Arc::new(state), 0, tree_head));
+        Ok(Ledger {
+            inner: Arc::new(Inner {
+                dir: dir.to_path_buf(),
+                shared,
+                sender: None,
+                writer: None,
+                verifier_key,
+                damage: Some(damage),
+                reserve: AtomicU64::new(DEFAULT_FREE_SPACE_RESERVE),
+                opened,
+            }),
+        })
+    }
+
     fn start(dir: &Path, opened: Opened, options: LedgerOptions) -> Result<Ledger, StoreError> {
         let trees = &opened.trees;
         let indexed = trees.indexed()?;
@@ -216,6 +304,8 @@ impl Ledger {
                 sender: Some(sender),
                 writer: Some(handle),
                 verifier_key,
+                damage: None,
+                reserve: AtomicU64::new(DEFAULT_FREE_SPACE_RESERVE),
                 opened,
             }),
         })
@@ -225,7 +315,18 @@ impl Ledger {
     ///
     /// A command id applied before is answered with the original receipt
     /// (`replayed: true`) and appends nothing. Safe to call from many threads.
+    ///
+    /// Refused before anything is written: on a ledger in quarantine
+    /// ([`StoreError::Damaged`]) and while the disk has less free space than the reserve
+    /// ([`StoreError::DiskFull`]; see [`Ledger::set_free_space_reserve`]).
     pub fn append(&self, envelope: Envelope) -> Result<Receipt, AppendError> {
+        if let Some(damage) = &self.inner.damage {
+            return Err(AppendError::Fault(StoreError::Damaged {
+                position: damage.position,
+                reason: damage.reason.clone(),
+            }));
+        }
+        self.check_free_space()?;
         let stopped = || {
             AppendError::Fault(StoreError::WriterStopped {
                 reason: "the writer thread has ended".into(),
@@ -237,6 +338,33 @@ impl Ledger {
             .send(Request { envelope, reply })
             .map_err(|_| stopped())?;
         answer.recv().map_err(|_| stopped())?
+    }
+
+    /// Where the chain breaks, if the ledger was opened in quarantine.
+    pub fn damage(&self) -> Option<&Damage> {
+        self.inner.damage.as_ref()
+    }
+
+    /// Sets the free space (bytes) below which appends are refused with
+    /// [`StoreError::DiskFull`]; 0 turns the check off. The default is
+    /// [`DEFAULT_FREE_SPACE_RESERVE`].
+    pub fn set_free_space_reserve(&self, bytes: u64) {
+        self.inner.reserve.store(bytes, Ordering::SeqCst);
+    }
+
+    /// Refuses an append while the ledger's disk is below the reserve. Appends that pass
+    /// at the same moment can use some of the reserve; that is what it is for.
+    fn check_free_space(&self) -> Result<(), StoreError> {
+        let reserve = self.inner.reserve.load(Ordering::SeqCst);
+        if reserve == 0 {
+            return Ok(());
+        }
+        let available = fs4::available_space(&self.inner.dir)
+            .map_err(|e| StoreError::io(&self.inner.dir, e))?;
+        if available < reserve {
+            return Err(StoreError::DiskFull { available, reserve });
+        }
+        Ok(())
     }
 
     /// The durable head: how many records the log holds and the last one's hash.

@@ -117,7 +117,7 @@ mod verify;
 mod writer;
 
 pub use error::{AppendError, StoreError};
-pub use ledger::Ledger;
+pub use ledger::{Damage, Ledger, DEFAULT_FREE_SPACE_RESERVE};
 pub use options::{system_clock, Clock, Durability, LedgerOptions};
 pub use receipt::Receipt;
 pub use tokens::{TokenBook, TokenEntry, TokenError, TokenGrant, TokenSelector};

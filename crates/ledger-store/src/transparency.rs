@@ -7,7 +7,8 @@
 //! request no tree can answer is [`StoreError::BadTreeRequest`]. The proofs themselves
 //! are `ledger_tlog`'s, computed from the stored hashes in O(log n) reads. This module
 //! must never serve a tile that differs from what the static export writes for the same
-//! tree, and never read past the published checkpoint.
+//! tree, and never read past the published checkpoint. A ledger in quarantine has no
+//! checkpoint: every read here is then [`StoreError::Damaged`].
 
 use ledger_tlog::{
     consistency_proof, encode_entry_bundle, hash_tile, inclusion_proof, tree_root, Hash,
@@ -25,6 +26,8 @@ const MAX_TILE_LEVEL: u8 = 7;
 impl Ledger {
     /// The latest signed checkpoint: a C2SP signed note whose text is the C2SP
     /// tlog-checkpoint (origin, tree size, base64 root), signed with the log's key.
+    /// A ledger in quarantine signs no checkpoint: this is then empty, and
+    /// [`Ledger::damage`] says why.
     pub fn checkpoint(&self) -> String {
         self.shared().tree().note.clone()
     }
@@ -37,6 +40,7 @@ impl Ledger {
 
     /// The RFC 6962 root of the first `size` records.
     pub fn tree_root(&self, size: u64) -> Result<Hash, StoreError> {
+        self.refuse_if_damaged()?;
         self.within_tree(size, || format!("tree size {size}"))?;
         let reader = StoredHashes::new(self.trees());
         tree_root(size, &reader).map_err(|e| reader.error(e))
@@ -45,6 +49,7 @@ impl Ledger {
     /// The inclusion proof of record `index` in the tree of the first `size` records,
     /// from the leaf towards the root. `size` may be any size up to [`Ledger::tree_size`].
     pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>, StoreError> {
+        self.refuse_if_damaged()?;
         if index >= size {
             return Err(StoreError::BadTreeRequest(format!(
                 "leaf index {index} is not inside a tree of size {size}"
@@ -58,6 +63,7 @@ impl Ledger {
     /// The consistency proof that the tree of the first `from` records is a prefix of the
     /// tree of the first `to` records (empty when `from` is 0 or equals `to`).
     pub fn consistency_proof(&self, from: u64, to: u64) -> Result<Vec<Hash>, StoreError> {
+        self.refuse_if_damaged()?;
         if from > to {
             return Err(StoreError::BadTreeRequest(format!(
                 "a consistency proof goes from a smaller to a larger tree, not from {from} to {to}"
@@ -70,6 +76,7 @@ impl Ledger {
 
     /// The stored bytes of record `index` (the tree's leaf `index`).
     pub fn entry(&self, index: u64) -> Result<Vec<u8>, StoreError> {
+        self.refuse_if_damaged()?;
         let size = self.tree_size();
         if index >= size {
             return Err(StoreError::BeyondTree {
@@ -85,6 +92,7 @@ impl Ledger {
     /// tiles of the current tree exist: every full tile, and the one partial tile of each
     /// level with exactly the width the tree holds.
     pub fn hash_tile(&self, level: u8, index: u64, width: u16) -> Result<Vec<u8>, StoreError> {
+        self.refuse_if_damaged()?;
         let size = self.tree_size();
         if level > MAX_TILE_LEVEL {
             return Err(StoreError::BeyondTree {
@@ -104,6 +112,7 @@ impl Ledger {
     /// positions `index * 256 ..` as a big-endian u16 length and its stored bytes. Only
     /// the bundles of the current tree exist, as for [`Ledger::hash_tile`] at level 0.
     pub fn entry_bundle(&self, index: u64, width: u16) -> Result<Vec<u8>, StoreError> {
+        self.refuse_if_damaged()?;
         let size = self.tree_size();
         tile_exists(size, size, index, width, || {
             format!("entry bundle {index} of width {width}")
@@ -114,6 +123,18 @@ impl Ledger {
             .collect::<Result<Vec<_>, _>>()?;
         encode_entry_bundle(&entries)
             .map_err(|e| StoreError::corrupt(first, format!("entry bundle: {e}")))
+    }
+
+    /// Refuses every transparency read of a ledger in quarantine: it has no checkpoint,
+    /// and a proof from hashes stored beside a damaged log would prove nothing.
+    fn refuse_if_damaged(&self) -> Result<(), StoreError> {
+        match self.damage() {
+            Some(damage) => Err(StoreError::Damaged {
+                position: damage.position,
+                reason: damage.reason.clone(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Refuses a size beyond the latest checkpoint.

@@ -102,7 +102,8 @@ impl From<&Receipt> for CommandReceipt {
         (status = 413, description = "Body or record over the limit", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The domain refused the command (typed `reason`), or the Idempotency-Key belongs to another command", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Over this token's rate; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The ledger cannot take writes now; retry with the same Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The ledger cannot take writes now (retry with the same Idempotency-Key), or its chain is damaged (`ledger-damaged`, naming the first bad position)", body = Problem, content_type = "application/problem+json"),
+        (status = 507, description = "The disk holding the ledger is full; nothing was written; retry later with the same Idempotency-Key", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

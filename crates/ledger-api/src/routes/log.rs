@@ -45,6 +45,7 @@ fn tree_error(error: StoreError, not_found: impl FnOnce() -> ApiError) -> ApiErr
     match error {
         StoreError::BeyondTree { .. } => not_found(),
         StoreError::BadTreeRequest(reason) => ApiError::BadRequest(reason),
+        damaged @ StoreError::Damaged { .. } => ApiError::from(damaged),
         fault => ApiError::Internal(format!("transparency log read failed: {fault}")),
     }
 }
@@ -69,11 +70,19 @@ fn base64_all(hashes: &[Hash]) -> Vec<String> {
     get, path = "/v1/log/checkpoint", tag = "transparency",
     responses(
         (status = 200, description = "A C2SP signed note whose text is a C2SP tlog-checkpoint: origin, tree size, base64 RFC 6962 root; signed with the key of `/v1/log/key`", body = String, content_type = "text/plain; charset=utf-8"),
+        (status = 503, description = "The ledger's chain is damaged: no checkpoint is signed; the problem names the first bad position", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/log/checkpoint")]
-pub async fn checkpoint(state: Shared) -> HttpResponse {
-    respond(TEXT, NO_CACHE).body(state.ledger.checkpoint())
+pub async fn checkpoint(state: Shared) -> Result<HttpResponse, ApiError> {
+    // A ledger in quarantine signs no checkpoint; say where its chain breaks instead.
+    if let Some(damage) = state.ledger.damage() {
+        return Err(ApiError::Damaged {
+            position: damage.position,
+            reason: damage.reason.clone(),
+        });
+    }
+    Ok(respond(TEXT, NO_CACHE).body(state.ledger.checkpoint()))
 }
 
 /// The verifier key of the log's signing key.

@@ -1,0 +1,225 @@
+//! A ledger whose chain is damaged, opened in quarantine: the checked prefix stays
+//! readable (records, head, decision state), nothing is written to the directory, and
+//! every append and every transparency read is refused naming the first bad position.
+//!
+//! The damage is done as in `tamper.rs`: directly in sled, on a closed ledger.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+use ledger_core::{Head, Sealed};
+use ledger_store::layout::{position_key, EVENTS_TREE};
+use ledger_store::{verify, AppendError, Ledger, StoreError};
+
+const RECORDS: u64 = 10;
+
+/// A closed ledger of ten records: init (2) and eight registrations `lib-0`..`lib-7`.
+/// Returns every record as it was written.
+fn ten_records(dir: &Path) -> Vec<Sealed> {
+    let ledger = init(dir);
+    for i in 0..8 {
+        ledger
+            .append(register(&format!("reg-{i}"), &format!("lib-{i}")))
+            .unwrap();
+    }
+    assert_eq!(ledger.head().length, RECORDS);
+    ledger.records(0, 100).unwrap()
+}
+
+/// Every key and value of every tree of the closed database, to show nothing changed.
+fn dump(dir: &Path) -> BTreeMap<(Vec<u8>, Vec<u8>), Vec<u8>> {
+    let db = sled::open(dir).unwrap();
+    let mut all = BTreeMap::new();
+    for name in db.tree_names() {
+        let tree = db.open_tree(&name).unwrap();
+        for item in tree.iter() {
+            let (k, v) = item.unwrap();
+            all.insert((name.to_vec(), k.to_vec()), v.to_vec());
+        }
+    }
+    all
+}
+
+fn tamper(dir: &Path, change: impl FnOnce(&sled::Tree)) {
+    let db = sled::open(dir).unwrap();
+    let events = db.open_tree(EVENTS_TREE).unwrap();
+    change(&events);
+    db.flush().unwrap();
+}
+
+fn flip_a_byte_of(position: u64) -> impl FnOnce(&sled::Tree) {
+    move |events| {
+        let mut bytes = events
+            .get(position_key(position))
+            .unwrap()
+            .unwrap()
+            .to_vec();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x01;
+        events.insert(position_key(position), bytes).unwrap();
+    }
+}
+
+/// Opens the damaged ledger in quarantine and checks what a reader and a writer see:
+/// the prefix before `position` exactly as written, and refusals that name `position`.
+fn assert_quarantined_at(dir: &Path, written: &[Sealed], position: u64) {
+    let before = dump(dir);
+    {
+        let ledger = Ledger::open_or_quarantine(dir, options()).unwrap();
+        let damage = ledger.damage().expect("the ledger is in quarantine");
+        assert_eq!(damage.position, position, "{damage:?}");
+
+        // Readers see the checked prefix, byte for byte, and nothing after it.
+        let prefix = usize::try_from(position).unwrap();
+        let expected_head = match prefix {
+            0 => Head::default(),
+            n => Head {
+                length: position,
+                hash: written[n - 1].hash,
+            },
+        };
+        assert_eq!(ledger.head(), expected_head);
+        let records = ledger.records(0, 100).unwrap();
+        assert_eq!(records.len(), prefix);
+        for (read, original) in records.iter().zip(written) {
+            assert_eq!(read.bytes, original.bytes);
+        }
+        assert!(ledger.record(position).unwrap().is_none());
+        // The decision state folds exactly the prefix: records 2.. register lib-0...
+        let registered = ledger.state().libraries.len() as u64;
+        assert_eq!(registered, position.saturating_sub(2));
+
+        // Writers are refused with the position, before anything is written.
+        match ledger.append(register("reg-new", "lib-new")) {
+            Err(AppendError::Fault(StoreError::Damaged {
+                position: at,
+                reason,
+            })) => {
+                assert_eq!(at, position);
+                assert!(!reason.is_empty());
+            }
+            other => panic!("an append to a damaged ledger must be refused, got {other:?}"),
+        }
+        // No checkpoint is signed and no proof is given over a damaged log.
+        assert_eq!(ledger.checkpoint(), "");
+        assert!(matches!(
+            ledger.inclusion_proof(0, 1),
+            Err(StoreError::Damaged { position: at, .. }) if at == position
+        ));
+        assert!(matches!(
+            ledger.entry(0),
+            Err(StoreError::Damaged { position: at, .. }) if at == position
+        ));
+    }
+    // Quarantine wrote nothing: every tree is as the damage left it, and verify still
+    // names the same position in the log.
+    assert_eq!(
+        dump(dir),
+        before,
+        "opening in quarantine changed the database"
+    );
+    let report = verify(dir).unwrap();
+    let in_events = report.problems.iter().find(|p| p.tree == "events");
+    assert_eq!(
+        in_events.and_then(|p| p.position),
+        Some(position),
+        "{:?}",
+        report.problems
+    );
+}
+
+#[test]
+fn an_intact_ledger_opens_normally_and_takes_appends() {
+    let dir = tempfile::tempdir().unwrap();
+    ten_records(dir.path());
+    let ledger = Ledger::open_or_quarantine(dir.path(), options()).unwrap();
+    assert!(ledger.damage().is_none());
+    ledger.append(register("reg-new", "lib-new")).unwrap();
+    assert_eq!(ledger.head().length, RECORDS + 1);
+    assert!(ledger
+        .checkpoint()
+        .contains(&format!("\n{}\n", RECORDS + 1)));
+}
+
+#[test]
+fn a_flipped_byte_in_the_middle_serves_the_records_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = ten_records(dir.path());
+    tamper(dir.path(), flip_a_byte_of(6));
+    assert_quarantined_at(dir.path(), &written, 6);
+}
+
+#[test]
+fn a_flipped_byte_in_the_last_record_serves_all_but_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = ten_records(dir.path());
+    tamper(dir.path(), flip_a_byte_of(RECORDS - 1));
+    assert_quarantined_at(dir.path(), &written, RECORDS - 1);
+}
+
+#[test]
+fn a_deleted_record_serves_the_records_before_the_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = ten_records(dir.path());
+    tamper(dir.path(), |events| {
+        events.remove(position_key(4)).unwrap();
+    });
+    assert_quarantined_at(dir.path(), &written, 4);
+}
+
+#[test]
+fn an_altered_record_that_still_decodes_is_not_part_of_the_served_state() {
+    // The record at 5 is altered so that it still decodes and links nowhere: record 6
+    // still vouches for the original, so the walk names 5 and must not fold it.
+    let dir = tempfile::tempdir().unwrap();
+    let written = ten_records(dir.path());
+    tamper(dir.path(), |events| {
+        let mut bytes = events.get(position_key(5)).unwrap().unwrap().to_vec();
+        let name = b"Bibliotheek";
+        let at = bytes
+            .windows(name.len())
+            .position(|w| w == name)
+            .expect("the name is in the body");
+        bytes[at] = b'C';
+        assert!(Sealed::from_bytes(bytes.clone()).is_ok());
+        events.insert(position_key(5), bytes).unwrap();
+    });
+    assert_quarantined_at(dir.path(), &written, 5);
+}
+
+#[test]
+fn a_damaged_first_record_serves_an_empty_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = ten_records(dir.path());
+    tamper(dir.path(), flip_a_byte_of(0));
+    assert_quarantined_at(dir.path(), &written, 0);
+}
+
+#[test]
+fn a_full_disk_is_refused_before_anything_is_written() {
+    // A reserve larger than any disk: every append is refused as DiskFull, the head does
+    // not move, and once the reserve fits again the same command is applied.
+    let dir = tempfile::tempdir().unwrap();
+    ten_records(dir.path());
+    let ledger = Ledger::open(dir.path(), options()).unwrap();
+    let head = ledger.head();
+    ledger.set_free_space_reserve(u64::MAX);
+    match ledger.append(register("reg-new", "lib-new")) {
+        Err(AppendError::Fault(StoreError::DiskFull { available, reserve })) => {
+            assert_eq!(reserve, u64::MAX);
+            assert!(available < reserve);
+        }
+        other => panic!("expected DiskFull, got {other:?}"),
+    }
+    assert_eq!(ledger.head(), head);
+    assert!(ledger
+        .receipt(&ledger_core::CommandId::new("reg-new"))
+        .unwrap()
+        .is_none());
+    ledger.set_free_space_reserve(0);
+    let receipt = ledger.append(register("reg-new", "lib-new")).unwrap();
+    assert_eq!(receipt.positions, vec![RECORDS]);
+}
