@@ -2,12 +2,15 @@
 //!
 //! While it runs it holds the ledger's lock, so every write goes through it. It must
 //! never start serving before the chain was verified at open and the read model caught up.
+//! A ledger whose chain is damaged is served in quarantine: the checked records before
+//! the damage are readable, writes and the transparency log answer 503 naming the first
+//! bad position, and stderr says so at start.
 
 use std::io::Write;
 
 use actix_web::web;
 use ledger_api::{AppState, ServerConfig};
-use ledger_store::Ledger;
+use ledger_store::{Ledger, LedgerOptions, DEFAULT_FREE_SPACE_RESERVE};
 
 use super::DataDir;
 use crate::failure::{self, Failure};
@@ -19,6 +22,10 @@ pub struct Args {
     dir: DataDir,
     #[command(flatten)]
     listen: Listen,
+    /// Refuse writes (507) while the disk holding the ledger has less free space than
+    /// this many bytes, so the store never meets a full disk mid-write; 0 turns it off.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_FREE_SPACE_RESERVE)]
+    min_free_space: u64,
 }
 
 /// Where and how to listen (shared with `ledger demo`).
@@ -38,7 +45,21 @@ pub struct Listen {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let ledger = super::open(&args.dir)?;
+    let ledger = Ledger::open_or_quarantine(&args.dir.data, LedgerOptions::default())
+        .map_err(failure::store)?;
+    if let Some(damage) = ledger.damage() {
+        eprintln!(
+            "ledger: the ledger in {} is damaged at position {}: {}\n\
+             ledger: serving the {} records before it read-only; writes and /v1/log answer 503 \
+             until it is repaired (`ledger verify --data {}` lists every problem)",
+            args.dir.data.display(),
+            damage.position,
+            damage.reason,
+            damage.position,
+            args.dir.data.display(),
+        );
+    }
+    ledger.set_free_space_reserve(args.min_free_space);
     serve(ledger, &args.listen, |_| {})
 }
 
