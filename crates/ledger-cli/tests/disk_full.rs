@@ -190,7 +190,10 @@ fn a_disk_that_fills_under_the_store_fails_writes_with_503_and_loses_nothing_ack
         "{} writes acknowledged before the disk was full; then {status}: {problem}",
         acknowledged.len()
     );
-    assert!(!acknowledged.is_empty(), "the test must write before the disk fills");
+    assert!(
+        !acknowledged.is_empty(),
+        "the test must write before the disk fills"
+    );
     assert!(
         status == 503 || status == 507,
         "a full disk is 503 or 507, not {status}: {problem}"
