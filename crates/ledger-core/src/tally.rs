@@ -49,6 +49,11 @@ pub struct Count {
 }
 
 impl Count {
+    fn remove(&mut self, inhabitants: u64) {
+        self.libraries = self.libraries.saturating_sub(1);
+        self.inhabitants = self.inhabitants.saturating_sub(inhabitants);
+    }
+
     fn add(&mut self, inhabitants: u64) {
         // Electorates are bounded (u32 libraries, each <= MAX_INHABITANTS), so these sums
         // cannot overflow in practice; saturating keeps a corrupted input from panicking.
@@ -241,6 +246,23 @@ impl Tally {
             }
         }
         tally
+    }
+
+    /// Moves one library's last vote from `previous` (none if it had not voted) to
+    /// `new`, with its frozen `weight`: the same tally [`Tally::count`] gives for the new
+    /// last votes, in constant time (for folds over long vote histories).
+    pub fn replace_vote(&mut self, weight: u64, previous: Option<Choice>, new: Choice) {
+        match previous {
+            Some(Choice::Yes) => self.yes.remove(weight),
+            Some(Choice::No) => self.no.remove(weight),
+            Some(Choice::Abstain) => self.abstain.remove(weight),
+            None => self.cast.add(weight),
+        }
+        match new {
+            Choice::Yes => self.yes.add(weight),
+            Choice::No => self.no.add(weight),
+            Choice::Abstain => self.abstain.add(weight),
+        }
     }
 
     /// The base of the shares under `rule`.

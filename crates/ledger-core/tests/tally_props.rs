@@ -121,6 +121,24 @@ proptest! {
         );
     }
 
+    /// The constant-time fold the projections use: each vote moves one library's weight
+    /// from its previous choice to the new one, and after any sequence of votes and
+    /// changed votes the result is the recount of the final ballots.
+    #[test]
+    fn replacing_votes_one_by_one_equals_counting_the_last_votes(
+        (weights, votes) in electorate_and_votes(),
+    ) {
+        let mut folded = count(&weights, &[]);
+        let mut last: Vec<Option<Choice>> = vec![None; weights.len()];
+        for (i, (voter, choice)) in votes.iter().enumerate() {
+            folded.replace_vote(weights[*voter], last[*voter], *choice);
+            last[*voter] = Some(*choice);
+            // Every prefix agrees, not only the whole sequence.
+            prop_assert_eq!(folded, count(&weights, &votes[..=i]));
+        }
+        prop_assert_eq!(folded, count(&weights, &votes));
+    }
+
     #[test]
     fn shares_never_exceed_one(
         (weights, votes) in electorate_and_votes(),

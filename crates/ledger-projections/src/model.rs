@@ -133,7 +133,9 @@ impl ReadModel {
                 expected: self.head.length,
             };
         }
-        if sealed.record.prev_hash.to_hex() != self.head.hash {
+        // Compared and stored as hex without allocating: this runs for every record of a
+        // rebuild.
+        if hex_digits(&sealed.record.prev_hash).as_slice() != self.head.hash.as_bytes() {
             return Applied::NotLinked;
         }
         let at = At {
@@ -164,15 +166,18 @@ impl ReadModel {
             Event::PrioritiesDecided(e) => self.on_priorities_decided(at, e),
             Event::NewsletterIssued(e) => self.on_newsletter_issued(at, e),
         }
-        let count = self
-            .event_counts
-            .entry(event.event_type().to_owned())
-            .or_insert(0);
-        *count = count.saturating_add(1);
-        self.head = HeadView {
-            length: position.saturating_add(1),
-            hash: sealed.hash.to_hex(),
-        };
+        let event_type = event.event_type();
+        match self.event_counts.get_mut(event_type) {
+            Some(count) => *count = count.saturating_add(1),
+            None => {
+                self.event_counts.insert(event_type.to_owned(), 1);
+            }
+        }
+        self.head.length = position.saturating_add(1);
+        self.head.hash.clear();
+        self.head
+            .hash
+            .extend(hex_digits(&sealed.hash).iter().map(|&b| char::from(b)));
         Applied::Applied
     }
 
@@ -338,4 +343,13 @@ impl ReadModel {
             newsletters: len(self.newsletters.len()),
         }
     }
+}
+
+/// The 64 lowercase hex digits of a hash (as [`RecordHash::to_hex`] writes them), on the
+/// stack.
+fn hex_digits(hash: &RecordHash) -> [u8; 64] {
+    let mut digits = [0u8; 64];
+    // 32 bytes always fill the 64 digits exactly; encoding fails only on a length mismatch.
+    let _ = hex::encode_to_slice(hash.0, &mut digits);
+    digits
 }

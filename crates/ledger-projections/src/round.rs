@@ -459,8 +459,44 @@ impl ReadModel {
         let Some(round) = self.rounds.get_mut(&e.round) else {
             return;
         };
-        for remark in round.remarks.iter_mut().filter(|r| r.library == e.library) {
-            remark.superseded = true;
+        // This runs once per vote of a replay (a million times), so it is constant time
+        // per vote: no walk over the round's remarks, no recount of the electorate.
+        let choice: ChoiceView = e.choice.into();
+        let previous = match round.votes.get_mut(&e.library) {
+            Some(vote) => {
+                let previous = (Choice::from(vote.choice), vote.position);
+                vote.choice = choice;
+                vote.inhabitants = e.inhabitants;
+                vote.position = at.position;
+                vote.recorded_at = at.recorded_at;
+                vote.history.push(ballot(choice, at, e));
+                Some(previous)
+            }
+            None => {
+                round.votes.insert(
+                    e.library.clone(),
+                    VoteView {
+                        library: e.library.clone(),
+                        choice,
+                        inhabitants: e.inhabitants,
+                        position: at.position,
+                        recorded_at: at.recorded_at,
+                        history: vec![ballot(choice, at, e)],
+                    },
+                );
+                None
+            }
+        };
+        // Every earlier remark of this library was superseded by the ballots after it;
+        // only the one carried by its last ballot can still stand. Remarks are in
+        // position order, so it is found by that ballot's position.
+        if let Some((_, position)) = previous {
+            if let Ok(i) = round
+                .remarks
+                .binary_search_by_key(&position, |r| r.position)
+            {
+                round.remarks[i].superseded = true;
+            }
         }
         if let Some(text) = &e.remark {
             round.remarks.push(RemarkView {
@@ -471,30 +507,19 @@ impl ReadModel {
                 superseded: false,
             });
         }
-        let ballot = BallotView {
-            choice: e.choice.into(),
-            position: at.position,
-            recorded_at: at.recorded_at,
-            remark: e.remark.clone(),
-        };
-        let vote = round
-            .votes
-            .entry(e.library.clone())
-            .or_insert_with(|| VoteView {
-                library: e.library.clone(),
-                choice: e.choice.into(),
-                inhabitants: e.inhabitants,
-                position: at.position,
-                recorded_at: at.recorded_at,
-                history: Vec::new(),
-            });
-        vote.choice = e.choice.into();
-        vote.inhabitants = e.inhabitants;
-        vote.position = at.position;
-        vote.recorded_at = at.recorded_at;
-        vote.history.push(ballot);
         round.ballots_cast = round.ballots_cast.saturating_add(1);
-        round.recount();
+        // The live tally moves by this library's frozen weight from its previous choice
+        // to the new one (what `Tally::count` over the last votes gives). A library
+        // outside the electorate counts for nothing, as in the count.
+        if let Some(weight) = frozen_weight(&round.electorate, &e.library) {
+            let mut tally = Tally::from(round.live);
+            tally.replace_vote(weight, previous.map(|(c, _)| c), e.choice);
+            round.live = tally.into();
+            // Participation depends on the cast count alone, which a changed vote keeps.
+            if previous.is_none() {
+                round.participation = Share::of_ratio(tally.participation());
+            }
+        }
     }
 
     pub(crate) fn on_round_closed(&mut self, at: At, e: &RoundClosed) {
@@ -563,5 +588,29 @@ impl ReadModel {
         step.round = Some(e.round.clone());
         step.outcome = Some(e.outcome.into());
         self.push_step(&proposal, step);
+    }
+}
+
+/// The ballot a vote event adds to its library's history.
+fn ballot(choice: ChoiceView, at: At, e: &VoteCast) -> BallotView {
+    BallotView {
+        choice,
+        position: at.position,
+        recorded_at: at.recorded_at,
+        remark: e.remark.clone(),
+    }
+}
+
+/// A library's weight in a round's frozen electorate. `decide` freezes the electorate in
+/// library-id order, so a binary search finds it; should a record hold it in another
+/// order, the linear search (the last entry wins, as when the tally collects it into a
+/// map) still gives the count's answer.
+fn frozen_weight(electorate: &[ElectorView], library: &LibraryId) -> Option<u64> {
+    match electorate.binary_search_by(|el| el.library.cmp(library)) {
+        Ok(i) => electorate.get(i).map(|el| el.inhabitants),
+        Err(_) => electorate
+            .iter()
+            .rfind(|el| el.library == *library)
+            .map(|el| el.inhabitants),
     }
 }

@@ -377,3 +377,107 @@ fn advice_decisions_newsletters_and_the_overview() {
     let roles = &model.actors()[&ledger_core::ActorId::new("acc-lib-03")].roles;
     assert_eq!(roles, &vec!["library:lib-03".to_string()]);
 }
+
+/// Many changed votes, with and without remarks, in the round that stays open: the live
+/// tally is the core's count of each library's last vote, every ballot stays in its
+/// library's history, and a remark is superseded exactly when its library voted again
+/// after it. (The fold moves the tally vote by vote and marks only the previous remark;
+/// this recomputes everything from the ballots.)
+#[test]
+fn a_long_run_of_changed_votes_folds_like_a_recount() {
+    use std::collections::BTreeMap;
+
+    use ledger_core::command::Command;
+    use ledger_core::{Choice, Tally};
+
+    let mut cycle = full_cycle();
+    let round_id = RoundId::new("r-ebooks-b");
+    let electorate: BTreeMap<LibraryId, u64> =
+        cycle.ledger.state.rounds[&round_id].electorate.clone();
+    let libraries: Vec<LibraryId> = electorate.keys().cloned().collect();
+    cycle.ledger.at("2023-12-20T09:00:00Z");
+    // A fixed pseudo-random sequence (64-bit LCG), so a failure can be replayed.
+    let mut seed: u64 = 0x2023_0605;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    for i in 0..400 {
+        let library = libraries[next(libraries.len() as u64) as usize].clone();
+        let choice = [Choice::Yes, Choice::No, Choice::Abstain][next(3) as usize];
+        let remark = (next(2) == 0).then(|| format!("remark {i}"));
+        cycle.ledger.submit(
+            &format!("acc-{}", library.as_str()),
+            Command::CastVote {
+                round: round_id.clone(),
+                library,
+                choice,
+                remark,
+            },
+        );
+    }
+
+    // Checked after every record of the run, not only at its end.
+    let total = cycle.ledger.records.len() as u64;
+    for upto in total - 400..=total {
+        let records = &cycle.ledger.records[..upto as usize];
+        let model = ReadModel::as_of(records, u64::MAX);
+        let round = &model.rounds()[&round_id];
+        let mut ballots: BTreeMap<LibraryId, Vec<(ChoiceView, u64, Option<String>)>> =
+            BTreeMap::new();
+        for (sealed, event) in records {
+            if let ledger_core::Event::VoteCast(vote) = event {
+                if vote.round == round_id {
+                    ballots.entry(vote.library.clone()).or_default().push((
+                        vote.choice.into(),
+                        sealed.record.position.0,
+                        vote.remark.clone(),
+                    ));
+                }
+            }
+        }
+        let last: BTreeMap<LibraryId, Choice> = ballots
+            .iter()
+            .map(|(library, b)| (library.clone(), Choice::from(b[b.len() - 1].0)))
+            .collect();
+        let tally = Tally::count(&electorate, &last);
+        assert_eq!(round.live, tally.into(), "after {upto} records");
+        assert_eq!(
+            round.participation,
+            Share::new(tally.cast.inhabitants, tally.eligible.inhabitants),
+            "after {upto} records"
+        );
+        let cast: usize = ballots.values().map(Vec::len).sum();
+        assert_eq!(round.ballots_cast, cast as u64);
+        for (library, expected) in &ballots {
+            let history: Vec<(ChoiceView, u64, Option<String>)> = round.votes[library]
+                .history
+                .iter()
+                .map(|b| (b.choice, b.position, b.remark.clone()))
+                .collect();
+            assert_eq!(&history, expected);
+        }
+        for remark in &round.remarks {
+            let voted_again = ballots[&remark.library]
+                .iter()
+                .any(|(_, position, _)| *position > remark.position);
+            assert_eq!(
+                remark.superseded, voted_again,
+                "remark at {}",
+                remark.position
+            );
+        }
+        let remarks = ballots
+            .values()
+            .flatten()
+            .filter(|(_, _, remark)| remark.is_some())
+            .count();
+        assert_eq!(round.remarks.len(), remarks);
+        assert!(round
+            .remarks
+            .windows(2)
+            .all(|w| w[0].position < w[1].position));
+    }
+}
