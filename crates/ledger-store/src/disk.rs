@@ -145,6 +145,7 @@ pub(crate) struct Durable {
     dir: PathBuf,
     db_file: Option<File>,
     synced_blobs: BTreeSet<OsString>,
+    dir_entries: BTreeSet<OsString>,
 }
 
 impl Durable {
@@ -163,6 +164,7 @@ impl Durable {
             dir: dir.to_path_buf(),
             db_file,
             synced_blobs: BTreeSet::new(),
+            dir_entries: BTreeSet::new(),
         })
     }
 
@@ -173,11 +175,20 @@ impl Durable {
         }
         db.flush()?;
         if let Some(file) = &self.db_file {
-            file.sync_all()
+            // fdatasync: the data and the size that reads need, not the mtime (whose
+            // journal commit would cost a second device flush on every append).
+            file.sync_data()
                 .map_err(|e| StoreError::io(self.dir.join(DB_FILE), e))?;
         }
         self.sync_new_blobs()?;
-        sync_dir(&self.dir)
+        // The directory only needs a sync when sled created, renamed or removed a file
+        // in it (its snapshot files); listing it costs no I/O.
+        let entries = list_dir(&self.dir)?;
+        if entries != self.dir_entries {
+            sync_dir(&self.dir)?;
+            self.dir_entries = entries;
+        }
+        Ok(())
     }
 
     /// Syncs everything sled has in the directory, including `conf`, which sled writes
@@ -232,6 +243,16 @@ impl Durable {
         }
         Ok(())
     }
+}
+
+fn list_dir(dir: &Path) -> Result<BTreeSet<OsString>, StoreError> {
+    std::fs::read_dir(dir)
+        .and_then(|entries| {
+            entries
+                .map(|e| e.map(|e| e.file_name()))
+                .collect::<Result<BTreeSet<_>, _>>()
+        })
+        .map_err(|e| StoreError::io(dir, e))
 }
 
 /// `fsync` of a directory, so that files created or renamed in it survive a crash.

@@ -369,7 +369,8 @@ impl Ledger {
 
     /// The durable head: how many records the log holds and the last one's hash.
     pub fn head(&self) -> Head {
-        self.inner.shared.snapshot().0
+        // The head alone: `snapshot` would copy the decision state after every write.
+        self.inner.shared.head()
     }
 
     /// The decision state at [`Ledger::head`].

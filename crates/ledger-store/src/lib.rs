@@ -64,12 +64,14 @@
 //! to it and waits. The writer takes every request queued at that moment (group
 //! commit), and for each in order: answers a command id seen before with the original
 //! receipt (`replayed`), checks `expected_version` against the target stream, reads the
-//! clock once, runs `decide` on its in-memory state (which includes the earlier commands
+//! clock once, runs `decide` on its working state (which includes the earlier commands
 //! of the same batch), and seals the events with `chain::seal`. All records of the batch
 //! go to `events` in one sled `Batch` (all or nothing); then `db.flush()`, then
-//! `fsync` of sled's files and of the directory (sled's flush alone uses
-//! `sync_file_range`, which flushes neither the disk cache nor metadata); then the
-//! derived trees; then the new head and state are published and every waiter answered.
+//! `fdatasync` of sled's files, and of the directory only when its listing changed
+//! (sled's flush alone uses `sync_file_range`, which flushes neither the disk cache nor
+//! metadata); then the derived trees; then the batch's events are applied to the
+//! durable state (a second decision state, the only one readers ever see), the new head
+//! is published and every waiter answered.
 //! If writing or syncing fails, no waiter of the batch is acknowledged and the writer
 //! refuses every later append ([`StoreError::WriterStopped`]): the state in memory stays
 //! at the last durable head, and the ledger must be reopened, which re-reads and

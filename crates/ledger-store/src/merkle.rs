@@ -10,6 +10,8 @@
 //! whatever is missing.
 
 use std::cell::RefCell;
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::thread::JoinHandle;
 
 use ledger_tlog::{hashes_to_store, leaf_hash, tree_root, Hash, HashReader, TlogError};
 
@@ -188,8 +190,137 @@ fn write_hashes(trees: &Trees, hashes: &[StoredHash]) -> Result<(), StoreError> 
 
 /// Rebuilds the right edge while the log is walked at open, and writes the hashes of the
 /// records the stored tree does not cover yet, in bounded chunks.
+///
+/// The SHA-256 hashing runs on a thread of its own, fed in batches of record copies,
+/// so that it overlaps the walk instead of adding to it; the result is the same as
+/// hashing in the walk's order, which the thread keeps. A batch is one buffer (the
+/// records one after the other and where each ends), so the thread frees one
+/// allocation per batch that the walk made, not one per record.
 #[derive(Debug)]
 pub(crate) struct CatchUp {
+    /// Records not yet handed to the hashing.
+    batch: Batch,
+    /// The hashing thread and where to send it batches, once started.
+    thread: Option<(SyncSender<Batch>, JoinHandle<Hashing>)>,
+    /// The hashing itself, until it moves to its thread (or if no thread can start).
+    here: Option<Hashing>,
+}
+
+/// Records handed to the hashing thread at once.
+const HASH_BATCH: usize = 1024;
+
+/// Records one after the other, and the end of each in `bytes`.
+#[derive(Debug, Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Batch {
+    fn entries(&self) -> impl Iterator<Item = &[u8]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(start, end)| self.bytes.get(start..end).unwrap_or_default())
+    }
+}
+
+impl CatchUp {
+    pub(crate) fn new(stored: Option<(u64, Hash)>) -> CatchUp {
+        CatchUp {
+            batch: Batch::default(),
+            thread: None,
+            here: Some(Hashing {
+                frontier: Frontier::new(),
+                stored,
+                pending: Vec::new(),
+                failure: None,
+            }),
+        }
+    }
+
+    /// Adds the next record of the walk.
+    pub(crate) fn add(&mut self, trees: &Trees, entry: &[u8]) {
+        self.batch.bytes.extend_from_slice(entry);
+        self.batch.ends.push(self.batch.bytes.len());
+        if self.batch.ends.len() >= HASH_BATCH {
+            self.hand_over(trees);
+        }
+    }
+
+    /// Hands the batch to the hashing thread (started on the first batch).
+    fn hand_over(&mut self, trees: &Trees) {
+        let batch = std::mem::take(&mut self.batch);
+        if self.thread.is_none() {
+            if let Some(hashing) = self.here.take() {
+                let (sender, batches) = sync_channel::<Batch>(2);
+                let own = trees.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("ledger-merkle-catch-up".into())
+                    .spawn(move || {
+                        let mut hashing = hashing;
+                        for batch in batches {
+                            for entry in batch.entries() {
+                                hashing.add(&own, entry);
+                            }
+                        }
+                        hashing
+                    });
+                match spawned {
+                    Ok(handle) => self.thread = Some((sender, handle)),
+                    // The hashing moved into the closure that could not start: the
+                    // catch-up fails (the open reports it) rather than guess.
+                    Err(e) => {
+                        self.here = Some(Hashing::failed(StoreError::io("merkle", e)));
+                    }
+                }
+            }
+        }
+        match (&self.thread, &mut self.here) {
+            (Some((sender, _)), _) => {
+                // A send fails only if the thread ended (it panicked); `finish` says so.
+                let _ = sender.send(batch);
+            }
+            (None, Some(hashing)) => {
+                for entry in batch.entries() {
+                    hashing.add(trees, entry);
+                }
+            }
+            (None, None) => {}
+        }
+    }
+
+    /// Writes what is left and the new size and root, checks the stored root against the
+    /// records, and hands over the right edge for the writer.
+    pub(crate) fn finish(mut self, trees: &Trees) -> Result<Frontier, StoreError> {
+        if !self.batch.ends.is_empty() {
+            self.hand_over(trees);
+        }
+        let hashing = match (self.thread.take(), self.here.take()) {
+            (Some((sender, handle)), _) => {
+                drop(sender);
+                handle.join().map_err(|_| {
+                    StoreError::io(
+                        "merkle",
+                        std::io::Error::other("the hashing thread panicked"),
+                    )
+                })?
+            }
+            (None, Some(hashing)) => hashing,
+            (None, None) => {
+                return Err(StoreError::io(
+                    "merkle",
+                    std::io::Error::other("the merkle catch-up lost its state"),
+                ))
+            }
+        };
+        hashing.finish(trees)
+    }
+}
+
+/// The catch-up's hashing: the right edge, the hashes still to write, the first failure.
+#[derive(Debug)]
+struct Hashing {
     frontier: Frontier,
     /// The stored tree's size and root when the walk began.
     stored: Option<(u64, Hash)>,
@@ -197,18 +328,17 @@ pub(crate) struct CatchUp {
     failure: Option<StoreError>,
 }
 
-impl CatchUp {
-    pub(crate) fn new(stored: Option<(u64, Hash)>) -> CatchUp {
-        CatchUp {
+impl Hashing {
+    fn failed(error: StoreError) -> Hashing {
+        Hashing {
             frontier: Frontier::new(),
-            stored,
+            stored: None,
             pending: Vec::new(),
-            failure: None,
+            failure: Some(error),
         }
     }
 
-    /// Adds the next record of the walk.
-    pub(crate) fn add(&mut self, trees: &Trees, entry: &[u8]) {
+    fn add(&mut self, trees: &Trees, entry: &[u8]) {
         if self.failure.is_some() {
             return;
         }
@@ -246,9 +376,7 @@ impl CatchUp {
         }
     }
 
-    /// Writes what is left and the new size and root, checks the stored root against the
-    /// records, and hands over the right edge for the writer.
-    pub(crate) fn finish(self, trees: &Trees) -> Result<Frontier, StoreError> {
+    fn finish(self, trees: &Trees) -> Result<Frontier, StoreError> {
         if let Some(failure) = self.failure {
             return Err(failure);
         }
@@ -308,5 +436,27 @@ mod tests {
             );
         }
         assert_eq!(frontier.size(), 300);
+    }
+
+    #[test]
+    fn the_catch_up_over_several_batches_roots_like_the_frontier() {
+        let dir = tempfile::tempdir().unwrap();
+        let trees = Trees::open(dir.path()).unwrap();
+        let entries: Vec<Vec<u8>> = (0u32..(2 * HASH_BATCH as u32 + 77))
+            .map(|i| i.to_be_bytes().repeat(1 + (i % 5) as usize))
+            .collect();
+        let mut frontier = Frontier::new();
+        let mut catch_up = CatchUp::new(None);
+        for entry in &entries {
+            frontier.append(entry).unwrap();
+            catch_up.add(&trees, entry);
+        }
+        let caught_up = catch_up.finish(&trees).unwrap();
+        assert_eq!(caught_up.size(), entries.len() as u64);
+        assert_eq!(caught_up.root().unwrap(), frontier.root().unwrap());
+        assert_eq!(
+            stored_size(&trees).unwrap(),
+            Some((entries.len() as u64, frontier.root().unwrap()))
+        );
     }
 }

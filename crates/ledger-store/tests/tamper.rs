@@ -265,3 +265,37 @@ fn damaged_derived_entries_are_reported_by_verify() {
     // reg-3 is the command at position 5; library/lib-5 is at position 7.
     assert_eq!(found, vec![(Some(5), "commands"), (Some(7), "streams")]);
 }
+
+#[test]
+fn a_command_id_recorded_again_in_a_later_run_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let (head, state) = {
+        let ledger = init(dir.path());
+        for i in 0..8 {
+            ledger
+                .append(register(&format!("reg-{i}"), &format!("lib-{i}")))
+                .unwrap();
+        }
+        ledger.snapshot()
+    };
+    // A record the ledger could have written next in every other respect (it links to the
+    // head, continues its stream, derives its event id), but under the id of the command
+    // recorded at position 5: a retry must be answered with the first receipt, never
+    // appended again.
+    let envelope = register("reg-3", "lib-again");
+    let now = ledger_core::Timestamp::from_micros(START_MICROS);
+    let events = ledger_core::decide(&state, &envelope, now).unwrap();
+    let forged = seal(&state, head, &envelope, &events, now).unwrap()[0]
+        .bytes
+        .clone();
+    tamper(dir.path(), EVENTS_TREE, |events| {
+        events.insert(position_key(RECORDS), forged).unwrap();
+    });
+    assert_damage_at(dir.path(), RECORDS);
+    let report = verify(dir.path()).unwrap();
+    let reason = &report.first_problem().unwrap().what;
+    assert!(
+        reason.contains("command reg-3 was already recorded at position 5"),
+        "{reason}"
+    );
+}
