@@ -158,6 +158,7 @@ fn render_result(result: &RoundResult) -> Result<Vec<u8>, ApiError> {
     get, path = "/v1/rounds/{id}/votes.csv", tag = "rounds", params(("id" = String, Path, description = "Round id"), AtQuery),
     responses(
         (status = 200, description = "RFC 4180 CSV", content_type = "text/csv"),
+        (status = 400, description = "`at` is not a position or is beyond the log's length", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown round", body = crate::problem::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -184,6 +185,7 @@ pub async fn votes_file(
     get, path = "/v1/rounds/{id}/result.csv", tag = "rounds", params(("id" = String, Path, description = "Round id"), AtQuery),
     responses(
         (status = 200, description = "RFC 4180 CSV", content_type = "text/csv"),
+        (status = 400, description = "`at` is not a position or is beyond the log's length", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown round", body = crate::problem::Problem, content_type = "application/problem+json"),
     )
 )]

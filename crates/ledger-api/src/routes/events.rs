@@ -82,6 +82,7 @@ pub struct EventsQuery {
     /// Return records after this position (from 0 when absent); the previous page's `next`.
     pub after: Option<String>,
     /// Records per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 

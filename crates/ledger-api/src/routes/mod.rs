@@ -71,6 +71,7 @@ pub struct ListQuery {
     /// The cursor from the previous page's `next`.
     pub after: Option<String>,
     /// Items per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     /// Number of records to fold (time travel); the head when absent.
     pub at: Option<u64>,

@@ -52,6 +52,7 @@ pub struct InfographicQuery {
 #[serde(deny_unknown_fields)]
 pub struct FeedQuery {
     /// Entries, 1 to 500 (default 50): the latest records.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 

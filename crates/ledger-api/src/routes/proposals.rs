@@ -34,6 +34,7 @@ pub async fn list(
     get, path = "/v1/proposals/{id}", tag = "proposals", params(("id" = String, Path, description = "Proposal id"), AtQuery),
     responses(
         (status = 200, description = "The proposal", body = ProposalView),
+        (status = 400, description = "`at` is not a position or is beyond the log's length", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown proposal", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -34,6 +34,7 @@ pub async fn list(
     get, path = "/v1/libraries/{id}", tag = "registry", params(("id" = String, Path, description = "Library id"), AtQuery),
     responses(
         (status = 200, description = "The library", body = LibraryView),
+        (status = 400, description = "`at` is not a position or is beyond the log's length", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown library", body = Problem, content_type = "application/problem+json"),
     )
 )]

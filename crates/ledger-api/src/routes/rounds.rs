@@ -38,6 +38,7 @@ pub async fn list(
     get, path = "/v1/rounds/{id}", tag = "rounds", params(("id" = String, Path, description = "Round id"), AtQuery),
     responses(
         (status = 200, description = "The round", body = RoundView),
+        (status = 400, description = "`at` is not a position or is beyond the log's length", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -59,6 +60,7 @@ pub async fn one(
     get, path = "/v1/rounds/{id}/result", tag = "rounds", params(("id" = String, Path, description = "Round id"), AtQuery),
     responses(
         (status = 200, description = "The result", body = RoundResult),
+        (status = 400, description = "`at` is not a position or is beyond the log's length", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
     )
 )]
