@@ -7,14 +7,12 @@
 //! by hand on a `std::net::TcpStream`, because a client library would refuse to send most
 //! of them. This file must never change the server; it only talks to it.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod support;
+
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ledger_core::{ActorId, CommandId, Envelope, LibraryId, Role};
-use ledger_store::{system_clock, Ledger, LedgerOptions, TokenBook};
 use serde_json::{json, Value};
 
 /// The server's body limit (`ServerConfig::default().body_limit`).
@@ -25,92 +23,32 @@ const BODY_LIMIT: usize = 64 * 1024;
 /// so a server that let slow clients block it would fail.
 const SERVED_WITHIN: Duration = Duration::from_secs(3);
 
-/// Kills the server when the test ends, whatever happens.
+/// The real server under test, with the token of library `lib-000`'s account.
 struct Server {
-    child: Child,
     addr: SocketAddr,
     token: String,
+    // Dropped first: the server is killed before its directory goes.
+    _server: support::Server,
     _dir: tempfile::TempDir,
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A ledger with one library, its account's token, and a round open for an hour; then
-/// `ledger serve` on a free port.
+/// A ledger with two libraries, the first one's account token, and a round open for a
+/// day (`support::small_ledger`); then `ledger serve` on a free port.
 fn start() -> Server {
     let parent = tempfile::tempdir().expect("tempdir");
     let dir = parent.path().join("ledger");
-    setup(&dir);
-    let token = TokenBook::open(&dir)
-        .expect("token book")
-        .issue(
-            &ActorId::new("acc-1"),
-            &Role::Library(LibraryId::new("lib-1")),
-            system_clock(),
-        )
-        .expect("issue token");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ledger"))
-        .args(["serve", "--data"])
-        .arg(&dir)
-        .args(["--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start ledger serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.strip_prefix("listening on ")
-                .map(|u| u.trim().to_owned())
-        })
-        .expect("ledger serve printed `listening on URL`");
-    std::thread::spawn(move || for _ in lines {});
-    let addr = url
+    let token = support::small_ledger(&dir, 2).remove(0);
+    let server = support::Server::start(&dir, &[]);
+    let addr = server
+        .url
         .trim_start_matches("http://")
         .parse()
         .expect("a socket address");
     Server {
-        child,
         addr,
         token,
+        _server: server,
         _dir: parent,
-    }
-}
-
-fn setup(dir: &Path) {
-    let ledger = Ledger::init(
-        dir,
-        "abuse.example/ledger",
-        ActorId::new("sec"),
-        LedgerOptions::default(),
-    )
-    .expect("init");
-    let closes_at = system_clock().plus_seconds(3600).to_rfc3339();
-    let commands = [
-        json!({"type": "register_library", "library": "lib-1", "name": "Bibliotheek 1", "municipalities": ["10001"], "inhabitants": 12_000}),
-        json!({"type": "register_library", "library": "lib-2", "name": "Bibliotheek 2", "municipalities": ["10002"], "inhabitants": 8_000}),
-        json!({"type": "grant_role", "actor": "acc-1", "role": {"library": "lib-1"}}),
-        json!({"type": "grant_role", "actor": "m1", "role": "steering_member"}),
-        json!({"type": "file_proposal", "proposal": "p-1", "title": "Digital services", "text": "Spend it centrally.", "budget_cents_per_year": 1_000}),
-        json!({"type": "open_round", "round": "r-1", "proposal": "p-1", "closes_at": closes_at, "rule": {"signatures_required": 1}}),
-    ];
-    for (n, command) in commands.into_iter().enumerate() {
-        ledger
-            .append(Envelope {
-                command_id: CommandId::new(format!("setup-{n}")),
-                actor: ActorId::new("sec"),
-                expected_version: None,
-                command: serde_json::from_value(command).expect("command"),
-            })
-            .expect("setup append");
     }
 }
 
@@ -284,7 +222,7 @@ fn head(addr: SocketAddr) -> String {
 }
 
 fn a_vote() -> Value {
-    json!({"type": "cast_vote", "round": "r-1", "library": "lib-1", "choice": "yes"})
+    json!({"type": "cast_vote", "round": "r-1", "library": "lib-000", "choice": "yes"})
 }
 
 #[test]
@@ -369,14 +307,15 @@ fn refused_writes_get_a_clear_4xx_and_leave_the_head_unchanged() {
     deep_object.push(b'1');
     deep_object.extend_from_slice("}".repeat(10_000).as_bytes());
     let mut deep_remark =
-        br#"{"type":"cast_vote","round":"r-1","library":"lib-1","choice":"yes","remark":"#.to_vec();
+        br#"{"type":"cast_vote","round":"r-1","library":"lib-000","choice":"yes","remark":"#
+            .to_vec();
     deep_remark.extend_from_slice("[".repeat(10_000).as_bytes());
     deep_remark.extend_from_slice("]".repeat(10_000).as_bytes());
     deep_remark.push(b'}');
     let invalid_utf8 =
-        b"{\"type\":\"cast_vote\",\"round\":\"r-1\",\"library\":\"lib-1\",\"choice\":\"yes\",\"remark\":\"\xff\xfe\xc3\"}".to_vec();
+        b"{\"type\":\"cast_vote\",\"round\":\"r-1\",\"library\":\"lib-000\",\"choice\":\"yes\",\"remark\":\"\xff\xfe\xc3\"}".to_vec();
     let unknown_field = serde_json::to_vec(
-        &json!({"type": "cast_vote", "round": "r-1", "library": "lib-1", "choice": "yes", "weight": 1_000_000}),
+        &json!({"type": "cast_vote", "round": "r-1", "library": "lib-000", "choice": "yes", "weight": 1_000_000}),
     )
     .expect("json");
     let unknown_type = br#"{"type":"mint_money","amount":1}"#.to_vec();

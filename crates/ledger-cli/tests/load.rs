@@ -7,9 +7,10 @@
 //! server's peak memory under [`PEAK_RSS_BOUND_MIB`]. This test must never write to the
 //! ledger other than through the server.
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -21,43 +22,6 @@ use serde_json::Value;
 /// so a leak per request or an unbounded buffer breaks it within the run, while normal
 /// growth does not.
 const PEAK_RSS_BOUND_MIB: u64 = 256;
-
-/// Kills the server when the test ends, whatever happens.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(dir: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ledger"))
-        .args(["serve", "--data"])
-        .arg(dir)
-        .args(["--addr", "127.0.0.1:0"])
-        .env_remove("LEDGER_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start ledger serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.strip_prefix("listening on ")
-                .map(|u| u.trim().to_owned())
-        })
-        .expect("ledger serve printed `listening on URL`");
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, url }
-}
 
 /// The `ledger-load` binary beside `ledger` (a workspace build makes it); built with
 /// cargo when this package's tests were built alone.
@@ -101,7 +65,7 @@ fn two_hundred_fifty_six_connections_of_reads_and_votes_get_no_5xx_and_lose_no_w
         "ledger demo --no-serve: {}",
         String::from_utf8_lossy(&built.stderr)
     );
-    let server = serve(&dir);
+    let server = support::Server::start(&dir, &[]);
     let report = parent.path().join("load.json");
     let output = Command::new(&load)
         .args(["--server", &server.url, "--tokens"])
