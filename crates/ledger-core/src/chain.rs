@@ -121,6 +121,15 @@ pub fn check_link(
     bytes: Vec<u8>,
 ) -> Result<(Sealed, Event), LinkError> {
     let sealed = Sealed::from_bytes(bytes)?;
+    check_place(position, prev, &sealed)?;
+    let event = sealed.record.event().map_err(LinkError::BadBody)?;
+    Ok((sealed, event))
+}
+
+/// The part of [`check_link`] after decoding: the record states `position` and links to
+/// `prev`, checked in that order. Shared with readers that decode elsewhere (a store
+/// decoding on another thread), so every reader refuses the same records the same way.
+pub fn check_place(position: u64, prev: RecordHash, sealed: &Sealed) -> Result<(), LinkError> {
     if sealed.record.position.0 != position {
         return Err(LinkError::WrongPosition {
             stated: sealed.record.position.0,
@@ -132,8 +141,7 @@ pub fn check_link(
             expected: prev,
         });
     }
-    let event = sealed.record.event().map_err(LinkError::BadBody)?;
-    Ok((sealed, event))
+    Ok(())
 }
 
 #[cfg(test)]

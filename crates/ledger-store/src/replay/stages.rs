@@ -157,17 +157,7 @@ pub(super) fn link(
     checked: Result<(Sealed, Result<Event, RecordError>), RecordError>,
 ) -> Result<(Sealed, Event), LinkError> {
     let (sealed, event) = checked?;
-    if sealed.record.position.0 != position {
-        return Err(LinkError::WrongPosition {
-            stated: sealed.record.position.0,
-        });
-    }
-    if sealed.record.prev_hash != prev {
-        return Err(LinkError::BrokenLink {
-            stated: sealed.record.prev_hash,
-            expected: prev,
-        });
-    }
+    ledger_core::chain::check_place(position, prev, &sealed)?;
     let event = event.map_err(LinkError::BadBody)?;
     Ok((sealed, event))
 }
