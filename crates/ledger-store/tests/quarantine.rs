@@ -14,21 +14,6 @@ use ledger_core::{Head, Sealed};
 use ledger_store::layout::{position_key, EVENTS_TREE};
 use ledger_store::{verify, AppendError, Ledger, StoreError};
 
-const RECORDS: u64 = 10;
-
-/// A closed ledger of ten records: init (2) and eight registrations `lib-0`..`lib-7`.
-/// Returns every record as it was written.
-fn ten_records(dir: &Path) -> Vec<Sealed> {
-    let ledger = init(dir);
-    for i in 0..8 {
-        ledger
-            .append(register(&format!("reg-{i}"), &format!("lib-{i}")))
-            .unwrap();
-    }
-    assert_eq!(ledger.head().length, RECORDS);
-    ledger.records(0, 100).unwrap()
-}
-
 /// Every key and value of every tree of the closed database, to show nothing changed.
 fn dump(dir: &Path) -> BTreeMap<(Vec<u8>, Vec<u8>), Vec<u8>> {
     let db = sled::open(dir).unwrap();
@@ -43,20 +28,9 @@ fn dump(dir: &Path) -> BTreeMap<(Vec<u8>, Vec<u8>), Vec<u8>> {
     all
 }
 
-fn tamper(dir: &Path, change: impl FnOnce(&sled::Tree)) {
-    let db = sled::open(dir).unwrap();
-    let events = db.open_tree(EVENTS_TREE).unwrap();
-    change(&events);
-    db.flush().unwrap();
-}
-
 fn flip_a_byte_of(position: u64) -> impl FnOnce(&sled::Tree) {
     move |events| {
-        let mut bytes = events
-            .get(position_key(position))
-            .unwrap()
-            .unwrap()
-            .to_vec();
+        let mut bytes = stored(events, position);
         let middle = bytes.len() / 2;
         bytes[middle] ^= 0x01;
         events.insert(position_key(position), bytes).unwrap();
@@ -147,24 +121,24 @@ fn an_intact_ledger_opens_normally_and_takes_appends() {
 #[test]
 fn a_flipped_byte_in_the_middle_serves_the_records_before_it() {
     let dir = tempfile::tempdir().unwrap();
-    let written = ten_records(dir.path());
-    tamper(dir.path(), flip_a_byte_of(6));
+    let (_, written) = ten_records(dir.path());
+    tamper(dir.path(), EVENTS_TREE, flip_a_byte_of(6));
     assert_quarantined_at(dir.path(), &written, 6);
 }
 
 #[test]
 fn a_flipped_byte_in_the_last_record_serves_all_but_it() {
     let dir = tempfile::tempdir().unwrap();
-    let written = ten_records(dir.path());
-    tamper(dir.path(), flip_a_byte_of(RECORDS - 1));
+    let (_, written) = ten_records(dir.path());
+    tamper(dir.path(), EVENTS_TREE, flip_a_byte_of(RECORDS - 1));
     assert_quarantined_at(dir.path(), &written, RECORDS - 1);
 }
 
 #[test]
 fn a_deleted_record_serves_the_records_before_the_gap() {
     let dir = tempfile::tempdir().unwrap();
-    let written = ten_records(dir.path());
-    tamper(dir.path(), |events| {
+    let (_, written) = ten_records(dir.path());
+    tamper(dir.path(), EVENTS_TREE, |events| {
         events.remove(position_key(4)).unwrap();
     });
     assert_quarantined_at(dir.path(), &written, 4);
@@ -175,16 +149,9 @@ fn an_altered_record_that_still_decodes_is_not_part_of_the_served_state() {
     // The record at 5 is altered so that it still decodes and links nowhere: record 6
     // still vouches for the original, so the walk names 5 and must not fold it.
     let dir = tempfile::tempdir().unwrap();
-    let written = ten_records(dir.path());
-    tamper(dir.path(), |events| {
-        let mut bytes = events.get(position_key(5)).unwrap().unwrap().to_vec();
-        let name = b"Bibliotheek";
-        let at = bytes
-            .windows(name.len())
-            .position(|w| w == name)
-            .expect("the name is in the body");
-        bytes[at] = b'C';
-        assert!(Sealed::from_bytes(bytes.clone()).is_ok());
+    let (_, written) = ten_records(dir.path());
+    tamper(dir.path(), EVENTS_TREE, |events| {
+        let bytes = renamed_in_place(stored(events, 5));
         events.insert(position_key(5), bytes).unwrap();
     });
     assert_quarantined_at(dir.path(), &written, 5);
@@ -193,8 +160,8 @@ fn an_altered_record_that_still_decodes_is_not_part_of_the_served_state() {
 #[test]
 fn a_damaged_first_record_serves_an_empty_log() {
     let dir = tempfile::tempdir().unwrap();
-    let written = ten_records(dir.path());
-    tamper(dir.path(), flip_a_byte_of(0));
+    let (_, written) = ten_records(dir.path());
+    tamper(dir.path(), EVENTS_TREE, flip_a_byte_of(0));
     assert_quarantined_at(dir.path(), &written, 0);
 }
 

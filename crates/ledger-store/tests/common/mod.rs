@@ -1,5 +1,6 @@
 //! Fixtures shared by the store's integration tests: a pinned clock, envelopes for the
-//! commands the tests use, and a scenario that reaches a two-event certification.
+//! commands the tests use, a scenario that reaches a two-event certification, and the
+//! ten-record log with the sled-level damage that the tamper and quarantine tests do.
 //!
 //! Fixtures must never hide what a test asserts: they build inputs only.
 
@@ -12,9 +13,10 @@ use std::sync::Arc;
 use std::sync::Mutex;
 
 use ledger_core::{
-    ActorId, Choice, Command, CommandId, Envelope, LibraryId, NisCode, ProposalId, Role, RoundId,
-    Timestamp,
+    ActorId, Choice, Command, CommandId, Envelope, Head, LibraryId, NisCode, ProposalId, Role,
+    RoundId, Sealed, Timestamp,
 };
+use ledger_store::layout::position_key;
 use ledger_store::{Durability, Ledger, LedgerOptions};
 
 /// 2023-05-08T09:00:00Z, when the real vote round of the design brief opened.
@@ -181,4 +183,48 @@ pub fn sign(ledger: &Ledger, command_id: &str, member: &str, round: &RoundId) ->
             tally_digest: digest,
         },
     )
+}
+
+/// How many records [`ten_records`] writes.
+pub const RECORDS: u64 = 10;
+
+/// A closed ledger of ten records in `dir`: init (2) and eight registrations `lib-0` to
+/// `lib-7`. Returns the head and every record as it was written.
+pub fn ten_records(dir: &Path) -> (Head, Vec<Sealed>) {
+    let ledger = init(dir);
+    for i in 0..8 {
+        ledger
+            .append(register(&format!("reg-{i}"), &format!("lib-{i}")))
+            .unwrap();
+    }
+    let head = ledger.head();
+    assert_eq!(head.length, RECORDS);
+    (head, ledger.records(0, 100).unwrap())
+}
+
+/// Opens the closed database with sled and lets `change` alter one of its trees, as an
+/// attacker or a broken disk would.
+pub fn tamper(dir: &Path, tree: &str, change: impl FnOnce(&sled::Tree)) {
+    let db = sled::open(dir).unwrap();
+    let tree = db.open_tree(tree).unwrap();
+    change(&tree);
+    db.flush().unwrap();
+}
+
+/// The stored value at `position` of a tree keyed by position.
+pub fn stored(tree: &sled::Tree, position: u64) -> Vec<u8> {
+    tree.get(position_key(position)).unwrap().unwrap().to_vec()
+}
+
+/// Changes one letter of the library's name inside a record's body: the record still
+/// decodes and checks on its own, only its hash differs.
+pub fn renamed_in_place(mut bytes: Vec<u8>) -> Vec<u8> {
+    let name = b"Bibliotheek";
+    let at = bytes
+        .windows(name.len())
+        .position(|w| w == name)
+        .expect("the name is in the body");
+    bytes[at] = b'C';
+    assert!(Sealed::from_bytes(bytes.clone()).is_ok());
+    bytes
 }
