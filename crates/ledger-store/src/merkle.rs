@@ -21,7 +21,8 @@ use crate::layout::{
     decode_merkle_hash, decode_merkle_value, merkle_key, merkle_value, MERKLE_KEY,
 };
 
-/// Stored hashes written per sled batch while catching up, so memory stays bounded.
+/// Stored hashes computed and written per chunk while catching up, so memory stays
+/// bounded.
 const CATCH_UP_CHUNK: usize = 64 * 1024;
 
 /// One stored hash: level, index, hash.
@@ -176,15 +177,14 @@ pub(crate) fn write(
     Ok(())
 }
 
+/// Plain inserts, not a sled batch (see `IndexBatch::write`): the hashes need no
+/// atomicity, because `meta/merkle`, inserted after them, is what says how far they go.
 fn write_hashes(trees: &Trees, hashes: &[StoredHash]) -> Result<(), StoreError> {
-    if hashes.is_empty() {
-        return Ok(());
-    }
-    let mut batch = sled::Batch::default();
     for (level, index, hash) in hashes {
-        batch.insert(&merkle_key(*level, *index)[..], &hash.as_bytes()[..]);
+        trees
+            .merkle
+            .insert(&merkle_key(*level, *index)[..], &hash.as_bytes()[..])?;
     }
-    trees.merkle.apply_batch(batch)?;
     Ok(())
 }
 

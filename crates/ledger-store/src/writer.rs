@@ -433,16 +433,28 @@ impl Writer {
         }
     }
 
-    /// Writes the batch's records in one sled batch and makes them durable.
+    /// Writes the batch's records in one sled batch (one insert when there is one
+    /// record) and makes them durable.
+    ///
+    /// The batch is what keeps a command's records together through a crash: sled
+    /// recovers a batch whole or not at all. A single record needs no batch, and a
+    /// batch costs a hand-off of sled's write buffer to its I/O threads.
     fn persist(&mut self, records: &[Sealed]) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        for sealed in records {
-            batch.insert(
+        if let [sealed] = records {
+            self.trees.events.insert(
                 &position_key(sealed.record.position.0)[..],
                 sealed.bytes.as_slice(),
-            );
+            )?;
+        } else {
+            let mut batch = sled::Batch::default();
+            for sealed in records {
+                batch.insert(
+                    &position_key(sealed.record.position.0)[..],
+                    sealed.bytes.as_slice(),
+                );
+            }
+            self.trees.events.apply_batch(batch)?;
         }
-        self.trees.events.apply_batch(batch)?;
         #[cfg(test)]
         if self.shared.fail_next_sync.swap(false, Ordering::SeqCst) {
             return Err(StoreError::io(
