@@ -18,7 +18,7 @@ use std::sync::mpsc::{self, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use ledger_core::{decide, ActorId, Command, CommandId, Envelope, Head, Sealed, State};
+use ledger_core::{decide, ActorId, Command, CommandId, Envelope, Event, Head, Sealed, State};
 
 use crate::checkpoint::TreeHead;
 use crate::checkpoint::TreeLog;
@@ -166,7 +166,7 @@ impl Ledger {
         log_key::create(dir, trees, origin, options.durability)?;
         Durable::new(dir, options.durability)?.sync_everything(&trees.db)?;
 
-        let ledger = Ledger::start(dir, opened, options)?;
+        let ledger = Ledger::start(dir, opened, options, |_, _| {})?;
         match ledger.append(envelope) {
             Ok(_) => Ok(ledger),
             Err(AppendError::Rejected(rejection)) => Err(StoreError::InitRejected(rejection)),
@@ -194,7 +194,24 @@ impl Ledger {
     /// checkpoints (no key file and no verifier key recorded) gets a new key, said on
     /// stderr.
     pub fn open(dir: &Path, options: LedgerOptions) -> Result<Ledger, StoreError> {
-        Ledger::start(dir, open_existing(dir)?, options)
+        Ledger::start(dir, open_existing(dir)?, options, |_, _| {})
+    }
+
+    /// Opens the ledger in `dir` like [`Ledger::open`], and hands every record the open
+    /// checks, with its decoded event, to `fold` in position order as the open's walk
+    /// meets it: a projection is rebuilt from the records the open reads anyway, instead
+    /// of reading the log a second time.
+    ///
+    /// Only a successful open vouches for what `fold` saw. When the open fails, `fold`
+    /// may have seen records up to the damage and, when the damage is an altered record
+    /// that a later link exposes, that record too: a caller must then drop what it
+    /// folded.
+    pub fn open_folding(
+        dir: &Path,
+        options: LedgerOptions,
+        fold: impl FnMut(&Sealed, &Event),
+    ) -> Result<Ledger, StoreError> {
+        Ledger::start(dir, open_existing(dir)?, options, fold)
     }
 
     /// Opens the ledger in `dir` like [`Ledger::open`]; if its chain is damaged
@@ -220,7 +237,7 @@ impl Ledger {
         let opened = open_existing(dir)?;
         let trees = &opened.trees;
         let (head, state) = loop {
-            let checked = walk(&trees.events, None, Some(damage.position), |_, _| {})?;
+            let checked = walk(&trees.events, None, Some(damage.position), |_, _, _| {})?;
             match checked.problem {
                 Some(problem) if problem.position < damage.position => {
                     damage = Damage {
@@ -261,17 +278,23 @@ impl Ledger {
         })
     }
 
-    fn start(dir: &Path, opened: Opened, options: LedgerOptions) -> Result<Ledger, StoreError> {
+    fn start(
+        dir: &Path,
+        opened: Opened,
+        options: LedgerOptions,
+        mut fold: impl FnMut(&Sealed, &Event),
+    ) -> Result<Ledger, StoreError> {
         let trees = &opened.trees;
         let indexed = trees.indexed()?;
         let from = indexed.map_or(0, |head| head.length);
         let mut missing = IndexBatch::default();
         let mut tree = CatchUp::new(merkle::stored_size(trees)?);
-        let (head, state) = walk(&trees.events, indexed, None, |sealed, first| {
+        let (head, state) = walk(&trees.events, indexed, None, |sealed, event, first| {
             if sealed.record.position.0 >= from {
                 missing.add(&sealed.record, first);
             }
             tree.add(trees, &sealed.bytes);
+            fold(sealed, event);
         })?
         .into_checked()?;
         if head.length > from || indexed.is_none() {

@@ -41,8 +41,10 @@
 //!   lost key file from a ledger made before signed checkpoints.
 //!
 //! The derived trees can always be rebuilt from `events`. They are written after the
-//! events of a batch are durable, and `meta/indexed` (`meta/merkle` for the Merkle tree)
-//! last, so after a crash they may lag behind `events` but never run ahead;
+//! events of a batch are durable, by plain inserts (a sled `Batch` would seal sled's
+//! write buffer and wake its I/O threads for nothing), and `meta/indexed` (`meta/merkle`
+//! for the Merkle tree) last; sled recovers a prefix of its log, so after a crash they
+//! may lag behind `events` but never run ahead;
 //! [`Ledger::open`] indexes whatever is missing. A ledger made before the `merkle` tree
 //! and the signing key existed gets both at its next open (said on stderr).
 //!
@@ -66,7 +68,8 @@
 //! receipt (`replayed`), checks `expected_version` against the target stream, reads the
 //! clock once, runs `decide` on its working state (which includes the earlier commands
 //! of the same batch), and seals the events with `chain::seal`. All records of the batch
-//! go to `events` in one sled `Batch` (all or nothing); then `db.flush()`, then
+//! go to `events` in one sled `Batch` (all or nothing; a batch of one record is one
+//! insert); then `db.flush()`, then
 //! `fdatasync` of sled's files, and of the directory only when its listing changed
 //! (sled's flush alone uses `sync_file_range`, which flushes neither the disk cache nor
 //! metadata); then the derived trees; then the batch's events are applied to the
@@ -86,7 +89,8 @@
 //! [`Ledger::open`] replays `events` from position 0 through `chain::check_link` and
 //! `State::evolve`, and refuses a damaged chain with [`StoreError::Corrupt`] naming the
 //! first bad position; it also refuses a stored Merkle tree whose root disagrees with the
-//! records. [`verify`] does the same without starting a writer and also compares every
+//! records. [`Ledger::open_folding`] opens the same way and hands every checked record
+//! and its event to a fold of the caller's (a server's read model). [`verify`] does the same without starting a writer and also compares every
 //! derived entry with a rebuild, every stored Merkle hash included (a wrong one is named
 //! by the first leaf of its subtree).
 //!

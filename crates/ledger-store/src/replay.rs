@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use ledger_core::record::{event_id, record_hash};
-use ledger_core::{CommandId, Head, LinkError, Record, Sealed, State};
+use ledger_core::{CommandId, Event, Head, LinkError, Record, Sealed, State};
 
 use crate::error::StoreError;
 use crate::layout::{decode_position, position_key};
@@ -66,7 +66,10 @@ impl Walk {
 /// changed) or `p`'s predecessor hash was. If record `p + 1` (or, for the last record,
 /// the indexed head) still vouches for `p`'s hash, `p` is intact and `p - 1` is named.
 ///
-/// `visit` sees every checked record with the position of its command's first record.
+/// `visit` sees every checked record, its decoded event and the position of its command's
+/// first record, in position order. (A record `visit` saw can still be named as the damage
+/// afterwards: when the next record's link breaks and the one after vouches for it, the
+/// altered record is the one before; see above.)
 ///
 /// The record hashes are computed on a second thread (scoped to the walk); everything
 /// else runs on the caller's thread, in position order.
@@ -74,7 +77,7 @@ pub(crate) fn walk(
     events: &sled::Tree,
     indexed: Option<Head>,
     bound: Option<u64>,
-    mut visit: impl FnMut(&Sealed, u64),
+    mut visit: impl FnMut(&Sealed, &Event, u64),
 ) -> Result<Walk, StoreError> {
     let mut state = State::new();
     let mut head = Head::default();
@@ -173,7 +176,7 @@ pub(crate) fn walk(
                     commands.insert(&record.command_id);
                 }
                 state.evolve(&event);
-                visit(&sealed, first);
+                visit(&sealed, &event, first);
                 before = head;
                 head = Head {
                     length: position + 1,

@@ -99,7 +99,7 @@ pub(crate) fn verify_trees(trees: &Trees, bound: Option<u64>) -> Result<VerifyRe
     let mut streams: BTreeMap<Vec<u8>, [u8; 8]> = BTreeMap::new();
     let mut commands: BTreeMap<Vec<u8>, (u64, u32)> = BTreeMap::new();
     let mut leaves: Vec<Hash> = Vec::new();
-    let walked = walk(&trees.events, chain_indexed, bound, |sealed, first| {
+    let walked = walk(&trees.events, chain_indexed, bound, |sealed, _, first| {
         leaves.push(leaf_hash(&sealed.bytes));
         let record = &sealed.record;
         let position = record.position.0;

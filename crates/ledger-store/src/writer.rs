@@ -560,7 +560,7 @@ mod tests {
     fn manual_writer(dir: &std::path::Path) -> (crate::ledger::Opened, Arc<Shared>, Writer, Head) {
         let opened = open_existing(dir).unwrap();
         let trees = &opened.trees;
-        let (head, state) = walk(&trees.events, trees.indexed().unwrap(), None, |_, _| {})
+        let (head, state) = walk(&trees.events, trees.indexed().unwrap(), None, |_, _, _| {})
             .unwrap()
             .into_checked()
             .unwrap();
