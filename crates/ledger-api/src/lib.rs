@@ -19,7 +19,7 @@ pub mod ratelimit;
 pub mod routes;
 pub mod server;
 
-pub use live::LiveModel;
+pub use live::{LiveModel, OpeningModel};
 pub use problem::{ApiError, Problem};
 pub use routes::AppState;
 pub use server::{run, test_app, test_app_with, ServerConfig};

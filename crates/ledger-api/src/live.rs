@@ -4,14 +4,15 @@
 //! records it has not seen), so an answer is never older than the write that preceded
 //! it. `?at=POSITION` folds a fresh model from 0 up to that position. The snapshot file in
 //! the data directory is a cache: it is checked against the log's hash at its position and
-//! ignored when it does not match. This module must never write to the store.
+//! ignored when it does not match. A server folds its model while the store opens
+//! ([`OpeningModel`]). This module must never write to the store.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
 use ledger_core::{Event, Head, Sealed};
-use ledger_projections::ReadModel;
+use ledger_projections::{Applied, ReadModel};
 use ledger_store::Ledger;
 
 use crate::problem::ApiError;
@@ -76,6 +77,76 @@ pub fn head_at(ledger: &Ledger, length: u64) -> Result<Head, ApiError> {
             id: length.to_string(),
         }),
         Err(e) => Err(ApiError::Internal(format!("store read failed: {e}"))),
+    }
+}
+
+/// A read model folded while the store opens ([`Ledger::open_folding`]): it starts from
+/// the snapshot file when one decodes and takes every record the open checks, so a
+/// server starts with one pass over the log instead of two.
+///
+/// The snapshot is vouched for by the fold itself: `ReadModel::apply` takes the record
+/// after the snapshot's position only if it links to the snapshot's head hash, so a model
+/// that reaches the ledger's head matches the log, and one that does not is dropped.
+#[derive(Debug)]
+pub struct OpeningModel {
+    model: ReadModel,
+    snapshot_path: PathBuf,
+    /// The position of the snapshot it started from (0 without one).
+    from: u64,
+    /// Records the fold applied (not counting those the snapshot held).
+    applied: u64,
+}
+
+impl OpeningModel {
+    /// Starts from the snapshot in `data_dir` if one is there and decodes.
+    pub fn new(data_dir: &Path) -> OpeningModel {
+        let snapshot_path = data_dir.join(SNAPSHOT_FILE);
+        let model = std::fs::read(&snapshot_path)
+            .ok()
+            .and_then(|bytes| ReadModel::from_snapshot(&bytes).ok())
+            .unwrap_or_default();
+        OpeningModel {
+            from: model.position(),
+            model,
+            snapshot_path,
+            applied: 0,
+        }
+    }
+
+    /// Folds one record the open checked (records the snapshot holds are skipped).
+    pub fn apply(&mut self, sealed: &Sealed, event: &Event) {
+        if self.model.apply(sealed, event) == Applied::Applied {
+            self.applied += 1;
+        }
+    }
+
+    /// How many records the fold applied so far: the log's length less the snapshot's
+    /// position when the snapshot matched, and 0 past a snapshot that does not.
+    pub fn applied(&self) -> u64 {
+        self.applied
+    }
+
+    /// The live model of the opened `ledger`: the folded one when it reached the
+    /// ledger's head (saved as the new snapshot if it moved past the old one), otherwise
+    /// what [`LiveModel::load`] builds.
+    pub fn finish(self, ledger: &Ledger) -> Result<LiveModel, ApiError> {
+        let head = ledger.head();
+        let folded = Head {
+            length: self.model.position(),
+            hash: ledger_core::RecordHash::from_hex(&self.model.head().hash).unwrap_or_default(),
+        };
+        if folded != head {
+            tracing::warn!("projection snapshot does not match the log; rebuilding");
+            return LiveModel::load(ledger);
+        }
+        let live = LiveModel {
+            model: RwLock::new(self.model),
+            snapshot_path: self.snapshot_path,
+        };
+        if head.length > self.from {
+            live.save_snapshot();
+        }
+        Ok(live)
     }
 }
 

@@ -41,6 +41,12 @@ impl AppState {
     /// Shells build the state here, so new parts of it need no change in them.
     pub fn new(ledger: Ledger) -> Result<AppState, ApiError> {
         let live = LiveModel::load(&ledger)?;
+        AppState::with_live(ledger, live)
+    }
+
+    /// Everything the API needs for `ledger`, whose read model was already built (as
+    /// [`crate::live::OpeningModel`] does while the ledger opens).
+    pub fn with_live(ledger: Ledger, live: LiveModel) -> Result<AppState, ApiError> {
         let tokens = ledger_store::TokenBook::open(ledger.data_dir())
             .map_err(|e| ApiError::Internal(format!("cannot open the token book: {e}")))?;
         Ok(AppState {

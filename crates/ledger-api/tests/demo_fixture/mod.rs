@@ -2,6 +2,9 @@
 //! of the read side. Each step is recorded at the instant the scenario suggests, so the
 //! log is the same on every run.
 
+// Each test binary uses its own part of the fixture.
+#![allow(dead_code)]
+
 use std::sync::{Arc, Mutex};
 
 use ledger_core::{Command, Timestamp};
@@ -18,6 +21,13 @@ pub struct DemoLedger {
 /// Replays the demo; `Durability::None` keeps the test fast (durability has its own tests).
 pub fn demo_ledger() -> DemoLedger {
     let dir = tempfile::tempdir().expect("temp dir");
+    let ledger = demo_ledger_in(dir.path(), ledger_demo::scenario::ORIGIN);
+    DemoLedger { ledger, _dir: dir }
+}
+
+/// Replays the demo into a new ledger in `dir` whose log names `origin` (another origin
+/// gives another log: every record hash differs).
+pub fn demo_ledger_in(dir: &std::path::Path, origin: &str) -> Ledger {
     let scenario = Scenario::may_2023();
     let now = Arc::new(Mutex::new(scenario.opens_at()));
     let clock_now = Arc::clone(&now);
@@ -28,8 +38,8 @@ pub fn demo_ledger() -> DemoLedger {
     let setup = scenario.setup();
     *now.lock().expect("clock") = setup[0].at;
     let ledger = Ledger::init(
-        dir.path(),
-        ledger_demo::scenario::ORIGIN,
+        dir,
+        origin,
         ledger_core::ActorId::new(ledger_demo::scenario::SECRETARIAT),
         options,
     )
@@ -52,5 +62,5 @@ pub fn demo_ledger() -> DemoLedger {
     for step in scenario.after_close(&ledger.state()).expect("after close") {
         record(&step, &now);
     }
-    DemoLedger { ledger, _dir: dir }
+    ledger
 }

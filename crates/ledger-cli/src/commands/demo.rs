@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use ledger_api::AppState;
 use ledger_core::{ActorId, Role};
 use ledger_core::{Command, Envelope};
 use ledger_demo::scenario::{MEMBERS, ORIGIN, ROUND, SECRETARIAT};
@@ -51,7 +52,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.no_serve {
         return Ok(());
     }
-    serve(ledger, &args.listen, |url| {
+    let state = AppState::new(ledger)
+        .map_err(|e| Failure::error(failure::FAULT, format!("cannot build projections: {e}")))?;
+    serve(state, &args.listen, |url| {
         println!("demo ledger in {}", dir.display());
         println!("the May 2023 result: curl {url}/v1/rounds/{ROUND}/result");
         println!(

@@ -9,8 +9,8 @@
 use std::io::Write;
 
 use actix_web::web;
-use ledger_api::{AppState, ServerConfig};
-use ledger_store::{Ledger, LedgerOptions, DEFAULT_FREE_SPACE_RESERVE};
+use ledger_api::{ApiError, AppState, OpeningModel, ServerConfig};
+use ledger_store::{Ledger, LedgerOptions, StoreError, DEFAULT_FREE_SPACE_RESERVE};
 
 use super::DataDir;
 use crate::failure::{self, Failure};
@@ -45,8 +45,27 @@ pub struct Listen {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let ledger = Ledger::open_or_quarantine(&args.dir.data, LedgerOptions::default())
-        .map_err(failure::store)?;
+    // Before the open, so that a snapshot dropped while folding is reported.
+    init_tracing();
+    // The read model is folded from the records the open checks (one pass over the log).
+    // If the chain is damaged, whatever was folded is dropped and the quarantined
+    // ledger's model is built from its checked prefix alone.
+    let mut opening = OpeningModel::new(&args.dir.data);
+    let opened = Ledger::open_folding(&args.dir.data, LedgerOptions::default(), |s, e| {
+        opening.apply(s, e);
+    });
+    let (ledger, live) = match opened {
+        Ok(ledger) => {
+            let live = opening.finish(&ledger).map_err(cannot_build)?;
+            (ledger, Some(live))
+        }
+        Err(StoreError::Corrupt { .. }) => (
+            Ledger::open_or_quarantine(&args.dir.data, LedgerOptions::default())
+                .map_err(failure::store)?,
+            None,
+        ),
+        Err(e) => return Err(failure::store(e)),
+    };
     if let Some(damage) = ledger.damage() {
         eprintln!(
             "ledger: the ledger in {} is damaged at position {}: {}\n\
@@ -60,14 +79,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     ledger.set_free_space_reserve(args.min_free_space);
-    serve(ledger, &args.listen, |_| {})
+    let state = match live {
+        Some(live) => AppState::with_live(ledger, live),
+        None => AppState::new(ledger),
+    }
+    .map_err(cannot_build)?;
+    serve(state, &args.listen, |_| {})
 }
 
-/// Serves `ledger` on `listen`; `announce` may print more once the address is known.
-pub fn serve(ledger: Ledger, listen: &Listen, announce: impl FnOnce(&str)) -> anyhow::Result<()> {
+fn cannot_build(e: ApiError) -> anyhow::Error {
+    Failure::error(failure::FAULT, format!("cannot build projections: {e}"))
+}
+
+/// Serves `state` on `listen`; `announce` may print more once the address is known.
+pub fn serve(state: AppState, listen: &Listen, announce: impl FnOnce(&str)) -> anyhow::Result<()> {
     init_tracing();
-    let state = AppState::new(ledger)
-        .map_err(|e| Failure::error(failure::FAULT, format!("cannot build projections: {e}")))?;
     let config = ServerConfig {
         addr: listen.addr.clone(),
         workers: listen.workers,
@@ -93,6 +119,7 @@ pub fn serve(ledger: Ledger, listen: &Listen, announce: impl FnOnce(&str)) -> an
         })
 }
 
+/// Logs to stderr, filtered by `LEDGER_LOG` (default `warn`); a second call does nothing.
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("LEDGER_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));

@@ -1,0 +1,155 @@
+//! A server folds its read model from the records the store's open checks
+//! (`Ledger::open_folding` with `OpeningModel`), starting from the snapshot file when
+//! the fold proves it matches the log. What it serves must be what a rebuild from the
+//! log gives, whatever snapshot lies in the directory.
+
+mod demo_fixture;
+
+use std::path::Path;
+
+use ledger_api::live::{log_range, SNAPSHOT_FILE};
+use ledger_api::{LiveModel, OpeningModel};
+use ledger_projections::ReadModel;
+use ledger_store::{Durability, Ledger, LedgerOptions};
+
+fn options() -> LedgerOptions {
+    LedgerOptions {
+        durability: Durability::None,
+        ..LedgerOptions::default()
+    }
+}
+
+/// Opens `dir` the way `ledger serve` does and returns the ledger, the served model and
+/// how many records the open's fold applied.
+fn open_as_server(dir: &Path) -> (Ledger, LiveModel, u64) {
+    let mut opening = OpeningModel::new(dir);
+    let ledger = Ledger::open_folding(dir, options(), |s, e| opening.apply(s, e)).expect("open");
+    let applied = opening.applied();
+    let live = opening.finish(&ledger).expect("finish");
+    (ledger, live, applied)
+}
+
+/// The model as snapshot bytes (a complete, ordered image of it).
+fn served(ledger: &Ledger, live: &LiveModel) -> Vec<u8> {
+    let (_, bytes) = live
+        .read(ledger, None, |m| m.to_snapshot().expect("snapshot"))
+        .expect("read");
+    bytes
+}
+
+/// A model folded from position 0 through the store's ordinary reads.
+fn rebuilt(ledger: &Ledger, until: u64) -> ReadModel {
+    let mut model = ReadModel::new();
+    model
+        .try_catch_up(log_range(ledger, 0, until), until)
+        .expect("rebuild");
+    model
+}
+
+fn snapshot_position(dir: &Path) -> u64 {
+    let bytes = std::fs::read(dir.join(SNAPSHOT_FILE)).expect("a snapshot file");
+    ReadModel::snapshot_info(&bytes)
+        .expect("snapshot info")
+        .position
+}
+
+#[test]
+fn without_a_snapshot_the_fold_of_the_open_serves_what_a_rebuild_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(demo_fixture::demo_ledger_in(
+        dir.path(),
+        ledger_demo::scenario::ORIGIN,
+    ));
+    assert!(!dir.path().join(SNAPSHOT_FILE).exists());
+
+    let (ledger, live, applied) = open_as_server(dir.path());
+    let head = ledger.head();
+    assert!(
+        head.length > 200,
+        "the demo log has {} records",
+        head.length
+    );
+    // The whole model came from the open's own pass over the log.
+    assert_eq!(applied, head.length);
+    let expected = rebuilt(&ledger, head.length).to_snapshot().unwrap();
+    assert_eq!(served(&ledger, &live), expected);
+    // The fold moved past the (absent) snapshot, so it was saved at the head.
+    assert_eq!(snapshot_position(dir.path()), head.length);
+}
+
+#[test]
+fn a_snapshot_behind_the_log_is_caught_up_from_the_records_the_open_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = demo_fixture::demo_ledger_in(dir.path(), ledger_demo::scenario::ORIGIN);
+    let length = ledger.head().length;
+    let behind = length / 2;
+    let bytes = rebuilt(&ledger, behind).to_snapshot().unwrap();
+    std::fs::write(dir.path().join(SNAPSHOT_FILE), bytes).unwrap();
+    drop(ledger);
+
+    let (ledger, live, applied) = open_as_server(dir.path());
+    assert_eq!(ledger.head().length, length);
+    // Only the records after the snapshot were folded.
+    assert_eq!(applied, length - behind);
+    let expected = rebuilt(&ledger, length).to_snapshot().unwrap();
+    assert_eq!(served(&ledger, &live), expected);
+    assert_eq!(snapshot_position(dir.path()), length);
+}
+
+#[test]
+fn a_snapshot_of_another_log_is_dropped_and_the_model_rebuilt() {
+    // Another ledger, with another origin: the same steps, every hash different.
+    let other = tempfile::tempdir().unwrap();
+    let foreign = demo_fixture::demo_ledger_in(other.path(), "elsewhere.example/ledger");
+    let foreign_bytes = rebuilt(&foreign, 40).to_snapshot().unwrap();
+    drop(foreign);
+
+    let dir = tempfile::tempdir().unwrap();
+    drop(demo_fixture::demo_ledger_in(
+        dir.path(),
+        ledger_demo::scenario::ORIGIN,
+    ));
+    std::fs::write(dir.path().join(SNAPSHOT_FILE), &foreign_bytes).unwrap();
+
+    let (ledger, live, applied) = open_as_server(dir.path());
+    // Nothing links on from the foreign snapshot's head.
+    assert_eq!(applied, 0);
+    let head = ledger.head();
+    let expected = rebuilt(&ledger, head.length).to_snapshot().unwrap();
+    let got = served(&ledger, &live);
+    assert_eq!(got, expected);
+    assert_ne!(got, foreign_bytes);
+    let (served_head, origin) = live
+        .read(&ledger, None, |m| m.origin().map(str::to_owned))
+        .expect("read");
+    assert_eq!(served_head, head);
+    assert_eq!(origin.as_deref(), Some(ledger_demo::scenario::ORIGIN));
+}
+
+#[test]
+fn a_snapshot_beyond_the_log_is_dropped_and_the_model_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = demo_fixture::demo_ledger_in(dir.path(), ledger_demo::scenario::ORIGIN);
+    let length = ledger.head().length;
+    let full = rebuilt(&ledger, length).to_snapshot().unwrap();
+    drop(ledger);
+
+    // The same log, shorter: a snapshot of the longer one cannot describe it.
+    let short = tempfile::tempdir().unwrap();
+    let ledger = Ledger::init(
+        short.path(),
+        ledger_demo::scenario::ORIGIN,
+        ledger_core::ActorId::new(ledger_demo::scenario::SECRETARIAT),
+        options(),
+    )
+    .unwrap();
+    drop(ledger);
+    std::fs::write(short.path().join(SNAPSHOT_FILE), &full).unwrap();
+
+    let (ledger, live, applied) = open_as_server(short.path());
+    assert_eq!(applied, 0);
+    let head = ledger.head();
+    assert!(head.length < length);
+    let expected = rebuilt(&ledger, head.length).to_snapshot().unwrap();
+    assert_eq!(served(&ledger, &live), expected);
+}
