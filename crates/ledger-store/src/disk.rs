@@ -19,13 +19,9 @@ use ledger_core::Head;
 use crate::error::StoreError;
 use crate::layout::{
     decode_indexed, COMMANDS_TREE, DB_FILE, EVENTS_TREE, FORMAT_KEY, INDEXED_KEY, MERKLE_TREE,
-    META_TREE, STORE_FORMAT, STREAMS_TREE,
+    META_TREE, SLED_CACHE_BYTES, STORE_FORMAT, STREAMS_TREE,
 };
 use crate::options::Durability;
-
-/// sled's page cache per open ledger. The log is read once at start-up and then mostly
-/// appended to, so a modest cache is enough and keeps many open ledgers (tests) cheap.
-const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// How long to wait for sled's own file lock after ours was taken: only a ledger of
 /// this same process that is still shutting down its background threads can hold it.
@@ -78,7 +74,9 @@ pub(crate) fn holds_database(dir: &Path) -> bool {
 }
 
 fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
-    let config = sled::Config::new().path(dir).cache_capacity(CACHE_BYTES);
+    let config = sled::Config::new()
+        .path(dir)
+        .cache_capacity(SLED_CACHE_BYTES);
     let started = Instant::now();
     loop {
         match config.open() {

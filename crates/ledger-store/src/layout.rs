@@ -13,6 +13,11 @@ pub const LOCK_FILE: &str = "ledger.lock";
 /// sled's data file inside a ledger directory; its presence marks a database.
 pub const DB_FILE: &str = "db";
 
+/// sled's page cache per open ledger, in bytes. The log is read once at start-up and then
+/// mostly appended to, so a modest cache is enough and keeps many open ledgers (tests)
+/// cheap. (Public so that a benchmark of sled alone can open sled as the store does.)
+pub const SLED_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The log: position -> record bytes.
 pub const EVENTS_TREE: &str = "events";
 

@@ -13,6 +13,7 @@ use crate::plan::Plan;
 use crate::proofs::ProofFigure;
 use crate::replay::{Fill, ReplayFigure};
 use crate::sample::Throughput;
+use crate::sled_floor::SledRead;
 use crate::writers::WriteFigure;
 
 /// Every figure of a run.
@@ -35,6 +36,10 @@ pub struct Figures {
     pub replay: ReplayFigure,
     /// Proofs.
     pub proofs: ProofFigure,
+    /// sled alone: durable 300-byte inserts, one writer, and the limit around them.
+    pub sled_inserts: (Throughput, f64),
+    /// sled alone: one pass over the replayed ledger's `events` tree.
+    pub sled_read: SledRead,
 }
 
 impl Figures {
@@ -222,18 +227,19 @@ pub fn rows(plan: &Plan, f: &Figures) -> Vec<Row> {
     rows.push(Row {
         key: "replay_rebuild",
         line: format!(
-            "replay: rebuild every projection from {} records",
+            "replay: rebuild every projection from the {} records the open decodes (as \
+             ledger serve starts)",
             r.records
         ),
         figure: if r.finished() {
             format!(
-                "{:.2} s (fold alone {:.2} s)",
-                r.rebuild_seconds, r.fold_seconds
+                "{:.2} s (the open with it {:.2} s)",
+                r.rebuild_seconds, r.open_folding_seconds
             )
         } else {
             format!(
-                "> {rebuild:.0} s: stopped after {:.0} s at {} of {} records (fold alone {:.0} s)",
-                r.rebuild_seconds, r.rebuilt, r.records, r.fold_seconds
+                "> {rebuild:.0} s: stopped after {:.0} s at {} of {} records",
+                r.rebuild_seconds, r.rebuilt, r.records
             )
         },
         value: rebuild,
@@ -379,6 +385,55 @@ pub fn rows(plan: &Plan, f: &Figures) -> Vec<Row> {
         value: low,
         unit: "records/s",
         ratios: vec![("fastest".to_owned(), low / high.max(f64::EPSILON))],
+        targets: vec![],
+    });
+    let (sled, sled_limit) = &f.sled_inserts;
+    let mut ratios = vec![("limit around it".to_owned(), sled.per_second / sled_limit)];
+    if let Some(one) = f.ledger.iter().find(|l| l.writers == 1) {
+        ratios.push((
+            "ledger 1 writer to it".into(),
+            one.throughput.per_second / sled.per_second.max(f64::EPSILON),
+        ));
+    }
+    rows.push(Row {
+        key: "sled_insert_floor",
+        line: "diagnostic: sled alone, 300-byte insert + flush + fdatasync, 1 writer (the \
+               floor under the ledger's 1-writer line)"
+            .into(),
+        figure: format!(
+            "{} (p50 {:.2} ms, p99 {:.2} ms)",
+            rate(sled.per_second),
+            f64::from(sled.latency.p50_us) / 1000.0,
+            f64::from(sled.latency.p99_us) / 1000.0
+        ),
+        value: sled.per_second,
+        unit: "records/s",
+        ratios,
+        targets: vec![],
+    });
+    let read = &f.sled_read;
+    rows.push(Row {
+        key: "sled_read_floor",
+        line: format!(
+            "diagnostic: sled alone, one pass over the {} records of the replayed ledger's \
+             events tree (no hash, no decode; the floor under the open)",
+            read.records
+        ),
+        figure: format!(
+            "{} ({:.2} s, peak {:.0} MiB)",
+            rate(read.per_second),
+            read.seconds,
+            read.peak_mib
+        ),
+        value: read.per_second,
+        unit: "records/s",
+        ratios: vec![
+            ("open target".into(), read.per_second / 1_000_000.0),
+            (
+                "ledger open to it".into(),
+                f.replay.open_per_second / read.per_second.max(f64::EPSILON),
+            ),
+        ],
         targets: vec![],
     });
     rows.push(Row {

@@ -7,7 +7,7 @@
 
 use std::process::Command;
 
-const LINES: [&str; 17] = [
+const LINES: [&str; 19] = [
     "limit",
     "ledger_1",
     "ledger_8",
@@ -24,6 +24,8 @@ const LINES: [&str; 17] = [
     "read_api_healthz",
     "fill_unsynced",
     "limit_spread",
+    "sled_insert_floor",
+    "sled_read_floor",
     "floor_preallocated",
 ];
 
@@ -92,5 +94,11 @@ fn quick_run_prints_every_line_and_writes_the_json() {
         assert!(api["ok"].as_u64().unwrap() > 0, "{api}");
     }
     assert!(figures["replay"]["records"].as_u64().unwrap() >= 3_000);
+    // The sled floor read the same log the replay opened.
+    assert_eq!(
+        figures["sled_read"]["records"],
+        figures["replay"]["records"]
+    );
+    assert!(figures["sled_inserts"][0]["count"].as_u64().unwrap() > 0);
     assert!(figures["proofs"]["proof_hashes"].as_f64().unwrap() >= 11.0);
 }

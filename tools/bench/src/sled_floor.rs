@@ -1,0 +1,120 @@
+//! What sled 0.34 itself costs on this machine, measured in the same run as the ledger:
+//! the floor under every ledger figure, because the ledger keeps its records in sled.
+//!
+//! Two floors: a durable append through sled alone (one 300-byte insert, `flush`, and
+//! the `fdatasync` of sled's file that a durable acknowledgement needs, each before the
+//! next: what the store's writer does for one record, without deciding, hashing or
+//! indexing), and a read of a ledger's `events` tree through sled alone (one iterator
+//! over every entry, nothing hashed or decoded: the first thing `Ledger::open` does),
+//! with the peak memory of the process that did only that. This module must never
+//! report a floor as a figure of the ledger.
+
+use std::fs::OpenOptions;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context};
+use ledger_store::layout::{DB_FILE, EVENTS_TREE, SLED_CACHE_BYTES};
+use serde::{Deserialize, Serialize};
+
+use crate::limit::RECORD_BYTES;
+use crate::replay::peak_rss_kib;
+use crate::sample::{Latencies, Throughput};
+
+/// Inserts a `RECORD_BYTES` value into a new sled database in `dir`, flushes sled and
+/// `fdatasync`s its file, over and over for `window`.
+pub fn durable_inserts(dir: &Path, window: Duration) -> anyhow::Result<Throughput> {
+    let path = dir.join("sled-floor");
+    let db = sled::Config::new()
+        .path(&path)
+        .cache_capacity(SLED_CACHE_BYTES)
+        .open()
+        .with_context(|| format!("cannot create a sled database in {}", path.display()))?;
+    let tree = db.open_tree(EVENTS_TREE)?;
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path.join(DB_FILE))?;
+    let record = [0x5au8; RECORD_BYTES];
+    let mut latencies = Latencies::default();
+    let started = Instant::now();
+    let mut count = 0u64;
+    while started.elapsed() < window {
+        let t = Instant::now();
+        tree.insert(count.to_be_bytes(), &record[..])?;
+        db.flush()?;
+        file.sync_data()?;
+        latencies.push(t.elapsed());
+        count += 1;
+    }
+    let elapsed = started.elapsed();
+    drop(tree);
+    drop(db);
+    std::fs::remove_dir_all(&path).ok();
+    Ok(Throughput::new(count, elapsed, latencies))
+}
+
+/// One pass over a ledger's `events` tree through sled alone.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+pub struct SledRead {
+    /// Entries read.
+    pub records: u64,
+    /// Seconds from opening sled to the end of the pass.
+    pub seconds: f64,
+    /// `records / seconds`.
+    pub per_second: f64,
+    /// Peak resident memory of the process that did only this, MiB.
+    pub peak_mib: f64,
+}
+
+/// Runs [`read_child`] in a child process (this binary), so that its peak memory is
+/// sled's alone.
+pub fn read_in_child(ledger_dir: &Path) -> anyhow::Result<SledRead> {
+    let exe = std::env::current_exe()?;
+    let output = Command::new(exe)
+        .arg("sled-read-child")
+        .arg("--dir")
+        .arg(ledger_dir)
+        .output()
+        .context("cannot start the sled read child")?;
+    if !output.status.success() {
+        bail!(
+            "the sled read child failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    serde_json::from_slice(&output.stdout).context("the sled read child printed no figures")
+}
+
+/// The child's side: opens sled in `ledger_dir` as the store does (same cache), reads
+/// every entry of `events` once, prints one JSON object.
+pub fn read_child(ledger_dir: &Path) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let db = sled::Config::new()
+        .path(ledger_dir)
+        .cache_capacity(SLED_CACHE_BYTES)
+        .open()
+        .with_context(|| format!("cannot open sled in {}", ledger_dir.display()))?;
+    let events = db.open_tree(EVENTS_TREE)?;
+    let mut records = 0u64;
+    let mut bytes = 0u64;
+    for item in events.iter() {
+        let (_, value) = item.map_err(|e| anyhow!("sled read failed: {e}"))?;
+        records += 1;
+        bytes += value.len() as u64;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    // The byte count keeps the pass from being optimised away, and says it read values.
+    if records > 0 && bytes == 0 {
+        bail!("sled returned {records} empty values");
+    }
+    let figure = SledRead {
+        records,
+        seconds,
+        per_second: records as f64 / seconds.max(f64::EPSILON),
+        peak_mib: peak_rss_kib()? as f64 / 1024.0,
+    };
+    println!("{}", serde_json::to_string(&figure)?);
+    Ok(())
+}
