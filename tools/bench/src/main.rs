@@ -278,6 +278,8 @@ fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
     let sled_inserts = sled_floor::durable_inserts(dir, plan.write_window)?;
     limit_step(&mut limits)?;
     let sled_inserts = (sled_inserts, limit::around(&limits));
+    step("sled alone: the inserts the writer makes per vote, one thread, no sync");
+    let sled_write_path = sled_floor::write_path_inserts(dir, plan.write_window)?;
 
     let sqlite_path = dir.join("baseline.sqlite");
     sqlite::create(&sqlite_path)?;
@@ -342,6 +344,7 @@ fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
         replay,
         proofs,
         sled_inserts,
+        sled_write_path,
         sled_read,
     };
     let rows = report::rows(plan, &figures);

@@ -38,6 +38,8 @@ pub struct Figures {
     pub proofs: ProofFigure,
     /// sled alone: durable 300-byte inserts, one writer, and the limit around them.
     pub sled_inserts: (Throughput, f64),
+    /// sled alone: the writer's inserts per vote on one thread, no sync.
+    pub sled_write_path: Throughput,
     /// sled alone: one pass over the replayed ledger's `events` tree.
     pub sled_read: SledRead,
 }
@@ -407,6 +409,30 @@ pub fn rows(plan: &Plan, f: &Figures) -> Vec<Row> {
             f64::from(sled.latency.p99_us) / 1000.0
         ),
         value: sled.per_second,
+        unit: "records/s",
+        ratios,
+        targets: vec![],
+    });
+    let inserts = &f.sled_write_path;
+    let mut ratios = Vec::new();
+    if let Some(many) = f.ledger.iter().find(|l| l.writers == 64) {
+        ratios.push((
+            "64-writer target (8 x limit around it)".to_owned(),
+            inserts.per_second / (8.0 * many.limit).max(f64::EPSILON),
+        ));
+        ratios.push((
+            "ledger 64 writers to it".into(),
+            many.throughput.per_second / inserts.per_second.max(f64::EPSILON),
+        ));
+    }
+    rows.push(Row {
+        key: "sled_write_path_floor",
+        line: "diagnostic: sled alone, the inserts the writer makes per vote (record, stream, \
+               command, Merkle hashes), one thread, no sync (the floor under the 64-writer \
+               line)"
+            .into(),
+        figure: rate(inserts.per_second),
+        value: inserts.per_second,
         unit: "records/s",
         ratios,
         targets: vec![],

@@ -1,13 +1,14 @@
 //! What sled 0.34 itself costs on this machine, measured in the same run as the ledger:
 //! the floor under every ledger figure, because the ledger keeps its records in sled.
 //!
-//! Two floors: a durable append through sled alone (one 300-byte insert, `flush`, and
+//! Three floors: a durable append through sled alone (one 300-byte insert, `flush`, and
 //! the `fdatasync` of sled's file that a durable acknowledgement needs, each before the
 //! next: what the store's writer does for one record, without deciding, hashing or
-//! indexing), and a read of a ledger's `events` tree through sled alone (one iterator
-//! over every entry, nothing hashed or decoded: the first thing `Ledger::open` does),
-//! with the peak memory of the process that did only that. This module must never
-//! report a floor as a figure of the ledger.
+//! indexing); the inserts the writer makes per vote, on one thread and without any sync
+//! (what group commit cannot spread: the writer is one thread); and a read of a ledger's
+//! `events` tree through sled alone (one iterator over every entry, nothing hashed or
+//! decoded: the first thing `Ledger::open` does), with the peak memory of the process
+//! that did only that. This module must never report a floor as a figure of the ledger.
 
 use std::fs::OpenOptions;
 use std::path::Path;
@@ -15,7 +16,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context};
-use ledger_store::layout::{DB_FILE, EVENTS_TREE, SLED_CACHE_BYTES};
+use ledger_store::layout::{
+    command_value, merkle_key, position_key, stream_key, COMMANDS_TREE, DB_FILE, EVENTS_TREE,
+    MERKLE_TREE, SLED_CACHE_BYTES, STREAMS_TREE,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::limit::RECORD_BYTES;
@@ -51,6 +55,54 @@ pub fn durable_inserts(dir: &Path, window: Duration) -> anyhow::Result<Throughpu
     let elapsed = started.elapsed();
     drop(tree);
     drop(db);
+    std::fs::remove_dir_all(&path).ok();
+    Ok(Throughput::new(count, elapsed, latencies))
+}
+
+/// Makes, on one thread and for `window`, the sled inserts the store's writer makes for
+/// one vote, with keys and values of the same shapes and sizes: the record under its
+/// position in `events`, its stream entry in `streams`, its command in `commands`, and
+/// its Merkle hashes in `merkle` (the leaf and every node it completes: two on average).
+/// No sync, no meta entries, nothing decided or hashed. Returns votes per second.
+pub fn write_path_inserts(dir: &Path, window: Duration) -> anyhow::Result<Throughput> {
+    let path = dir.join("sled-inserts-floor");
+    let db = sled::Config::new()
+        .path(&path)
+        .cache_capacity(SLED_CACHE_BYTES)
+        .open()
+        .with_context(|| format!("cannot create a sled database in {}", path.display()))?;
+    let events = db.open_tree(EVENTS_TREE)?;
+    let streams = db.open_tree(STREAMS_TREE)?;
+    let commands = db.open_tree(COMMANDS_TREE)?;
+    let merkle = db.open_tree(MERKLE_TREE)?;
+    let record = [0x5au8; RECORD_BYTES];
+    let hash = [0xa5u8; 32];
+    let mut latencies = Latencies::default();
+    let started = Instant::now();
+    let mut count = 0u64;
+    while started.elapsed() < window {
+        let t = Instant::now();
+        events.insert(position_key(count), &record[..])?;
+        streams.insert(stream_key("round/r-bench", count), &position_key(count)[..])?;
+        commands.insert(
+            format!("bench-{count}").as_bytes(),
+            &command_value(count, 1)[..],
+        )?;
+        // The leaf, then each node whose right-most leaf this is.
+        let size = count + 1;
+        let mut level = 0u8;
+        loop {
+            merkle.insert(&merkle_key(level, (size >> level) - 1)[..], &hash[..])?;
+            level += 1;
+            if level >= 64 || !size.is_multiple_of(1u64 << level) {
+                break;
+            }
+        }
+        latencies.push(t.elapsed());
+        count += 1;
+    }
+    let elapsed = started.elapsed();
+    drop((events, streams, commands, merkle, db));
     std::fs::remove_dir_all(&path).ok();
     Ok(Throughput::new(count, elapsed, latencies))
 }

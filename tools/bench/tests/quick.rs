@@ -7,7 +7,7 @@
 
 use std::process::Command;
 
-const LINES: [&str; 19] = [
+const LINES: [&str; 20] = [
     "limit",
     "ledger_1",
     "ledger_8",
@@ -25,6 +25,7 @@ const LINES: [&str; 19] = [
     "fill_unsynced",
     "limit_spread",
     "sled_insert_floor",
+    "sled_write_path_floor",
     "sled_read_floor",
     "floor_preallocated",
 ];
