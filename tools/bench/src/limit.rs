@@ -9,11 +9,11 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::sample::{Latencies, Throughput};
+use crate::sample::{repeat_for, Throughput};
 
 /// One window of the limit, measured between two write lines.
 #[derive(Clone, Copy, Debug, serde::Serialize)]
@@ -50,20 +50,14 @@ pub fn fdatasync_appends(dir: &Path, window: Duration) -> anyhow::Result<Through
     file.sync_all()?;
     std::fs::File::open(dir)?.sync_all()?;
     let record = [0x5au8; RECORD_BYTES];
-    let mut latencies = Latencies::default();
-    let started = Instant::now();
-    let mut count = 0u64;
-    while started.elapsed() < window {
-        let t = Instant::now();
+    let throughput = repeat_for(window, |_| {
         file.write_all(&record)?;
         file.sync_data()?;
-        latencies.push(t.elapsed());
-        count += 1;
-    }
-    let elapsed = started.elapsed();
+        Ok(())
+    })?;
     drop(file);
     std::fs::remove_file(&path)?;
-    Ok(Throughput::new(count, elapsed, latencies))
+    Ok(throughput)
 }
 
 /// The floor under the limit: 300-byte records written in place into a file allocated
@@ -87,19 +81,13 @@ pub fn fdatasync_overwrites(dir: &Path, window: Duration) -> anyhow::Result<Thro
     file.sync_all()?;
     std::fs::File::open(dir)?.sync_all()?;
     let record = [0x5au8; RECORD_BYTES];
-    let mut latencies = Latencies::default();
-    let started = Instant::now();
-    let mut count = 0u64;
-    while started.elapsed() < window {
+    let throughput = repeat_for(window, |count| {
         let offset = (count * RECORD_BYTES as u64) % (SIZE - RECORD_BYTES as u64);
-        let t = Instant::now();
         file.write_all_at(&record, offset)?;
         file.sync_data()?;
-        latencies.push(t.elapsed());
-        count += 1;
-    }
-    let elapsed = started.elapsed();
+        Ok(())
+    })?;
     drop(file);
     std::fs::remove_file(&path)?;
-    Ok(Throughput::new(count, elapsed, latencies))
+    Ok(throughput)
 }

@@ -127,22 +127,34 @@ impl ReplayFigure {
 /// Runs the replay in a child process (this same binary) and returns its figures; the
 /// rebuild stops after `budget` so that a fold that is too slow cannot stall the run.
 pub fn replay_in_child(dir: &Path, budget: Duration) -> anyhow::Result<ReplayFigure> {
+    let budget_ms = budget.as_millis().to_string();
+    run_child(
+        "the replay child",
+        &[
+            "replay-child".as_ref(),
+            "--dir".as_ref(),
+            dir.as_os_str(),
+            "--budget-ms".as_ref(),
+            budget_ms.as_ref(),
+        ],
+    )
+}
+
+/// Runs this same binary with `args` (a hidden subcommand) and reads the one JSON object
+/// it prints; `what` names the child in errors.
+pub fn run_child<T: serde::de::DeserializeOwned>(
+    what: &str,
+    args: &[&std::ffi::OsStr],
+) -> anyhow::Result<T> {
     let exe = std::env::current_exe()?;
     let output = Command::new(exe)
-        .arg("replay-child")
-        .arg("--dir")
-        .arg(dir)
-        .arg("--budget-ms")
-        .arg(budget.as_millis().to_string())
+        .args(args)
         .output()
-        .context("cannot start the replay child")?;
+        .with_context(|| format!("cannot start {what}"))?;
     if !output.status.success() {
-        bail!(
-            "the replay child failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        bail!("{what} failed: {}", String::from_utf8_lossy(&output.stderr));
     }
-    serde_json::from_slice(&output.stdout).context("the replay child printed no figures")
+    serde_json::from_slice(&output.stdout).with_context(|| format!("{what} printed no figures"))
 }
 
 /// The child's side: measures and prints one JSON object.

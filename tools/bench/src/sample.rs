@@ -3,7 +3,7 @@
 //!
 //! This module must never decide what is measured; it only summarises samples.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -85,4 +85,22 @@ impl Throughput {
             latency: latencies.summary(),
         }
     }
+}
+
+/// Runs `op` over and over for `window` (it gets the number of the run, from 0) and
+/// times each run.
+pub fn repeat_for(
+    window: Duration,
+    mut op: impl FnMut(u64) -> anyhow::Result<()>,
+) -> anyhow::Result<Throughput> {
+    let mut latencies = Latencies::default();
+    let started = Instant::now();
+    let mut count = 0u64;
+    while started.elapsed() < window {
+        let t = Instant::now();
+        op(count)?;
+        latencies.push(t.elapsed());
+        count += 1;
+    }
+    Ok(Throughput::new(count, started.elapsed(), latencies))
 }

@@ -12,7 +12,6 @@
 
 use std::fs::OpenOptions;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context};
@@ -23,40 +22,39 @@ use ledger_store::layout::{
 use serde::{Deserialize, Serialize};
 
 use crate::limit::RECORD_BYTES;
-use crate::replay::peak_rss_kib;
-use crate::sample::{Latencies, Throughput};
+use crate::replay::{peak_rss_kib, run_child};
+use crate::sample::{repeat_for, Throughput};
+
+/// sled in `path`, configured as the store configures it (created when missing).
+fn open_as_the_store(path: &Path) -> anyhow::Result<sled::Db> {
+    sled::Config::new()
+        .path(path)
+        .cache_capacity(SLED_CACHE_BYTES)
+        .open()
+        .with_context(|| format!("cannot open a sled database in {}", path.display()))
+}
 
 /// Inserts a `RECORD_BYTES` value into a new sled database in `dir`, flushes sled and
 /// `fdatasync`s its file, over and over for `window`.
 pub fn durable_inserts(dir: &Path, window: Duration) -> anyhow::Result<Throughput> {
     let path = dir.join("sled-floor");
-    let db = sled::Config::new()
-        .path(&path)
-        .cache_capacity(SLED_CACHE_BYTES)
-        .open()
-        .with_context(|| format!("cannot create a sled database in {}", path.display()))?;
+    let db = open_as_the_store(&path)?;
     let tree = db.open_tree(EVENTS_TREE)?;
     let file = OpenOptions::new()
         .read(true)
         .write(true)
         .open(path.join(DB_FILE))?;
     let record = [0x5au8; RECORD_BYTES];
-    let mut latencies = Latencies::default();
-    let started = Instant::now();
-    let mut count = 0u64;
-    while started.elapsed() < window {
-        let t = Instant::now();
+    let throughput = repeat_for(window, |count| {
         tree.insert(count.to_be_bytes(), &record[..])?;
         db.flush()?;
         file.sync_data()?;
-        latencies.push(t.elapsed());
-        count += 1;
-    }
-    let elapsed = started.elapsed();
+        Ok(())
+    })?;
     drop(tree);
     drop(db);
     std::fs::remove_dir_all(&path).ok();
-    Ok(Throughput::new(count, elapsed, latencies))
+    Ok(throughput)
 }
 
 /// Makes, on one thread and for `window`, the sled inserts the store's writer makes for
@@ -66,22 +64,14 @@ pub fn durable_inserts(dir: &Path, window: Duration) -> anyhow::Result<Throughpu
 /// No sync, no meta entries, nothing decided or hashed. Returns votes per second.
 pub fn write_path_inserts(dir: &Path, window: Duration) -> anyhow::Result<Throughput> {
     let path = dir.join("sled-inserts-floor");
-    let db = sled::Config::new()
-        .path(&path)
-        .cache_capacity(SLED_CACHE_BYTES)
-        .open()
-        .with_context(|| format!("cannot create a sled database in {}", path.display()))?;
+    let db = open_as_the_store(&path)?;
     let events = db.open_tree(EVENTS_TREE)?;
     let streams = db.open_tree(STREAMS_TREE)?;
     let commands = db.open_tree(COMMANDS_TREE)?;
     let merkle = db.open_tree(MERKLE_TREE)?;
     let record = [0x5au8; RECORD_BYTES];
     let hash = [0xa5u8; 32];
-    let mut latencies = Latencies::default();
-    let started = Instant::now();
-    let mut count = 0u64;
-    while started.elapsed() < window {
-        let t = Instant::now();
+    let throughput = repeat_for(window, |count| {
         events.insert(position_key(count), &record[..])?;
         streams.insert(stream_key("round/r-bench", count), &position_key(count)[..])?;
         commands.insert(
@@ -98,13 +88,11 @@ pub fn write_path_inserts(dir: &Path, window: Duration) -> anyhow::Result<Throug
                 break;
             }
         }
-        latencies.push(t.elapsed());
-        count += 1;
-    }
-    let elapsed = started.elapsed();
+        Ok(())
+    })?;
     drop((events, streams, commands, merkle, db));
     std::fs::remove_dir_all(&path).ok();
-    Ok(Throughput::new(count, elapsed, latencies))
+    Ok(throughput)
 }
 
 /// One pass over a ledger's `events` tree through sled alone.
@@ -123,31 +111,21 @@ pub struct SledRead {
 /// Runs [`read_child`] in a child process (this binary), so that its peak memory is
 /// sled's alone.
 pub fn read_in_child(ledger_dir: &Path) -> anyhow::Result<SledRead> {
-    let exe = std::env::current_exe()?;
-    let output = Command::new(exe)
-        .arg("sled-read-child")
-        .arg("--dir")
-        .arg(ledger_dir)
-        .output()
-        .context("cannot start the sled read child")?;
-    if !output.status.success() {
-        bail!(
-            "the sled read child failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    serde_json::from_slice(&output.stdout).context("the sled read child printed no figures")
+    run_child(
+        "the sled read child",
+        &[
+            "sled-read-child".as_ref(),
+            "--dir".as_ref(),
+            ledger_dir.as_os_str(),
+        ],
+    )
 }
 
 /// The child's side: opens sled in `ledger_dir` as the store does (same cache), reads
 /// every entry of `events` once, prints one JSON object.
 pub fn read_child(ledger_dir: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
-    let db = sled::Config::new()
-        .path(ledger_dir)
-        .cache_capacity(SLED_CACHE_BYTES)
-        .open()
-        .with_context(|| format!("cannot open sled in {}", ledger_dir.display()))?;
+    let db = open_as_the_store(ledger_dir)?;
     let events = db.open_tree(EVENTS_TREE)?;
     let mut records = 0u64;
     let mut bytes = 0u64;
