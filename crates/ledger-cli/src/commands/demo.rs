@@ -17,7 +17,7 @@ use ledger_demo::scenario::{MEMBERS, ORIGIN, ROUND, SECRETARIAT};
 use ledger_demo::{Scenario, Step};
 use ledger_store::{system_clock, Ledger, LedgerOptions, TokenBook};
 
-use super::serve::{serve, Listen};
+use super::serve::{cannot_build, serve, Listen};
 use crate::failure::{self, Failure};
 
 /// Arguments of `ledger demo`.
@@ -52,8 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.no_serve {
         return Ok(());
     }
-    let state = AppState::new(ledger)
-        .map_err(|e| Failure::error(failure::FAULT, format!("cannot build projections: {e}")))?;
+    let state = AppState::new(ledger).map_err(cannot_build)?;
     serve(state, &args.listen, |url| {
         println!("demo ledger in {}", dir.display());
         println!("the May 2023 result: curl {url}/v1/rounds/{ROUND}/result");

@@ -87,7 +87,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     serve(state, &args.listen, |_| {})
 }
 
-fn cannot_build(e: ApiError) -> anyhow::Error {
+/// The failure of building the read model at start (a fault: the log checked out).
+pub fn cannot_build(e: ApiError) -> anyhow::Error {
     Failure::error(failure::FAULT, format!("cannot build projections: {e}"))
 }
 
