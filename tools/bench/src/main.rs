@@ -351,8 +351,8 @@ fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
     println!("{}", report::table(&rows, plan.quick));
     let report = Report {
         machine,
+        results: report::results(&rows, !plan.quick),
         plan: plan.clone(),
-        rows,
         figures,
         run_seconds: started.elapsed().as_secs_f64(),
         load_at_end: machine::load_average(),

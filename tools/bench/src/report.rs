@@ -57,8 +57,11 @@ impl Figures {
 pub struct Target {
     /// The target, in words.
     pub text: String,
-    /// Met, missed, or not judged.
+    /// Met, missed, or not judged (the table's verdict).
     pub met: Option<bool>,
+    /// Whether the figure reaches the target, judged or not (`--quick` sizes say
+    /// nothing about the targets, but the JSON still says where the figure stands).
+    pub holds: bool,
 }
 
 /// One line of the table.
@@ -80,15 +83,85 @@ pub struct Row {
     pub targets: Vec<Target>,
 }
 
-/// The whole report.
+/// One line of the table as the JSON gives it: `name`, `value`, `unit`, `baseline`,
+/// `ratio`, `target`, `met` (the format), and the rest of the row beside them.
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    /// What was measured (the table's first column).
+    pub name: String,
+    /// A stable key for the line.
+    pub key: &'static str,
+    /// The figure, in `unit`.
+    pub value: f64,
+    /// Its unit.
+    pub unit: &'static str,
+    /// The value of the line's first baseline, in `unit` (`value / ratio`); `None` for a
+    /// line compared with nothing.
+    pub baseline: Option<f64>,
+    /// What that baseline is ("limit around it", "target", ...).
+    pub baseline_name: Option<String>,
+    /// `value / baseline`.
+    pub ratio: Option<f64>,
+    /// The line's targets in words, joined by "; "; `None` for a line without one.
+    pub target: Option<String>,
+    /// Whether every target of the line holds; `None` exactly when it has no target.
+    pub met: Option<bool>,
+    /// False in a `--quick` run, whose sizes say nothing about the targets.
+    pub judged: bool,
+    /// The figure as the table prints it.
+    pub figure: String,
+    /// Every ratio of the line, the first one included.
+    pub ratios: Vec<(String, f64)>,
+    /// Every target of the line.
+    pub targets: Vec<Target>,
+}
+
+/// The JSON entries of `rows`, in the table's order.
+pub fn results(rows: &[Row], judged: bool) -> Vec<Entry> {
+    rows.iter()
+        .map(|row| {
+            let first = row.ratios.first();
+            let ratio = first.map(|(_, r)| *r);
+            let baseline = ratio
+                .filter(|r| r.is_finite() && *r != 0.0)
+                .map(|r| row.value / r);
+            let target = (!row.targets.is_empty()).then(|| {
+                row.targets
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            });
+            Entry {
+                name: row.line.clone(),
+                key: row.key,
+                value: row.value,
+                unit: row.unit,
+                baseline,
+                baseline_name: first.map(|(name, _)| name.clone()),
+                ratio,
+                met: target
+                    .is_some()
+                    .then(|| row.targets.iter().all(|t| t.holds)),
+                target,
+                judged,
+                figure: row.figure.clone(),
+                ratios: row.ratios.clone(),
+                targets: row.targets.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The whole report, as the JSON file holds it.
 #[derive(Debug, Serialize)]
 pub struct Report {
     /// The machine.
     pub machine: Machine,
+    /// One entry per line of the table.
+    pub results: Vec<Entry>,
     /// The sizes.
     pub plan: Plan,
-    /// The table.
-    pub rows: Vec<Row>,
     /// Every raw figure.
     pub figures: Figures,
     /// Seconds the whole run took.
@@ -101,6 +174,7 @@ fn target(judge: bool, text: String, met: bool) -> Target {
     Target {
         text,
         met: judge.then_some(met),
+        holds: met,
     }
 }
 

@@ -74,15 +74,42 @@ fn quick_run_prints_every_line_and_writes_the_json() {
         "{stdout}"
     );
 
-    // The JSON: every row, each with a positive figure, and the raw figures.
+    // The JSON: `{"machine": ..., "results": [{"name", "value", "unit", "baseline",
+    // "ratio", "target", "met"}]}`, one entry per line of the table, each with a
+    // positive figure, `met` a boolean exactly for the lines with a target; and the raw
+    // figures beside them.
     let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
-    let rows = report["rows"].as_array().unwrap();
-    let keys: Vec<&str> = rows.iter().map(|r| r["key"].as_str().unwrap()).collect();
+    assert!(report["machine"]["cores"].as_u64().unwrap() >= 1);
+    let results = report["results"].as_array().unwrap();
+    let keys: Vec<&str> = results.iter().map(|r| r["key"].as_str().unwrap()).collect();
     assert_eq!(keys, LINES);
-    for row in rows {
-        let value = row["value"].as_f64().unwrap();
-        assert!(value > 0.0, "row {} measured nothing: {row}", row["key"]);
+    let mut with_target = 0;
+    for entry in results {
+        assert!(!entry["name"].as_str().unwrap().is_empty(), "{entry}");
+        assert!(!entry["unit"].as_str().unwrap().is_empty(), "{entry}");
+        let value = entry["value"].as_f64().unwrap();
+        assert!(value > 0.0, "{} measured nothing: {entry}", entry["key"]);
+        for field in ["baseline", "ratio", "target", "met"] {
+            assert!(entry.get(field).is_some(), "no {field} in {entry}");
+        }
+        if let (Some(baseline), Some(ratio)) = (entry["baseline"].as_f64(), entry["ratio"].as_f64())
+        {
+            assert!((baseline * ratio - value).abs() <= 1e-6 * value, "{entry}");
+        }
+        match entry["target"].as_str() {
+            Some(_) => {
+                assert!(entry["met"].is_boolean(), "{entry}");
+                with_target += 1;
+            }
+            None => assert!(entry["met"].is_null(), "{entry}"),
+        }
+        assert_eq!(
+            entry["judged"], false,
+            "a --quick run judges nothing: {entry}"
+        );
     }
+    // The targets sit on eight lines (64 writers and the read API carry two each).
+    assert_eq!(with_target, 8);
     let figures = &report["figures"];
     for writers in figures["ledger"].as_array().unwrap() {
         assert!(writers["throughput"]["count"].as_u64().unwrap() > 0);
