@@ -8,6 +8,7 @@
 //! itself: it asks `ledger_core::Tally`, so the page and `decide` cannot disagree.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use ledger_core::event::{
     CertificationSigned, ResultCertified, RoundAnnulled, RoundClosed, RoundOpened, VoteCast,
@@ -68,7 +69,9 @@ pub struct BallotView {
     #[schema(value_type = String, format = DateTime)]
     pub recorded_at: Timestamp,
     /// Its remark, if any.
-    pub remark: Option<String>,
+    // Shared with the round's remark list, not copied.
+    #[schema(value_type = Option<String>)]
+    pub remark: Option<Arc<str>>,
 }
 
 /// A library's vote in a round: the last ballot counts, all stay visible.
@@ -97,7 +100,9 @@ pub struct RemarkView {
     #[schema(value_type = String)]
     pub library: LibraryId,
     /// The remark.
-    pub text: String,
+    // Shared with the ballot that carried it, not copied.
+    #[schema(value_type = String)]
+    pub text: Arc<str>,
     /// The record of the vote that carried it.
     pub position: u64,
     /// When it was recorded.
@@ -462,6 +467,9 @@ impl ReadModel {
         // This runs once per vote of a replay (a million times), so it is constant time
         // per vote: no walk over the round's remarks, no recount of the electorate.
         let choice: ChoiceView = e.choice.into();
+        // One copy of the remark, shared by the ballot and the remark list: a million
+        // votes with remarks would otherwise hold every text twice.
+        let remark: Option<Arc<str>> = e.remark.as_deref().map(Arc::from);
         let previous = match round.votes.get_mut(&e.library) {
             Some(vote) => {
                 let previous = (Choice::from(vote.choice), vote.position);
@@ -469,7 +477,7 @@ impl ReadModel {
                 vote.inhabitants = e.inhabitants;
                 vote.position = at.position;
                 vote.recorded_at = at.recorded_at;
-                vote.history.push(ballot(choice, at, e));
+                vote.history.push(ballot(choice, at, remark.clone()));
                 Some(previous)
             }
             None => {
@@ -481,7 +489,7 @@ impl ReadModel {
                         inhabitants: e.inhabitants,
                         position: at.position,
                         recorded_at: at.recorded_at,
-                        history: vec![ballot(choice, at, e)],
+                        history: vec![ballot(choice, at, remark.clone())],
                     },
                 );
                 None
@@ -495,10 +503,10 @@ impl ReadModel {
                 round.remarks[i].superseded = true;
             }
         }
-        if let Some(text) = &e.remark {
+        if let Some(text) = remark {
             round.remarks.push(RemarkView {
                 library: e.library.clone(),
-                text: text.clone(),
+                text,
                 position: at.position,
                 recorded_at: at.recorded_at,
                 superseded: false,
@@ -589,12 +597,12 @@ impl ReadModel {
 }
 
 /// The ballot a vote event adds to its library's history.
-fn ballot(choice: ChoiceView, at: At, e: &VoteCast) -> BallotView {
+fn ballot(choice: ChoiceView, at: At, remark: Option<Arc<str>>) -> BallotView {
     BallotView {
         choice,
         position: at.position,
         recorded_at: at.recorded_at,
-        remark: e.remark.clone(),
+        remark,
     }
 }
 
@@ -644,7 +652,7 @@ mod tests {
             .iter()
             .map(|&position| RemarkView {
                 library: LibraryId::new("lib"),
-                text: String::new(),
+                text: Arc::from(""),
                 position,
                 recorded_at: Timestamp::from_micros(0),
                 superseded: false,

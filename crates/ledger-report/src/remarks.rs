@@ -49,7 +49,7 @@ pub fn select_remarks(round: &RoundView, from: u64, to: u64, max: usize) -> Vec<
         by_choice[slot].push_back(SelectedRemark {
             library: remark.library.clone(),
             choice: vote.choice,
-            text: remark.text.clone(),
+            text: remark.text.to_string(),
             position: remark.position,
             recorded_at: remark.recorded_at,
         });

@@ -233,7 +233,7 @@ fn votes_keep_every_ballot_and_remarks_mark_the_superseded_ones() {
     let remarks: Vec<(&str, &str, bool)> = round
         .remarks
         .iter()
-        .map(|r| (r.library.as_str(), r.text.as_str(), r.superseded))
+        .map(|r| (r.library.as_str(), &*r.text, r.superseded))
         .collect();
     assert_eq!(
         remarks,
@@ -455,7 +455,7 @@ fn a_long_run_of_changed_votes_folds_like_a_recount() {
             let history: Vec<(ChoiceView, u64, Option<String>)> = round.votes[library]
                 .history
                 .iter()
-                .map(|b| (b.choice, b.position, b.remark.clone()))
+                .map(|b| (b.choice, b.position, b.remark.as_deref().map(str::to_owned)))
                 .collect();
             assert_eq!(&history, expected);
         }
