@@ -223,11 +223,20 @@ impl Ledger {
     pub fn open_or_quarantine(dir: &Path, options: LedgerOptions) -> Result<Ledger, StoreError> {
         match Ledger::open(dir, options) {
             Err(StoreError::Corrupt { position, reason }) => {
-                // The failed open has closed the database and released the lock.
-                Ledger::quarantine(dir, Damage { position, reason })
+                Ledger::open_quarantined(dir, Damage { position, reason })
             }
             other => other,
         }
+    }
+
+    /// Opens `dir` in quarantine at `damage`, the [`StoreError::Corrupt`] an open of it
+    /// (any of the `open` functions) has just returned: what [`Ledger::open_or_quarantine`]
+    /// does after its own failed open, for a caller that opened otherwise (as with
+    /// [`Ledger::open_folding`]) and should not walk the chain once more to find the damage.
+    /// The walk up to the damage checks again whether anything before it is wrong.
+    pub fn open_quarantined(dir: &Path, damage: Damage) -> Result<Ledger, StoreError> {
+        // The failed open has closed the database and released the lock.
+        Ledger::quarantine(dir, damage)
     }
 
     /// Opens `dir` read-only up to `damage.position`: walks the records before it (a

@@ -10,7 +10,7 @@ use std::io::Write;
 
 use actix_web::web;
 use ledger_api::{ApiError, AppState, OpeningModel, ServerConfig};
-use ledger_store::{Ledger, LedgerOptions, StoreError, DEFAULT_FREE_SPACE_RESERVE};
+use ledger_store::{Damage, Ledger, LedgerOptions, StoreError, DEFAULT_FREE_SPACE_RESERVE};
 
 use super::DataDir;
 use crate::failure::{self, Failure};
@@ -59,8 +59,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let live = opening.finish(&ledger).map_err(cannot_build)?;
             (ledger, Some(live))
         }
-        Err(StoreError::Corrupt { .. }) => (
-            Ledger::open_or_quarantine(&args.dir.data, LedgerOptions::default())
+        Err(StoreError::Corrupt { position, reason }) => (
+            Ledger::open_quarantined(&args.dir.data, Damage { position, reason })
                 .map_err(failure::store)?,
             None,
         ),
