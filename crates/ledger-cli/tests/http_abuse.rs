@@ -211,6 +211,21 @@ fn with_length(server: &Server, body: &[u8]) -> Vec<u8> {
     )
 }
 
+/// Opens a connection (reads time out after `timeout`) and sends a POST of `body` whose
+/// Content-Length promises 100 bytes more than it carries; returns the open stream.
+fn send_truncated(server: &Server, body: &[u8], timeout: Duration) -> TcpStream {
+    let mut stream = TcpStream::connect(server.addr).expect("connect");
+    stream.set_read_timeout(Some(timeout)).expect("timeout");
+    stream
+        .write_all(&post(
+            server,
+            &format!("Content-Length: {}\r\n", body.len() + 100),
+            body,
+        ))
+        .expect("send");
+    stream
+}
+
 /// The head hash from `/healthz`.
 fn head(addr: SocketAddr) -> String {
     let answer = get(addr, "/healthz");
@@ -389,17 +404,7 @@ fn refused_writes_get_a_clear_4xx_and_leave_the_head_unchanged() {
 
     // A truncated body: Content-Length promises more than the client sends, then the
     // client stops writing. The server answers 400 at once.
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("timeout");
-    stream
-        .write_all(&post(
-            &server,
-            &format!("Content-Length: {}\r\n", vote.len() + 100),
-            &vote,
-        ))
-        .expect("send");
+    let mut stream = send_truncated(&server, &vote, Duration::from_secs(30));
     stream
         .shutdown(std::net::Shutdown::Write)
         .expect("half close");
@@ -409,17 +414,7 @@ fn refused_writes_get_a_clear_4xx_and_leave_the_head_unchanged() {
     // A client that writes the same count of missing bytes and then waits (without
     // closing) gets 408 once the body timeout passes, with the connection closed; the
     // head is unchanged meanwhile.
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .expect("timeout");
-    stream
-        .write_all(&post(
-            &server,
-            &format!("Content-Length: {}\r\n", vote.len() + 100),
-            &vote,
-        ))
-        .expect("send");
+    let mut stream = send_truncated(&server, &vote, Duration::from_secs(60));
     let answer = read_answer(&mut stream);
     answer.assert_problem(408, "request-timeout", "truncated body, held open");
     assert!(answer.closed, "the connection stays open after a 408");
