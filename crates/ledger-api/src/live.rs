@@ -131,11 +131,7 @@ impl OpeningModel {
     /// what [`LiveModel::load`] builds.
     pub fn finish(self, ledger: &Ledger) -> Result<LiveModel, ApiError> {
         let head = ledger.head();
-        let folded = Head {
-            length: self.model.position(),
-            hash: ledger_core::RecordHash::from_hex(&self.model.head().hash).unwrap_or_default(),
-        };
-        if folded != head {
+        if model_head(&self.model) != head {
             tracing::warn!("projection snapshot does not match the log; rebuilding");
             return LiveModel::load(ledger);
         }
@@ -236,11 +232,7 @@ impl LiveModel {
         }
         self.catch_up(ledger, head.length)?;
         let model = self.model.read().unwrap_or_else(|e| e.into_inner());
-        let head = Head {
-            length: model.position(),
-            hash: ledger_core::RecordHash::from_hex(&model.head().hash).unwrap_or_default(),
-        };
-        Ok((head, f(&model)))
+        Ok((model_head(&model), f(&model)))
     }
 
     fn catch_up(&self, ledger: &Ledger, until: u64) -> Result<(), ApiError> {
@@ -254,6 +246,14 @@ impl LiveModel {
         let from = model.position();
         model.try_catch_up(log_range(ledger, from, until), until)?;
         Ok(())
+    }
+}
+
+/// The head of the log as far as `model` has folded it (its hash kept as hex there).
+fn model_head(model: &ReadModel) -> Head {
+    Head {
+        length: model.position(),
+        hash: ledger_core::RecordHash::from_hex(&model.head().hash).unwrap_or_default(),
     }
 }
 
