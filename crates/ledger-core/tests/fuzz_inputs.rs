@@ -9,12 +9,16 @@
 //! events. This file must never weaken a property to make an input pass: a failure here
 //! is a finding, to be kept as a regression case below.
 
+// The one loader of the committed corpus, which fails on a missing or empty folder.
+#[path = "../../../fuzz/replay/corpus.rs"]
+mod corpus;
+
 mod common;
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use common::Ledger;
+use corpus::{corpus, corpus_where};
 use ledger_core::chain::{check_link, seal, Head, LinkError, Sealed};
 use ledger_core::record::{Record, RecordError};
 use ledger_core::{decide, Envelope, State, Timestamp};
@@ -75,26 +79,6 @@ fn demo() -> &'static Demo {
             envelopes,
         }
     })
-}
-
-/// Every file of the committed corpus of fuzz target `target` (none if the directory is
-/// absent, as in a source package without `fuzz/`).
-fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fuzz/corpus")
-        .join(target);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<(PathBuf, Vec<u8>)> = entries
-        .filter_map(|entry| {
-            let path = entry.ok()?.path();
-            let bytes = std::fs::read(&path).ok()?;
-            Some((path, bytes))
-        })
-        .collect();
-    files.sort();
-    files
 }
 
 /// The `record_decode` properties for one input.
@@ -280,11 +264,9 @@ fn the_record_corpus_replays_cleanly() {
 
 #[test]
 fn the_command_corpus_replays_cleanly() {
-    for (path, bytes) in corpus("command_json") {
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            continue;
-        };
-        let outcome = std::panic::catch_unwind(|| check_command_text(text));
+    for (path, bytes) in corpus_where("command_json", |bytes| std::str::from_utf8(bytes).is_ok()) {
+        let text = String::from_utf8_lossy(&bytes);
+        let outcome = std::panic::catch_unwind(|| check_command_text(&text));
         assert!(outcome.is_ok(), "corpus file {} fails", path.display());
     }
 }

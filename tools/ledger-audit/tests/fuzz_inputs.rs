@@ -8,13 +8,16 @@
 //! file must never relax that to let an input pass.
 
 mod common;
+// The one loader of the committed corpus, which fails on a missing or empty folder.
+#[path = "../../../fuzz/replay/corpus.rs"]
+mod corpus;
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use common::{checkpoint, sample, signer, store};
+use corpus::corpus_where;
 use ledger_audit::proof_file::{check, ProofFile, PROOF_FORMAT};
 use ledger_core::record::{record_hash, Record};
 use ledger_tlog::{inclusion_proof, leaf_hash, NoteSigner, NoteVerifier, SignedCheckpoint};
@@ -165,20 +168,13 @@ fn the_proof_corpus_replays_cleanly() {
     let key = NoteSigner::from_seed("demo.ledger.local/bibliotheken", [7; 32])
         .unwrap()
         .verifier();
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/proof_verify");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
-    for entry in entries {
-        let path = entry.unwrap().path();
-        let bytes = std::fs::read(&path).unwrap();
-        if bytes.first() != Some(&b'{') {
-            continue;
-        }
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            continue;
-        };
-        let outcome = std::panic::catch_unwind(|| check_receipt(text, &key, None));
+    // Receipts are the JSON files; the raw ones are ledger-tlog's.
+    let receipts = corpus_where("proof_verify", |bytes| {
+        bytes.first() == Some(&b'{') && std::str::from_utf8(bytes).is_ok()
+    });
+    for (path, bytes) in receipts {
+        let text = String::from_utf8_lossy(&bytes);
+        let outcome = std::panic::catch_unwind(|| check_receipt(&text, &key, None));
         assert!(outcome.is_ok(), "corpus file {} fails", path.display());
     }
 }
