@@ -14,6 +14,9 @@ use crate::model::ReadModel;
 
 /// The snapshot format this build writes and reads. Bump it whenever any view type,
 /// field or fold rule changes, so old snapshots are refused and rebuilt.
+/// `tests/snapshot_version.rs` holds it to that: it pins this number with the BLAKE3 of
+/// the demo model's snapshot (`tests/golden/snapshot-version.txt`) and fails when those
+/// bytes change under the same number.
 pub const SNAPSHOT_VERSION: u32 = 1;
 
 const MAGIC: [u8; 8] = *b"GLPROJ\r\n";

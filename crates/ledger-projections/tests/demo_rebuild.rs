@@ -2,25 +2,10 @@
 //! one kept incrementally. The cycle is decided and sealed purely (no store), on the
 //! scenario's own instants, so the log is the same on every run.
 
-use ledger_core::{Event, Sealed};
-use ledger_demo::{PureReplay, Scenario};
-use ledger_projections::ReadModel;
+mod demo_log;
 
-fn demo_log() -> Vec<(Sealed, Event)> {
-    let scenario = Scenario::may_2023();
-    let mut replay = PureReplay::new();
-    let mut steps = scenario.setup();
-    steps.extend(scenario.votes());
-    steps.push(scenario.close());
-    for step in &steps {
-        replay.record(step).expect("the demo step is accepted");
-    }
-    for step in scenario.after_close(&replay.state).expect("after close") {
-        replay.record(&step).expect("the demo step is accepted");
-    }
-    assert!(matches!(replay.log[0].1, Event::LedgerInitialized(_)));
-    replay.log
-}
+use demo_log::demo_log;
+use ledger_projections::ReadModel;
 
 #[test]
 fn rebuilt_equals_incremental_after_every_event_of_the_demo() {
