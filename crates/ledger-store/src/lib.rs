@@ -88,8 +88,11 @@
 //!
 //! [`Ledger::open`] replays `events` from position 0 through `chain::check_link` and
 //! `State::evolve`, and refuses a damaged chain with [`StoreError::Corrupt`] naming the
-//! first bad position; it also refuses a stored Merkle tree whose root disagrees with the
-//! records. [`Ledger::open_folding`] opens the same way and hands every checked record
+//! first bad position; it also refuses a stored Merkle tree that disagrees with the
+//! records: every stored hash it covers is compared with the recomputed one (as the
+//! catch-up recomputes each level in index order, one forward iterator per level reads
+//! them back), so the transparency reads only serve hashes an open has checked or the
+//! writer has computed since. [`Ledger::open_folding`] opens the same way and hands every checked record
 //! and its event to a fold of the caller's (a server's read model). [`verify`] does the same without starting a writer and also compares every
 //! derived entry with a rebuild, every stored Merkle hash included (a wrong one is named
 //! by the first leaf of its subtree).

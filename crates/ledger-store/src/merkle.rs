@@ -7,7 +7,10 @@
 //! last, so the stored tree may lag behind `events` after a crash but never runs ahead.
 //! This module must never be the only copy of anything: every hash it writes is a pure
 //! function of the bytes in `events`, and [`Ledger::open`](crate::Ledger::open) rebuilds
-//! whatever is missing.
+//! whatever is missing. Nor may it let an open pass over a stored hash it has not
+//! compared with the one the records give: the open's catch-up recomputes every hash of
+//! the tree and compares each one the stored tree already holds, so the transparency reads
+//! serve only hashes an open has checked.
 
 use std::cell::RefCell;
 use std::sync::mpsc::{sync_channel, SyncSender};
@@ -18,7 +21,8 @@ use ledger_tlog::{hashes_to_store, leaf_hash, tree_root, Hash, HashReader, TlogE
 use crate::disk::Trees;
 use crate::error::StoreError;
 use crate::layout::{
-    decode_merkle_hash, decode_merkle_value, merkle_key, merkle_value, MERKLE_KEY,
+    decode_merkle_hash, decode_merkle_key, decode_merkle_value, merkle_key, merkle_value,
+    MERKLE_KEY,
 };
 
 /// Stored hashes computed and written per chunk while catching up, so memory stays
@@ -233,6 +237,7 @@ impl CatchUp {
             here: Some(Hashing {
                 frontier: Frontier::new(),
                 stored,
+                compared: StoredLevels::default(),
                 pending: Vec::new(),
                 failure: None,
             }),
@@ -324,6 +329,9 @@ struct Hashing {
     frontier: Frontier,
     /// The stored tree's size and root when the walk began.
     stored: Option<(u64, Hash)>,
+    /// The stored hashes of the records the stored tree covers, read back in the order
+    /// they are recomputed, to compare each with the records' own.
+    compared: StoredLevels,
     pending: Vec<StoredHash>,
     failure: Option<StoreError>,
 }
@@ -333,6 +341,7 @@ impl Hashing {
         Hashing {
             frontier: Frontier::new(),
             stored: None,
+            compared: StoredLevels::default(),
             pending: Vec::new(),
             failure: Some(error),
         }
@@ -344,12 +353,21 @@ impl Hashing {
         }
         let position = self.frontier.size();
         let covered = self.stored.map_or(0, |(size, _)| size);
-        match self.frontier.append(entry) {
-            Ok(hashes) if position >= covered => self.pending.extend(hashes),
-            Ok(_) => {}
-            Err(e) => self.failure = Some(e),
+        let compared = match self.frontier.append(entry) {
+            Ok(hashes) if position >= covered => {
+                self.pending.extend(hashes);
+                Ok(())
+            }
+            Ok(hashes) => self.compared.compare(trees, &hashes),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = compared {
+            self.failure = Some(e);
+            return;
         }
         if position + 1 == covered {
+            // Everything stored is compared; the hashes after it are written anew.
+            self.compared = StoredLevels::default();
             if let Some((size, root)) = self.stored {
                 match self.frontier.root() {
                     Ok(computed) if computed == root => {}
@@ -413,6 +431,68 @@ impl Hashing {
     }
 }
 
+/// The stored hashes read back level by level while the catch-up recomputes them.
+///
+/// The recomputation yields the hashes of each level in index order (0, 1, 2, ...), so
+/// one sled iterator per level, moving forward only, meets each stored hash exactly when
+/// it is recomputed: a sequential scan of the `merkle` tree spread over the open, no
+/// lookups.
+#[derive(Default)]
+struct StoredLevels {
+    levels: Vec<Option<sled::Iter>>,
+}
+
+impl std::fmt::Debug for StoredLevels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredLevels")
+            .field("levels", &self.levels.len())
+            .finish()
+    }
+}
+
+impl StoredLevels {
+    /// Compares recomputed hashes with the stored ones at the same places; the first
+    /// that differs or is missing is damage at the first leaf under it.
+    fn compare(&mut self, trees: &Trees, recomputed: &[StoredHash]) -> Result<(), StoreError> {
+        for &(level, index, hash) in recomputed {
+            let slot = usize::from(level);
+            if self.levels.len() <= slot {
+                self.levels.resize_with(slot + 1, || None);
+            }
+            let Some(cursor) = self.levels.get_mut(slot) else {
+                continue;
+            };
+            let cursor = cursor.get_or_insert_with(|| {
+                trees
+                    .merkle
+                    .range(merkle_key(level, 0)..=merkle_key(level, u64::MAX))
+            });
+            let at = first_leaf(level, index);
+            let (key, value) = match cursor.next().transpose()? {
+                Some(entry) => entry,
+                None => (sled::IVec::default(), sled::IVec::default()),
+            };
+            if decode_merkle_key(&key) != Some((level, index)) {
+                return Err(StoreError::corrupt(
+                    at,
+                    format!("the merkle tree has no hash at level {level}, index {index}"),
+                ));
+            }
+            if decode_merkle_hash(&value) != Some(hash) {
+                return Err(StoreError::corrupt(
+                    at,
+                    format!(
+                        "the stored merkle hash at level {level}, index {index} is not the \
+                         one the records give ({}); run verify",
+                        hash.to_hex()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use ledger_tlog::MemoryHashStore;
@@ -458,5 +538,42 @@ mod tests {
             stored_size(&trees).unwrap(),
             Some((entries.len() as u64, frontier.root().unwrap()))
         );
+    }
+
+    #[test]
+    fn the_catch_up_compares_every_stored_hash_and_names_the_first_leaf_under_a_bad_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let trees = Trees::open(dir.path()).unwrap();
+        let entries: Vec<Vec<u8>> = (0u32..(HASH_BATCH as u32 + 300))
+            .map(|i| i.to_be_bytes().to_vec())
+            .collect();
+        let catch_up = |trees: &Trees| {
+            let mut catch_up = CatchUp::new(stored_size(trees).unwrap());
+            for entry in &entries {
+                catch_up.add(trees, entry);
+            }
+            catch_up.finish(trees)
+        };
+        catch_up(&trees).unwrap();
+        // Written once, the tree is compared on the next catch-up and passes.
+        catch_up(&trees).unwrap();
+        for (level, index) in [(0u8, 700u64), (4, 30), (9, 1)] {
+            let key = merkle_key(level, index);
+            let good = trees.merkle.get(key).unwrap().unwrap();
+            trees.merkle.insert(key, &[9u8; 32][..]).unwrap();
+            match catch_up(&trees) {
+                Err(StoreError::Corrupt { position, reason }) => {
+                    assert_eq!(position, first_leaf(level, index), "{reason}");
+                    assert!(reason.contains(&format!("level {level}, index {index}")));
+                }
+                other => panic!("a changed hash at ({level}, {index}) passed: {other:?}"),
+            }
+            trees.merkle.remove(key).unwrap();
+            assert!(matches!(
+                catch_up(&trees),
+                Err(StoreError::Corrupt { position, .. }) if position == first_leaf(level, index)
+            ));
+            trees.merkle.insert(key, good).unwrap();
+        }
     }
 }

@@ -362,6 +362,73 @@ fn verify_finds_a_changed_merkle_hash_at_its_first_leaf() {
 }
 
 #[test]
+fn open_refuses_every_stored_hash_that_disagrees_with_the_records() {
+    // Thirteen leaves: leaf hashes, inner nodes only proofs and tiles read, and the
+    // hashes the root is made of. Whichever one is changed, open names the first leaf
+    // under it, and a server in quarantine serves no tile or proof over it.
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = init(dir.path());
+    register_many(&ledger, "x", 11);
+    let size = ledger.tree_size();
+    assert_eq!(size, 13);
+    drop(ledger);
+    let stored: Vec<(Vec<u8>, Vec<u8>)> = {
+        let db = sled::open(dir.path()).unwrap();
+        let merkle = db.open_tree(MERKLE_TREE).unwrap();
+        merkle
+            .iter()
+            .map(|item| {
+                let (key, value) = item.unwrap();
+                (key.to_vec(), value.to_vec())
+            })
+            .collect()
+    };
+    // 13 + 6 + 3 + 1 full subtrees.
+    assert_eq!(stored.len(), 23);
+    for (key, value) in &stored {
+        let (level, index) = ledger_store::layout::decode_merkle_key(key).unwrap();
+        let mut flipped = value.clone();
+        flipped[31] ^= 0x01;
+        tamper(dir.path(), MERKLE_TREE, |merkle| {
+            merkle.insert(&key[..], flipped).unwrap();
+        });
+        match Ledger::open(dir.path(), options()) {
+            Err(StoreError::Corrupt { position, reason }) => {
+                assert_eq!(position, index << level, "({level}, {index}): {reason}");
+                assert!(
+                    reason.contains(&format!("level {level}, index {index}")),
+                    "{reason}"
+                );
+            }
+            other => panic!(
+                "open let a changed hash at ({level}, {index}) through: {:?}",
+                other.map(|ledger| ledger.head())
+            ),
+        }
+        let quarantined = Ledger::open_or_quarantine(dir.path(), options()).unwrap();
+        assert!(matches!(
+            quarantined.hash_tile(0, 0, 13),
+            Err(StoreError::Damaged { .. })
+        ));
+        assert!(matches!(
+            quarantined.inclusion_proof(0, size),
+            Err(StoreError::Damaged { .. })
+        ));
+        drop(quarantined);
+        tamper(dir.path(), MERKLE_TREE, |merkle| {
+            merkle.insert(&key[..], &value[..]).unwrap();
+        });
+    }
+    // Put back, the tree opens and serves the tile the records give.
+    let ledger = Ledger::open(dir.path(), options()).unwrap();
+    let reference = assert_tree_matches(&ledger);
+    assert_eq!(
+        ledger.hash_tile(0, 0, 13).unwrap(),
+        hash_tile(0, 0, 13, &reference).unwrap()
+    );
+}
+
+#[test]
 fn open_refuses_a_stored_tree_whose_root_disagrees_with_the_records() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = init(dir.path());
