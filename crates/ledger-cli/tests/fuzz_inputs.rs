@@ -6,8 +6,11 @@
 //! it says must help that person: rows in file order with the line they start on, or an
 //! error naming a line. This file must never relax that to let an input pass.
 
-use std::path::PathBuf;
+// The one loader of the committed corpus, which fails on a missing or empty folder.
+#[path = "../../../fuzz/replay/corpus.rs"]
+mod corpus;
 
+use corpus::corpus;
 use ledger_cli::csv_import::read_rows;
 use proptest::prelude::*;
 
@@ -56,20 +59,6 @@ fn row() -> impl Strategy<Value = String> {
     })
 }
 
-fn corpus() -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/csv_import");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|entry| {
-            let path = entry.ok()?.path();
-            let bytes = std::fs::read(&path).ok()?;
-            Some((path, bytes))
-        })
-        .collect()
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -95,7 +84,7 @@ proptest! {
 
 #[test]
 fn the_csv_corpus_replays_cleanly() {
-    for (path, bytes) in corpus() {
+    for (path, bytes) in corpus("csv_import") {
         let text = String::from_utf8_lossy(&bytes);
         let outcome = std::panic::catch_unwind(|| check_csv(&text));
         assert!(outcome.is_ok(), "corpus file {} fails", path.display());
