@@ -2,26 +2,24 @@
 //!
 //! Before answering, a read catches the model up to the store's head (folding only the
 //! records it has not seen), so an answer is never older than the write that preceded
-//! it. `?at=POSITION` folds a fresh model from 0 up to that position. The snapshot file in
-//! the data directory is a cache: it is checked against the log's hash at its position and
-//! ignored when it does not match. A server folds its model while the store opens
-//! ([`OpeningModel`]). This module must never write to the store.
+//! it. `?at=POSITION` folds a fresh model from 0 up to that position. The snapshot is a
+//! cache file the store keeps for it ([`Cache::Projections`]): it is checked against the
+//! log's hash at its position and ignored when it does not match. A server folds its model
+//! while the store opens ([`OpeningModel`]). This module must never write to the store,
+//! nor touch a file of the ledger's directory other than through the store's cache API
+//! (which writes nothing while the ledger is in quarantine).
 
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::RwLock;
 
 use ledger_core::{Event, Head, Sealed};
 use ledger_projections::{Applied, ReadModel};
-use ledger_store::Ledger;
+use ledger_store::{read_cache, Cache, Ledger, StoreError};
 
 use crate::problem::ApiError;
 
 /// How many records one store read returns while folding.
 const CHUNK: usize = 2048;
-
-/// The file name of the projection snapshot inside the data directory.
-pub const SNAPSHOT_FILE: &str = "projections.snapshot";
 
 /// Reads records `[from, to)` from the store as decoded pairs, in chunks.
 pub fn log_range(
@@ -90,7 +88,6 @@ pub fn head_at(ledger: &Ledger, length: u64) -> Result<Head, ApiError> {
 #[derive(Debug)]
 pub struct OpeningModel {
     model: ReadModel,
-    snapshot_path: PathBuf,
     /// The position of the snapshot it started from (0 without one).
     from: u64,
     /// Records the fold applied (not counting those the snapshot held).
@@ -100,15 +97,14 @@ pub struct OpeningModel {
 impl OpeningModel {
     /// Starts from the snapshot in `data_dir` if one is there and decodes.
     pub fn new(data_dir: &Path) -> OpeningModel {
-        let snapshot_path = data_dir.join(SNAPSHOT_FILE);
-        let model = std::fs::read(&snapshot_path)
+        let model = read_cache(data_dir, Cache::Projections)
             .ok()
+            .flatten()
             .and_then(|bytes| ReadModel::from_snapshot(&bytes).ok())
             .unwrap_or_default();
         OpeningModel {
             from: model.position(),
             model,
-            snapshot_path,
             applied: 0,
         }
     }
@@ -128,19 +124,22 @@ impl OpeningModel {
 
     /// The live model of the opened `ledger`: the folded one when it reached the
     /// ledger's head (saved as the new snapshot if it moved past the old one), otherwise
-    /// what [`LiveModel::load`] builds.
-    pub fn finish(self, ledger: &Ledger) -> Result<LiveModel, ApiError> {
+    /// what [`LiveModel::load_reporting`] builds, telling `progress` as it goes.
+    pub fn finish(
+        self,
+        ledger: &Ledger,
+        progress: impl FnMut(u64, u64),
+    ) -> Result<LiveModel, ApiError> {
         let head = ledger.head();
         if model_head(&self.model) != head {
             tracing::warn!("projection snapshot does not match the log; rebuilding");
-            return LiveModel::load(ledger);
+            return LiveModel::load_reporting(ledger, progress);
         }
         let live = LiveModel {
             model: RwLock::new(self.model),
-            snapshot_path: self.snapshot_path,
         };
         if head.length > self.from {
-            live.save_snapshot();
+            live.save_snapshot(ledger);
         }
         Ok(live)
     }
@@ -150,57 +149,52 @@ impl OpeningModel {
 #[derive(Debug)]
 pub struct LiveModel {
     model: RwLock<ReadModel>,
-    snapshot_path: PathBuf,
 }
 
 impl LiveModel {
-    /// Loads the snapshot from the data directory if it matches the log, then folds the
-    /// rest of the log (with a progress bar on a terminal).
+    /// Loads the snapshot from the ledger's cache if it matches the log, then folds the
+    /// rest of the log.
     pub fn load(ledger: &Ledger) -> Result<LiveModel, ApiError> {
-        let snapshot_path = ledger.data_dir().join(SNAPSHOT_FILE);
-        let mut model = read_snapshot(&snapshot_path, ledger).unwrap_or_default();
+        LiveModel::load_reporting(ledger, |_, _| {})
+    }
+
+    /// [`LiveModel::load`], telling `progress` (records folded, records to fold) after
+    /// every record it folds, so a shell can show how a long rebuild advances.
+    pub fn load_reporting(
+        ledger: &Ledger,
+        mut progress: impl FnMut(u64, u64),
+    ) -> Result<LiveModel, ApiError> {
+        let mut model = read_snapshot(ledger).unwrap_or_default();
         let head = ledger.head();
         let missing = head.length.saturating_sub(model.position());
-        let bar = (missing > 10_000 && std::io::stderr().is_terminal()).then(|| {
-            let bar = indicatif::ProgressBar::new(missing);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "rebuilding projections {bar:40} {pos}/{len} records ({per_sec})",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar
-        });
         let from = model.position();
-        for item in log_range(ledger, from, head.length) {
+        for (folded, item) in (1..).zip(log_range(ledger, from, head.length)) {
             let (sealed, event) = item?;
             model.apply(&sealed, &event);
-            if let Some(bar) = &bar {
-                bar.inc(1);
-            }
-        }
-        if let Some(bar) = bar {
-            bar.finish_and_clear();
+            progress(folded, missing);
         }
         let live = LiveModel {
             model: RwLock::new(model),
-            snapshot_path,
         };
         if missing > 0 {
-            live.save_snapshot();
+            live.save_snapshot(ledger);
         }
         Ok(live)
     }
 
-    /// Writes the snapshot file (temp file, then rename, so a crash leaves the old one).
-    /// Failure is logged, never fatal: the snapshot is only a cache.
-    pub fn save_snapshot(&self) {
+    /// Saves the model as the ledger's projection cache. Failure is logged, never fatal:
+    /// the snapshot is only a cache. A ledger in quarantine keeps its directory as it
+    /// is, so nothing is saved then.
+    pub fn save_snapshot(&self, ledger: &Ledger) {
         let bytes = {
             let model = self.model.read().unwrap_or_else(|e| e.into_inner());
             model.to_snapshot()
         };
         let result = bytes.map_err(|e| e.to_string()).and_then(|bytes| {
-            write_atomically(&self.snapshot_path, &bytes).map_err(|e| e.to_string())
+            match ledger.write_cache(Cache::Projections, &bytes) {
+                Ok(()) | Err(StoreError::Damaged { .. }) => Ok(()),
+                Err(e) => Err(e.to_string()),
+            }
         });
         if let Err(e) = result {
             tracing::warn!(error = %e, "could not save the projection snapshot");
@@ -257,8 +251,8 @@ fn model_head(model: &ReadModel) -> Head {
     }
 }
 
-fn read_snapshot(path: &Path, ledger: &Ledger) -> Option<ReadModel> {
-    let bytes = std::fs::read(path).ok()?;
+fn read_snapshot(ledger: &Ledger) -> Option<ReadModel> {
+    let bytes = ledger.read_cache(Cache::Projections).ok()??;
     let info = ReadModel::snapshot_info(&bytes).ok()?;
     let head = head_at(ledger, info.position).ok()?;
     if head.hash.to_hex() != info.head_hash {
@@ -266,10 +260,4 @@ fn read_snapshot(path: &Path, ledger: &Ledger) -> Option<ReadModel> {
         return None;
     }
     ReadModel::from_snapshot(&bytes).ok()
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let temp = path.with_extension("tmp");
-    std::fs::write(&temp, bytes)?;
-    std::fs::rename(&temp, path)
 }

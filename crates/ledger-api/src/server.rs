@@ -131,7 +131,8 @@ async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     })
 }
 
-/// Runs the server until it is stopped (Ctrl-C), then saves the projection snapshot.
+/// Runs the server until it is stopped (Ctrl-C), then saves the projection snapshot
+/// (through the store, which writes nothing for a ledger in quarantine).
 /// `ready` is called with the bound addresses once the socket listens (port 0 picks a
 /// free port, so callers learn the real one here).
 pub async fn run(
@@ -157,7 +158,7 @@ pub async fn run(
     }
     ready(&server.addrs());
     server.run().await?;
-    state.live.save_snapshot();
+    state.live.save_snapshot(&state.ledger);
     Ok(())
 }
 

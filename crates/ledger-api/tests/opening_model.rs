@@ -7,10 +7,12 @@ mod demo_fixture;
 
 use std::path::Path;
 
-use ledger_api::live::{log_range, SNAPSHOT_FILE};
+use ledger_api::live::log_range;
 use ledger_api::{LiveModel, OpeningModel};
 use ledger_projections::ReadModel;
-use ledger_store::{Durability, Ledger, LedgerOptions};
+use ledger_store::{Cache, Durability, Ledger, LedgerOptions};
+
+const SNAPSHOT_FILE: &str = Cache::Projections.file_name();
 
 fn options() -> LedgerOptions {
     LedgerOptions {
@@ -25,7 +27,7 @@ fn open_as_server(dir: &Path) -> (Ledger, LiveModel, u64) {
     let mut opening = OpeningModel::new(dir);
     let ledger = Ledger::open_folding(dir, options(), |s, e| opening.apply(s, e)).expect("open");
     let applied = opening.applied();
-    let live = opening.finish(&ledger).expect("finish");
+    let live = opening.finish(&ledger, |_, _| {}).expect("finish");
     (ledger, live, applied)
 }
 
@@ -51,6 +53,21 @@ fn snapshot_position(dir: &Path) -> u64 {
     ReadModel::snapshot_info(&bytes)
         .expect("snapshot info")
         .position
+}
+
+/// The demo ledger in `dir`, closed, with the snapshot of another ledger's first 40
+/// records (another origin: the same steps, every hash different); returns that snapshot.
+fn demo_ledger_with_a_foreign_snapshot(dir: &Path) -> Vec<u8> {
+    let other = tempfile::tempdir().unwrap();
+    let foreign = demo_fixture::demo_ledger_in(other.path(), "elsewhere.example/ledger");
+    let foreign_bytes = rebuilt(&foreign, 40).to_snapshot().unwrap();
+    drop(foreign);
+    drop(demo_fixture::demo_ledger_in(
+        dir,
+        ledger_demo::scenario::ORIGIN,
+    ));
+    std::fs::write(dir.join(SNAPSHOT_FILE), &foreign_bytes).unwrap();
+    foreign_bytes
 }
 
 #[test]
@@ -98,18 +115,8 @@ fn a_snapshot_behind_the_log_is_caught_up_from_the_records_the_open_reads() {
 
 #[test]
 fn a_snapshot_of_another_log_is_dropped_and_the_model_rebuilt() {
-    // Another ledger, with another origin: the same steps, every hash different.
-    let other = tempfile::tempdir().unwrap();
-    let foreign = demo_fixture::demo_ledger_in(other.path(), "elsewhere.example/ledger");
-    let foreign_bytes = rebuilt(&foreign, 40).to_snapshot().unwrap();
-    drop(foreign);
-
     let dir = tempfile::tempdir().unwrap();
-    drop(demo_fixture::demo_ledger_in(
-        dir.path(),
-        ledger_demo::scenario::ORIGIN,
-    ));
-    std::fs::write(dir.path().join(SNAPSHOT_FILE), &foreign_bytes).unwrap();
+    let foreign_bytes = demo_ledger_with_a_foreign_snapshot(dir.path());
 
     let (ledger, live, applied) = open_as_server(dir.path());
     // Nothing links on from the foreign snapshot's head.
@@ -152,4 +159,26 @@ fn a_snapshot_beyond_the_log_is_dropped_and_the_model_rebuilt() {
     assert!(head.length < length);
     let expected = rebuilt(&ledger, head.length).to_snapshot().unwrap();
     assert_eq!(served(&ledger, &live), expected);
+}
+
+#[test]
+fn a_rebuild_reports_every_record_it_folds_to_the_shell() {
+    // A snapshot of another log makes the server rebuild: the shell (which draws the
+    // progress bar) is told of each record, ending at the log's length.
+    let dir = tempfile::tempdir().unwrap();
+    demo_ledger_with_a_foreign_snapshot(dir.path());
+
+    let mut opening = OpeningModel::new(dir.path());
+    let ledger = Ledger::open_folding(dir.path(), options(), |s, e| opening.apply(s, e)).unwrap();
+    let mut told = Vec::new();
+    let live = opening
+        .finish(&ledger, |folded, missing| told.push((folded, missing)))
+        .unwrap();
+    let length = ledger.head().length;
+    let expected: Vec<(u64, u64)> = (1..=length).map(|k| (k, length)).collect();
+    assert_eq!(told, expected);
+    assert_eq!(
+        served(&ledger, &live),
+        rebuilt(&ledger, length).to_snapshot().unwrap()
+    );
 }

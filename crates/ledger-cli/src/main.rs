@@ -7,6 +7,7 @@
 
 mod commands;
 mod failure;
+mod progress;
 mod render;
 
 use std::process::ExitCode;

@@ -1,29 +1,31 @@
 //! A server over a damaged chain (issue 9, tampering at rest): `ledger serve` starts in
 //! quarantine, says on stderr where the chain breaks, keeps serving the checked records
 //! before the damage to readers, and refuses every write and the transparency log with a
-//! 503 problem naming the position; it writes nothing, and `ledger verify` names the same
-//! first bad position.
+//! 503 problem naming the position; it writes nothing (every file of the directory keeps
+//! its name and bytes, through start, reads, refused writes and a graceful stop), and
+//! `ledger verify` names the same first bad position.
 
 mod support;
+// What the directory holds, file by file and tree by tree: the store's own helper.
+#[path = "../../ledger-store/tests/common/directory.rs"]
+mod directory;
 
 use std::path::Path;
 use std::process::Command;
 
+use directory::{assert_files_unchanged, dump, owned_files};
 use ledger_store::layout::{position_key, EVENTS_TREE};
+use ledger_store::Cache;
 use support::{get, post, served_head, small_ledger, vote_body, Server};
 
 const LIBRARIES: usize = 6;
 
-/// Every key and value of the `events` tree of the closed database.
+/// Every key and value of the `events` tree of the closed database, in key order.
 fn events_of(dir: &Path) -> Vec<(Vec<u8>, Vec<u8>)> {
-    let db = sled::open(dir).unwrap();
-    let events = db.open_tree(EVENTS_TREE).unwrap();
-    events
-        .iter()
-        .map(|item| {
-            let (k, v) = item.unwrap();
-            (k.to_vec(), v.to_vec())
-        })
+    dump(dir)
+        .into_iter()
+        .filter(|((tree, _), _)| tree.as_slice() == EVENTS_TREE.as_bytes())
+        .map(|((_, key), value)| (key, value))
         .collect()
 }
 
@@ -55,7 +57,11 @@ fn voted_ledger(dir: &Path) -> (Vec<String>, u64) {
 }
 
 fn assert_quarantine_answers(dir: &Path, tokens: &[String], damaged: u64) {
-    let before = events_of(dir);
+    // The server that wrote the votes left a projection snapshot (saved at its start):
+    // the quarantined one must neither replace it nor write a temporary file beside it.
+    assert!(dir.join(Cache::Projections.file_name()).is_file());
+    let trees_before = dump(dir);
+    let files_before = owned_files(dir);
     let server = Server::start(dir, &[]);
     let url = server.url.clone();
 
@@ -103,14 +109,16 @@ fn assert_quarantine_answers(dir: &Path, tokens: &[String], damaged: u64) {
         said.contains(&format!("damaged at position {damaged}")),
         "stderr: {said}"
     );
-    server.kill();
+    // Stopped as an operator would (Ctrl-C), so its shutdown runs too.
+    server.interrupt();
 
     // Nothing was written, and `ledger verify` names the same position.
     assert_eq!(
-        events_of(dir),
-        before,
-        "the quarantined server changed the log"
+        dump(dir),
+        trees_before,
+        "the quarantined server changed the database"
     );
+    assert_files_unchanged(&files_before, &owned_files(dir), "the quarantined server");
     let verify = Command::new(env!("CARGO_BIN_EXE_ledger"))
         .args(["verify", "--data"])
         .arg(dir)
@@ -160,7 +168,8 @@ fn an_injected_record_keeps_reads_of_the_prefix_and_refuses_writes_naming_it() {
         events.insert(position_key(end), copy).unwrap();
     });
     // The first vote at `third` is intact; the damage is the injected record at `end`.
-    let before = events_of(&dir);
+    let trees_before = dump(&dir);
+    let files_before = owned_files(&dir);
     let server = Server::start(&dir, &[]);
     let (length, _) = served_head(&server.url);
     assert_eq!(length, end);
@@ -170,6 +179,7 @@ fn an_injected_record_keeps_reads_of_the_prefix_and_refuses_writes_naming_it() {
         .as_str()
         .unwrap()
         .contains(&format!("damaged at position {end}")));
-    server.kill();
-    assert_eq!(events_of(&dir), before);
+    server.interrupt();
+    assert_eq!(dump(&dir), trees_before);
+    assert_files_unchanged(&files_before, &owned_files(&dir), "the quarantined server");
 }

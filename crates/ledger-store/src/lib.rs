@@ -14,6 +14,10 @@
 //! | `db`, `conf`, `blobs/`, `snap.*` | sled 0.34's files for one database with the trees below |
 //! | `log-signing.key` | the log's Ed25519 signing key as C2SP signer key text, `PRIVATE+KEY+<origin>+<hexid>+<base64(0x01 ‖ seed)>` and a newline; mode 0600; written by [`Ledger::init`] (temporary file, `fsync`, rename) before the ledger's first record; never in the log. Back it up: a ledger whose key file is lost refuses to open ([`StoreError::SigningKey`]) |
 //! | `log-verifier.key` | its C2SP verifier key `<origin>+<hexid>+<base64(0x01 ‖ public key)>` and a newline, for readers |
+//! | `projections.snapshot` | a [`Cache`]: the API's read model at some position, kept for it through [`Ledger::write_cache`] (written to `projections.snapshot.tmp`, then renamed) and [`Ledger::read_cache`] / [`read_cache`]; never trusted, never written in quarantine |
+//! | `tokens.json`, `tokens.lock` | the [`TokenBook`] |
+//!
+//! No other crate builds a path into the directory: what it keeps there is a [`Cache`].
 //!
 //! # The trees (the stored contract)
 //!
@@ -108,6 +112,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod cache;
 mod checkpoint;
 mod disk;
 mod error;
@@ -125,6 +130,7 @@ mod transparency;
 mod verify;
 mod writer;
 
+pub use cache::{read_cache, Cache};
 pub use error::{AppendError, StoreError};
 pub use ledger::{Damage, Ledger, DEFAULT_FREE_SPACE_RESERVE};
 pub use options::{system_clock, Clock, Durability, LedgerOptions};

@@ -468,10 +468,9 @@ impl StoredLevels {
                     .range(merkle_key(level, 0)..=merkle_key(level, u64::MAX))
             });
             let at = first_leaf(level, index);
-            let (key, value) = match cursor.next().transpose()? {
-                Some(entry) => entry,
-                None => (sled::IVec::default(), sled::IVec::default()),
-            };
+            // An exhausted level reads as an empty key: the hash is missing.
+            let (key, value): (sled::IVec, sled::IVec) =
+                cursor.next().transpose()?.unwrap_or_default();
             if decode_merkle_key(&key) != Some((level, index)) {
                 return Err(StoreError::corrupt(
                     at,

@@ -126,8 +126,9 @@ impl Ledger {
     }
 
     /// Refuses every transparency read of a ledger in quarantine: it has no checkpoint,
-    /// and a proof from hashes stored beside a damaged log would prove nothing.
-    fn refuse_if_damaged(&self) -> Result<(), StoreError> {
+    /// and a proof from hashes stored beside a damaged log would prove nothing. (Cache
+    /// writes use it too: a ledger in quarantine writes nothing.)
+    pub(crate) fn refuse_if_damaged(&self) -> Result<(), StoreError> {
         match self.damage() {
             Some(damage) => Err(StoreError::Damaged {
                 position: damage.position,

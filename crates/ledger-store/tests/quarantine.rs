@@ -6,27 +6,13 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use common::directory::{assert_files_unchanged, dump, owned_files};
 use common::*;
 use ledger_core::{Head, Sealed};
 use ledger_store::layout::{position_key, EVENTS_TREE};
-use ledger_store::{verify, AppendError, Ledger, StoreError};
-
-/// Every key and value of every tree of the closed database, to show nothing changed.
-fn dump(dir: &Path) -> BTreeMap<(Vec<u8>, Vec<u8>), Vec<u8>> {
-    let db = sled::open(dir).unwrap();
-    let mut all = BTreeMap::new();
-    for name in db.tree_names() {
-        let tree = db.open_tree(&name).unwrap();
-        for item in tree.iter() {
-            let (k, v) = item.unwrap();
-            all.insert((name.to_vec(), k.to_vec()), v.to_vec());
-        }
-    }
-    all
-}
+use ledger_store::{verify, AppendError, Cache, Ledger, StoreError};
 
 fn flip_a_byte_of(position: u64) -> impl FnOnce(&sled::Tree) {
     move |events| {
@@ -38,9 +24,14 @@ fn flip_a_byte_of(position: u64) -> impl FnOnce(&sled::Tree) {
 }
 
 /// Opens the damaged ledger in quarantine and checks what a reader and a writer see:
-/// the prefix before `position` exactly as written, and refusals that name `position`.
+/// the prefix before `position` exactly as written, and refusals that name `position`;
+/// then that every file of the directory is as it was.
 fn assert_quarantined_at(dir: &Path, written: &[Sealed], position: u64) {
+    // A cache left by an earlier server: quarantine must neither replace nor remove it.
+    let snapshot = dir.join(Cache::Projections.file_name());
+    std::fs::write(&snapshot, b"an older projection snapshot").unwrap();
     let before = dump(dir);
+    let files_before = owned_files(dir);
     {
         let ledger = Ledger::open_or_quarantine(dir, options()).unwrap();
         let damage = ledger.damage().expect("the ledger is in quarantine");
@@ -87,6 +78,15 @@ fn assert_quarantined_at(dir: &Path, written: &[Sealed], position: u64) {
             ledger.entry(0),
             Err(StoreError::Damaged { position: at, .. }) if at == position
         ));
+        // Caches are read as they are and never written.
+        assert_eq!(
+            ledger.read_cache(Cache::Projections).unwrap().as_deref(),
+            Some(&b"an older projection snapshot"[..])
+        );
+        assert!(matches!(
+            ledger.write_cache(Cache::Projections, b"a new snapshot"),
+            Err(StoreError::Damaged { position: at, .. }) if at == position
+        ));
     }
     // Quarantine wrote nothing: every tree is as the damage left it, and verify still
     // names the same position in the log.
@@ -95,6 +95,7 @@ fn assert_quarantined_at(dir: &Path, written: &[Sealed], position: u64) {
         before,
         "opening in quarantine changed the database"
     );
+    assert_files_unchanged(&files_before, &owned_files(dir), "opening in quarantine");
     let report = verify(dir).unwrap();
     let in_events = report.problems.iter().find(|p| p.tree == "events");
     assert_eq!(
@@ -111,6 +112,27 @@ fn an_intact_ledger_opens_normally_and_takes_appends() {
     ten_records(dir.path());
     let ledger = Ledger::open_or_quarantine(dir.path(), options()).unwrap();
     assert!(ledger.damage().is_none());
+    // Its caches are written whole (no temporary file left) and read back.
+    assert_eq!(ledger.read_cache(Cache::Projections).unwrap(), None);
+    ledger
+        .write_cache(Cache::Projections, b"a projection snapshot")
+        .unwrap();
+    ledger
+        .write_cache(Cache::Projections, b"a newer one")
+        .unwrap();
+    assert_eq!(
+        ledger.read_cache(Cache::Projections).unwrap().as_deref(),
+        Some(&b"a newer one"[..])
+    );
+    let names: Vec<PathBuf> = owned_files(dir.path()).into_keys().collect();
+    assert!(
+        names.contains(&PathBuf::from("projections.snapshot")),
+        "{names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n.to_string_lossy().ends_with(".tmp")),
+        "{names:?}"
+    );
     ledger.append(register("reg-new", "lib-new")).unwrap();
     assert_eq!(ledger.head().length, RECORDS + 1);
     assert!(ledger

@@ -372,17 +372,11 @@ fn open_refuses_every_stored_hash_that_disagrees_with_the_records() {
     let size = ledger.tree_size();
     assert_eq!(size, 13);
     drop(ledger);
-    let stored: Vec<(Vec<u8>, Vec<u8>)> = {
-        let db = sled::open(dir.path()).unwrap();
-        let merkle = db.open_tree(MERKLE_TREE).unwrap();
-        merkle
-            .iter()
-            .map(|item| {
-                let (key, value) = item.unwrap();
-                (key.to_vec(), value.to_vec())
-            })
-            .collect()
-    };
+    let stored: Vec<(Vec<u8>, Vec<u8>)> = common::directory::dump(dir.path())
+        .into_iter()
+        .filter(|((tree, _), _)| tree.as_slice() == MERKLE_TREE.as_bytes())
+        .map(|((_, key), value)| (key, value))
+        .collect();
     // 13 + 6 + 3 + 1 full subtrees.
     assert_eq!(stored.len(), 23);
     for (key, value) in &stored {

@@ -9,11 +9,12 @@
 use std::io::Write;
 
 use actix_web::web;
-use ledger_api::{ApiError, AppState, OpeningModel, ServerConfig};
+use ledger_api::{ApiError, AppState, LiveModel, OpeningModel, ServerConfig};
 use ledger_store::{Damage, Ledger, LedgerOptions, StoreError, DEFAULT_FREE_SPACE_RESERVE};
 
 use super::DataDir;
 use crate::failure::{self, Failure};
+use crate::progress::rebuild_bar;
 
 /// Arguments of `ledger serve`.
 #[derive(Debug, clap::Args)]
@@ -56,7 +57,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     });
     let (ledger, live) = match opened {
         Ok(ledger) => {
-            let live = opening.finish(&ledger).map_err(cannot_build)?;
+            let live = opening
+                .finish(&ledger, rebuild_bar())
+                .map_err(cannot_build)?;
             (ledger, Some(live))
         }
         Err(StoreError::Corrupt { position, reason }) => (
@@ -79,11 +82,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     ledger.set_free_space_reserve(args.min_free_space);
-    let state = match live {
-        Some(live) => AppState::with_live(ledger, live),
-        None => AppState::new(ledger),
-    }
-    .map_err(cannot_build)?;
+    // In quarantine the checked prefix is folded here; the store keeps the directory as
+    // it is, so the model is not saved as a snapshot.
+    let live = match live {
+        Some(live) => live,
+        None => LiveModel::load_reporting(&ledger, rebuild_bar()).map_err(cannot_build)?,
+    };
+    let state = AppState::with_live(ledger, live).map_err(cannot_build)?;
     serve(state, &args.listen, |_| {})
 }
 

@@ -76,6 +76,29 @@ impl Server {
         self.stderr.lock().unwrap().clone()
     }
 
+    /// Stops the server as Ctrl-C does (SIGINT, so its shutdown runs) and waits up to
+    /// 30 s for it to exit successfully.
+    pub fn interrupt(mut self) {
+        let sent = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "kill -INT failed");
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            match self.child.try_wait().expect("wait for ledger serve") {
+                Some(status) => {
+                    assert!(status.success(), "ledger serve exited with {status}");
+                    return;
+                }
+                None if std::time::Instant::now() > deadline => {
+                    panic!("ledger serve did not stop within 30 s of SIGINT")
+                }
+                None => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+    }
+
     /// Kills the server (SIGKILL) and waits for it.
     pub fn kill(mut self) {
         let _ = self.child.kill();

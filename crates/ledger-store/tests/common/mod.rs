@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod directory;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
