@@ -341,17 +341,25 @@ fn rule() -> Rule {
     }
 }
 
+/// A small tally whose every count differs, so a swapped field cannot go unseen.
 fn tally() -> Tally {
-    let count = |libraries, inhabitants| Count {
+    let [eligible, cast, yes, no, abstain] = [
+        (5, 1_000_001),
+        (4, 900_002),
+        (2, 500_003),
+        (1, 300_004),
+        (1, 100_005),
+    ]
+    .map(|(libraries, inhabitants)| Count {
         libraries,
         inhabitants,
-    };
+    });
     Tally {
-        eligible: count(300, 6_414_011),
-        cast: count(190, 4_953_204),
-        yes: count(172, 4_561_011),
-        no: count(12, 297_456),
-        abstain: count(6, 94_737),
+        eligible,
+        cast,
+        yes,
+        no,
+        abstain,
     }
 }
 
