@@ -72,17 +72,17 @@ fn pages(
             None => format!("{base}{path}?limit={PAGE}"),
             Some(after) => format!("{base}{path}?limit={PAGE}&after={after}"),
         };
-        let page = get_json(agent, &url)?.ok_or_else(|| HarnessError::Http {
+        let mut page = get_json(agent, &url)?.ok_or_else(|| HarnessError::Http {
             url: url.clone(),
             detail: "answered 404".to_owned(),
         })?;
-        let Some(items) = page["items"].as_array() else {
+        let Value::Array(items) = page["items"].take() else {
             return Err(HarnessError::Json {
                 url,
                 detail: "no `items` list".to_owned(),
             });
         };
-        let more = take(items.clone())?;
+        let more = take(items)?;
         match page["next"].as_str() {
             Some(next) if more => cursor = Some(next.to_owned()),
             _ => return Ok(()),
