@@ -101,11 +101,9 @@
 //! derived entry with a rebuild, every stored Merkle hash included (a wrong one is named
 //! by the first leaf of its subtree).
 //!
-//! # Tools
-//!
-//! The `ledger-store-load` binary appends registrations from several threads and prints
-//! one line per acknowledged record; the crash test kills it with SIGKILL. The
-//! `append_cost` example measures what a durable append and a group commit cost.
+//! What an acknowledged append costs is measured by `ledger-bench` (`tools/bench`), and
+//! that nothing acknowledged is lost when the process holding the ledger is killed, by
+//! `ledger-crashloop` (`tools/crashloop`); `tools/README.md` lists every tool.
 
 #![cfg_attr(
     not(test),

@@ -16,25 +16,11 @@ use ledger_projections::{Applied, ReadModel};
 use ledger_tlog::TILE_WIDTH;
 use serde_json::Value;
 
+use ledger_harness::{all_pages, check_receipt, event_rows, get_json, EventRow as Row};
+
 use crate::error::{broken, CrashLoopError, Promise};
 use crate::fixture::ROUND;
-use crate::http;
 use crate::traffic::Acked;
-
-/// One record as `/v1/events` shows it (the fields the checks compare).
-#[derive(Clone, Debug)]
-pub struct Row {
-    /// Record hash, 64 hex.
-    pub hash: String,
-    /// Command id.
-    pub command_id: String,
-    /// Actor.
-    pub actor: String,
-    /// Event type.
-    pub event_type: String,
-    /// Event body.
-    pub body: Value,
-}
 
 /// Checks the directory left by the kill with `ledger_store::verify`: the chain, every
 /// derived entry and the stored Merkle hashes. Returns the verified length.
@@ -70,7 +56,7 @@ pub fn within<'a>(
     acked: impl Iterator<Item = &'a Acked>,
 ) -> Result<(), CrashLoopError> {
     for ack in acked {
-        if let Some(beyond) = ack.receipt.positions.iter().find(|p| **p >= length) {
+        if let Some(beyond) = ack.receipt.command.positions.iter().find(|p| **p >= length) {
             return Err(broken(
                 cycle,
                 Promise::AcknowledgedKept,
@@ -81,6 +67,7 @@ pub fn within<'a>(
                     ack.receipt.status,
                     ack.cycle,
                     ack.receipt
+                        .command
                         .hashes
                         .first()
                         .map(String::as_str)
@@ -95,38 +82,28 @@ pub fn within<'a>(
 /// Reads the whole log from `/v1/events` and checks that positions run 0..n and that
 /// each record names its predecessor's hash.
 pub fn events(cycle: u64, agent: &ureq::Agent, url: &str) -> Result<Vec<Row>, CrashLoopError> {
-    let items = http::all_pages(agent, url, "/v1/events")?;
-    let mut rows = Vec::with_capacity(items.len());
+    let rows = event_rows(agent, url, None, None)?;
     let mut previous = "0".repeat(64);
-    for (index, item) in items.into_iter().enumerate() {
-        let position = item["position"].as_u64();
-        if position != Some(index as u64) {
+    for (index, row) in rows.iter().enumerate() {
+        if row.position != index as u64 {
             return Err(broken(
                 cycle,
                 Promise::GapFree,
-                format!("/v1/events item {index} has position {position:?}"),
+                format!("/v1/events item {index} has position {}", row.position),
             ));
         }
-        let text = |field: &str| item[field].as_str().unwrap_or_default().to_owned();
-        if text("prev_hash") != previous {
+        if row.prev_hash != previous {
             return Err(broken(
                 cycle,
                 Promise::GapFree,
                 format!(
                     "position {index} names predecessor hash {}, but position {} has hash {previous}",
-                    text("prev_hash"),
+                    row.prev_hash,
                     index.saturating_sub(1)
                 ),
             ));
         }
-        previous = text("hash");
-        rows.push(Row {
-            hash: text("hash"),
-            command_id: text("command_id"),
-            actor: text("actor"),
-            event_type: text("type"),
-            body: item["body"].clone(),
-        });
+        previous.clone_from(&row.hash);
     }
     Ok(rows)
 }
@@ -140,31 +117,34 @@ pub fn acknowledged(cycle: u64, rows: &[Row], acked: &[Acked]) -> Result<(), Cra
             "the receipt of {key} (HTTP {} in cycle {})",
             ack.receipt.status, ack.cycle
         );
-        for (position, hash) in ack.receipt.positions.iter().zip(&ack.receipt.hashes) {
-            let Some(row) = usize::try_from(*position).ok().and_then(|p| rows.get(p)) else {
+        let at = |position: u64| usize::try_from(position).ok().and_then(|p| rows.get(p));
+        if let Err(mismatch) = check_receipt(&ack.receipt.command, at) {
+            return Err(broken(
+                cycle,
+                Promise::AcknowledgedKept,
+                format!(
+                    "{mismatch} (HTTP {} in cycle {})",
+                    ack.receipt.status, ack.cycle
+                ),
+            ));
+        }
+        for position in &ack.receipt.command.positions {
+            let row = at(*position);
+            if row.is_none_or(|row| row.actor != ack.sent.actor) {
                 return Err(broken(
                     cycle,
                     Promise::AcknowledgedKept,
                     format!(
-                        "{said} names position {position}, but the log holds only {} records",
-                        rows.len()
-                    ),
-                ));
-            };
-            if row.hash != *hash || row.command_id != *key || row.actor != ack.sent.actor {
-                return Err(broken(
-                    cycle,
-                    Promise::AcknowledgedKept,
-                    format!(
-                        "{said} names position {position} with hash {hash}, actor {}; the log \
-                         has hash {}, command {}, actor {} there",
-                        ack.sent.actor, row.hash, row.command_id, row.actor
+                        "{said} names position {position} of actor {}; the log has actor {:?} there",
+                        ack.sent.actor,
+                        row.map(|row| &row.actor)
                     ),
                 ));
             }
         }
         let first = ack
             .receipt
+            .command
             .positions
             .first()
             .and_then(|p| usize::try_from(*p).ok())
@@ -230,13 +210,13 @@ pub fn at_most_once(cycle: u64, rows: &[Row], acked: &[Acked]) -> Result<(), Cra
             .get(ack.sent.key.as_str())
             .cloned()
             .unwrap_or_default();
-        if found != ack.receipt.positions {
+        if found != ack.receipt.command.positions {
             return Err(broken(
                 cycle,
                 Promise::AtMostOnce,
                 format!(
                     "command {} is at positions {found:?} in the log, its receipt names {:?}",
-                    ack.sent.key, ack.receipt.positions
+                    ack.sent.key, ack.receipt.command.positions
                 ),
             ));
         }
@@ -346,10 +326,10 @@ pub fn projections(
     };
     compare(
         &format!("/v1/rounds/{ROUND}/result"),
-        http::get_json(agent, &format!("{url}/v1/rounds/{ROUND}/result"))?,
+        get_json(agent, &format!("{url}/v1/rounds/{ROUND}/result"))?,
         to_json(&model.round_result(&round_id)),
     )?;
-    let votes = http::all_pages(agent, url, &format!("/v1/rounds/{ROUND}/votes"))?;
+    let votes = all_pages(agent, url, &format!("/v1/rounds/{ROUND}/votes"))?;
     compare(
         &format!("/v1/rounds/{ROUND}/votes"),
         Some(Value::Array(votes)),
@@ -365,7 +345,7 @@ pub fn projections(
         ),
         None => format!("{url}/v1/rounds/{ROUND}/remarks?limit=100"),
     };
-    let served = http::get_json(agent, &path)?.map(|page| page["items"].clone());
+    let served = get_json(agent, &path)?.map(|page| page["items"].clone());
     compare(
         &path,
         served,
@@ -379,7 +359,7 @@ pub fn projections(
             .unwrap_or(Value::Null);
         compare(
             &format!("/v1/proposals/{id}"),
-            http::get_json(agent, &format!("{url}/v1/proposals/{id}"))?,
+            get_json(agent, &format!("{url}/v1/proposals/{id}"))?,
             rebuilt,
         )?;
     }

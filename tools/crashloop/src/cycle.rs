@@ -195,7 +195,7 @@ fn run_in(
         checks::within(cycle, offline_length, acked.iter().chain(&traffic.acked))?;
         server = start(config, &fixture, &log, cycle)?;
         let url = server.url.clone();
-        let recovered = http::get_json(&agent, &format!("{url}/healthz"))?
+        let recovered = ledger_harness::get_json(&agent, &format!("{url}/healthz"))?
             .and_then(|health| health["length"].as_u64())
             .unwrap_or_default();
         if recovered != offline_length {
@@ -220,8 +220,8 @@ fn run_in(
             let again = traffic::send(&agent, &url, &ack.sent, cycle, &never)?;
             let same = again.as_ref().is_ok_and(|r| {
                 r.status == 200
-                    && r.positions == ack.receipt.positions
-                    && r.hashes == ack.receipt.hashes
+                    && r.command.positions == ack.receipt.command.positions
+                    && r.command.hashes == ack.receipt.command.hashes
             });
             if !same {
                 return Err(broken(
@@ -243,8 +243,8 @@ fn run_in(
                     sent.key
                 ))
             })?;
-            let before_kill = receipt.positions.iter().all(|p| *p < recovered);
-            let after_restart = receipt.positions.iter().all(|p| *p >= recovered);
+            let before_kill = receipt.command.positions.iter().all(|p| *p < recovered);
+            let after_restart = receipt.command.positions.iter().all(|p| *p >= recovered);
             let consistent = match receipt.status {
                 200 => before_kill,
                 _ => after_restart,
@@ -256,7 +256,7 @@ fn run_in(
                     format!(
                         "the retry of {} got HTTP {} naming positions {:?}, but the log held \
                          {recovered} records at the restart",
-                        sent.key, receipt.status, receipt.positions
+                        sent.key, receipt.status, receipt.command.positions
                     ),
                 ));
             }

@@ -70,6 +70,12 @@ pub enum CrashLoopError {
     Http(String),
 }
 
+impl From<ledger_harness::HarnessError> for CrashLoopError {
+    fn from(e: ledger_harness::HarnessError) -> Self {
+        CrashLoopError::Http(e.to_string())
+    }
+}
+
 impl CrashLoopError {
     /// The promise broken, or `None` for a fault of the harness.
     pub fn promise(&self) -> Option<Promise> {

@@ -16,7 +16,9 @@ use serde_json::{json, Value};
 
 use crate::error::CrashLoopError;
 use crate::fixture::{Fixture, ROUND};
-use crate::http::{self, Answer, WireReceipt};
+use ledger_harness::{Answer, Receipt};
+
+use crate::http;
 
 /// One command as a writer sent it.
 #[derive(Clone, Debug)]
@@ -37,7 +39,7 @@ pub struct Acked {
     /// What was sent.
     pub sent: Sent,
     /// What the server answered.
-    pub receipt: WireReceipt,
+    pub receipt: Receipt,
     /// The cycle in which the receipt was received.
     pub cycle: u64,
 }
@@ -122,9 +124,9 @@ pub fn send(
     sent: &Sent,
     cycle: u64,
     stop: &AtomicBool,
-) -> Result<Result<WireReceipt, String>, CrashLoopError> {
+) -> Result<Result<Receipt, String>, CrashLoopError> {
     loop {
-        match http::submit(agent, url, &sent.token, &sent.key, &sent.body) {
+        match ledger_harness::submit(agent, url, &sent.token, &sent.key, &sent.body) {
             Answer::Receipt(receipt) => return Ok(Ok(receipt)),
             Answer::Unanswered(reason) => return Ok(Err(reason)),
             Answer::Refused {

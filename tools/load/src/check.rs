@@ -4,13 +4,12 @@
 //! The log is read page by page over the range the receipts cover (not one request per
 //! vote), so the check stays quick after a long run. This module must never write.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use anyhow::Context;
+use ledger_harness::{check_receipt, event_rows, CommandReceipt};
 use serde_json::Value;
-
-use crate::traffic::Acknowledged;
 
 /// The result of the check.
 #[derive(Debug, Default, serde::Serialize)]
@@ -26,7 +25,7 @@ pub struct Check {
 }
 
 /// Looks every acknowledged write up in the server's log.
-pub fn acknowledged_writes(base: &str, acknowledged: &[Acknowledged]) -> anyhow::Result<Check> {
+pub fn acknowledged_writes(base: &str, acknowledged: &[CommandReceipt]) -> anyhow::Result<Check> {
     let agent = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(60))
         .build();
@@ -38,54 +37,17 @@ pub fn acknowledged_writes(base: &str, acknowledged: &[Acknowledged]) -> anyhow:
         check.final_length = head_length(&agent, base)?;
         return Ok(check);
     };
-    // position -> (hash, command id)
-    let mut log: HashMap<u64, (String, String)> = HashMap::new();
-    let mut after: Option<u64> = first.checked_sub(1);
-    loop {
-        let url = match after {
-            Some(a) => format!("{base}/v1/events?after={a}&limit=500"),
-            None => format!("{base}/v1/events?limit=500"),
-        };
-        let page: Value = agent
-            .get(&url)
-            .call()
-            .with_context(|| format!("GET {url}"))?
-            .into_json()?;
-        let items = page["items"].as_array().context("a page of events")?;
-        for item in items {
-            if let (Some(position), Some(hash), Some(command)) = (
-                item["position"].as_u64(),
-                item["hash"].as_str(),
-                item["command_id"].as_str(),
-            ) {
-                log.insert(position, (hash.to_owned(), command.to_owned()));
-                after = Some(position);
-            }
-        }
-        let done = after.is_some_and(|a| a >= *last);
-        if done || items.is_empty() || page["next"].is_null() {
-            break;
-        }
-    }
-    for ack in acknowledged {
+    let log: BTreeMap<u64, _> = event_rows(&agent, base, first.checked_sub(1), Some(*last))?
+        .into_iter()
+        .map(|row| (row.position, row))
+        .collect();
+    for receipt in acknowledged {
         check.checked += 1;
-        let wrong = ack
-            .positions
-            .iter()
-            .zip(&ack.hashes)
-            .find_map(|(position, hash)| match log.get(position) {
-                Some((h, c)) if h == hash && *c == ack.command_id => None,
-                Some((h, c)) => Some(format!(
-                    "{} at {position}: the log holds command {c} with hash {h}, the receipt said {hash}",
-                    ack.command_id
-                )),
-                None => Some(format!("{} at {position}: no such record", ack.command_id)),
-            });
-        match wrong {
-            None => check.present += 1,
-            Some(text) => {
+        match check_receipt(receipt, |position| log.get(&position)) {
+            Ok(()) => check.present += 1,
+            Err(mismatch) => {
                 if check.missing.len() < 10 {
-                    check.missing.push(text);
+                    check.missing.push(mismatch.to_string());
                 }
             }
         }

@@ -15,6 +15,8 @@ use anyhow::Context;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
+use ledger_harness::CommandReceipt;
+
 use crate::tokens::Voter;
 
 /// What to send, learnt from the server before the load starts.
@@ -81,17 +83,6 @@ impl Plan {
     }
 }
 
-/// An acknowledged vote: the receipt's positions and hashes.
-#[derive(Clone, Debug)]
-pub struct Acknowledged {
-    /// The Idempotency-Key sent (the receipt's command id).
-    pub command_id: String,
-    /// The positions of its records.
-    pub positions: Vec<u64>,
-    /// Their hashes, 64 hex each.
-    pub hashes: Vec<String>,
-}
-
 /// Counts per status class.
 #[derive(Clone, Copy, Debug, Default, serde::Serialize)]
 pub struct Counts {
@@ -152,8 +143,8 @@ pub struct Outcome {
     pub read_micros: Vec<u64>,
     /// Latencies of the votes, in microseconds, sorted.
     pub write_micros: Vec<u64>,
-    /// The votes the server acknowledged (201, or 200 for a replay).
-    pub acknowledged: Vec<Acknowledged>,
+    /// The receipts of the votes the server acknowledged (201, or 200 for a replay).
+    pub acknowledged: Vec<CommandReceipt>,
     /// How long the traffic ran.
     pub elapsed: Duration,
     /// Success answers to a vote whose receipt did not parse or named another command.
@@ -230,7 +221,7 @@ fn client(plan: &Plan, n: usize, connections: usize, stop: &AtomicBool) -> Outco
             outcome.writes.count(status);
             note(&mut outcome.samples, "POST /v1/commands", status, &body);
             if matches!(status, Some(200 | 201)) {
-                match receipt(&key, &body) {
+                match ledger_harness::receipt::read(&key, &body) {
                     Some(ack) => outcome.acknowledged.push(ack),
                     None => {
                         outcome.bad_receipts += 1;
@@ -318,29 +309,4 @@ fn call(request: ureq::Request, body: Option<Value>) -> (Option<u16>, String) {
         }
         Err(ureq::Error::Transport(e)) => (None, e.to_string()),
     }
-}
-
-fn receipt(key: &str, body: &str) -> Option<Acknowledged> {
-    let value: Value = serde_json::from_str(body).ok()?;
-    let positions = value["positions"]
-        .as_array()?
-        .iter()
-        .map(Value::as_u64)
-        .collect::<Option<Vec<_>>>()?;
-    let hashes = value["hashes"]
-        .as_array()?
-        .iter()
-        .map(|h| h.as_str().map(str::to_owned))
-        .collect::<Option<Vec<_>>>()?;
-    if positions.is_empty() || positions.len() != hashes.len() {
-        return None;
-    }
-    if value["command_id"].as_str() != Some(key) {
-        return None;
-    }
-    Some(Acknowledged {
-        command_id: key.to_owned(),
-        positions,
-        hashes,
-    })
 }

@@ -1,10 +1,14 @@
 //! `GET /v1/events` and `GET /v1/events/{position}`: the raw log, record by record.
 //!
 //! Each item shows the stored fields with the body decoded to JSON, and the record's hash
-//! so a reader can check the chain. This module reads the store directly, never the
-//! projections, and must never show anything that is not in the record.
+//! so a reader can check the chain; with `?bytes=base64` each item also carries the
+//! record's stored bytes, so an auditor can page through the exact bytes that are hashed
+//! instead of fetching one transparency-log entry per record. This module reads the store
+//! directly, never the projections, and must never show anything that is not in the
+//! record.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
+use base64::Engine;
 use ledger_core::Sealed;
 use ledger_projections::Page;
 use serde::{Deserialize, Serialize};
@@ -42,6 +46,11 @@ pub struct EventView {
     /// The event body as JSON.
     #[schema(value_type = Object)]
     pub body: serde_json::Value,
+    /// The record's stored bytes (the bytes its hash is computed over), in standard
+    /// base64 with padding (RFC 4648 section 4); only with `?bytes=base64`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub bytes: Option<String>,
 }
 
 impl EventView {
@@ -70,11 +79,27 @@ impl EventView {
             event_type: record.event_type.clone(),
             schema_version: record.schema_version,
             body,
+            bytes: None,
         })
+    }
+
+    /// Renders a sealed record with its stored bytes in base64.
+    pub fn with_bytes(sealed: &Sealed) -> Result<EventView, ApiError> {
+        let mut view = EventView::from_sealed(sealed)?;
+        view.bytes = Some(base64::engine::general_purpose::STANDARD.encode(&sealed.bytes));
+        Ok(view)
     }
 }
 
-/// `?after=POSITION&limit=N`.
+/// How `?bytes=` asks for each record's stored bytes; base64 is the one encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BytesEncoding {
+    /// Standard base64 with padding (RFC 4648 section 4).
+    Base64,
+}
+
+/// `?after=POSITION&limit=N&bytes=base64`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -84,6 +109,10 @@ pub struct EventsQuery {
     /// Records per page, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
+    /// `base64`: each item also carries `bytes`, the record exactly as stored and hashed
+    /// (layout in ARCHITECTURE.md, "The record" and "Payload bytes").
+    #[param(inline)]
+    pub bytes: Option<BytesEncoding>,
 }
 
 /// The raw log in position order.
@@ -91,7 +120,7 @@ pub struct EventsQuery {
     get, path = "/v1/events", tag = "log", params(EventsQuery),
     responses(
         (status = 200, description = "A page of records", body = Page<EventView>),
-        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad cursor, limit or bytes encoding", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/events")]
@@ -118,10 +147,11 @@ pub async fn list(
             .records(from, limit)
             .map_err(|e| ApiError::Internal(format!("store read failed: {e}")))?
     };
-    let items = records
-        .iter()
-        .map(EventView::from_sealed)
-        .collect::<Result<Vec<_>, _>>()?;
+    let render = match query.bytes {
+        Some(BytesEncoding::Base64) => EventView::with_bytes,
+        None => EventView::from_sealed,
+    };
+    let items = records.iter().map(render).collect::<Result<Vec<_>, _>>()?;
     let next = match items.last() {
         Some(last) if last.position + 1 < head.length => Some(last.position.to_string()),
         _ => None,
