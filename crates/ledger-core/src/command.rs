@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::event::Criterion;
 use crate::event::Verdict;
-use crate::record::{encode_payload, RecordError};
 use crate::ids::{
     ActorId, AdviceId, CommandId, CriterionId, DecisionId, LibraryId, NewsletterId, NisCode,
     Position, ProposalId, RoundId, SheetId,
 };
+use crate::record::{encode_payload, RecordError};
 use crate::role::{Role, RoleKind};
 use crate::tally::{Choice, Rule};
 use crate::time::{Date, Timestamp};

@@ -12,7 +12,8 @@ use ledger_core::{CommandId, Head, Record};
 use crate::disk::Trees;
 use crate::error::StoreError;
 use crate::layout::{
-    command_value, indexed_value, position_key, stream_key, stream_prefix, INDEXED_KEY,
+    command_value, decode_command_value, indexed_value, position_key, stream_key, stream_prefix,
+    INDEXED_KEY,
 };
 
 /// Entries to add to the derived trees.
@@ -55,6 +56,11 @@ impl IndexBatch {
         }
     }
 
+    /// Whether there is nothing to write.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.streams.is_empty() && self.commands.is_empty()
+    }
+
     /// Writes the entries, then records `head` as indexed.
     ///
     /// Plain inserts, not sled batches: a batch seals sled's write buffer and hands it
@@ -73,6 +79,62 @@ impl IndexBatch {
         }
         trees.meta.insert(INDEXED_KEY, &indexed_value(head)[..])?;
         Ok(())
+    }
+}
+
+/// The re-check, at open, of the `commands` entries that `meta/indexed` says are written.
+///
+/// The writer finds a retried command through the `commands` index alone, so an entry
+/// that is missing (or names the wrong records) would let a retry append the command a
+/// second time. The open's walk hands every record below `meta/indexed` to
+/// [`CommandsCheck::visit`] (one read of the entry per command); each entry that does
+/// not match the log is rewritten with the rest of the open's catch-up.
+#[derive(Debug, Default)]
+pub(crate) struct CommandsCheck {
+    /// The command being walked: its id, first position, records seen, stored entry.
+    current: Option<(CommandId, u64, u32, Option<(u64, u32)>)>,
+    error: Option<StoreError>,
+}
+
+impl CommandsCheck {
+    /// Checks `record`, whose command's first record is at `first`; entries to rewrite
+    /// go to `repairs`.
+    pub(crate) fn visit(
+        &mut self,
+        trees: &Trees,
+        record: &Record,
+        first: u64,
+        repairs: &mut IndexBatch,
+    ) {
+        if record.position.0 == first {
+            self.settle(repairs);
+            let stored = match trees.commands.get(record.command_id.as_str().as_bytes()) {
+                Ok(value) => value.and_then(|v| decode_command_value(&v)),
+                Err(e) => {
+                    self.error.get_or_insert(e.into());
+                    None
+                }
+            };
+            self.current = Some((record.command_id.clone(), first, 0, stored));
+        }
+        if let Some((_, _, seen, _)) = &mut self.current {
+            *seen = seen.saturating_add(1);
+        }
+    }
+
+    /// Ends the walk: queues the last command's entry if it is wrong, and reports a
+    /// failed read of the index.
+    pub(crate) fn finish(mut self, repairs: &mut IndexBatch) -> Result<(), StoreError> {
+        self.settle(repairs);
+        self.error.map_or(Ok(()), Err)
+    }
+
+    fn settle(&mut self, repairs: &mut IndexBatch) {
+        if let Some((id, first, seen, stored)) = self.current.take() {
+            if stored != Some((first, seen)) {
+                repairs.commands.push((id, first, seen));
+            }
+        }
     }
 }
 

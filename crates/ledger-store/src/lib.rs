@@ -106,6 +106,7 @@
 )]
 
 mod checkpoint;
+mod digests;
 mod disk;
 mod error;
 mod index;
