@@ -91,9 +91,19 @@ impl IndexBatch {
 /// not match the log is rewritten with the rest of the open's catch-up.
 #[derive(Debug, Default)]
 pub(crate) struct CommandsCheck {
-    /// The command being walked: its id, first position, records seen, stored entry.
-    current: Option<(CommandId, u64, u32, Option<(u64, u32)>)>,
+    /// The command being walked.
+    current: Option<Walked>,
     error: Option<StoreError>,
+}
+
+/// A command as the walk meets it, and its entry in `commands`.
+#[derive(Debug)]
+struct Walked {
+    id: CommandId,
+    first: u64,
+    seen: u32,
+    /// The stored entry (first position, count), if any is readable.
+    stored: Option<(u64, u32)>,
 }
 
 impl CommandsCheck {
@@ -115,10 +125,15 @@ impl CommandsCheck {
                     None
                 }
             };
-            self.current = Some((record.command_id.clone(), first, 0, stored));
+            self.current = Some(Walked {
+                id: record.command_id.clone(),
+                first,
+                seen: 0,
+                stored,
+            });
         }
-        if let Some((_, _, seen, _)) = &mut self.current {
-            *seen = seen.saturating_add(1);
+        if let Some(walked) = &mut self.current {
+            walked.seen = walked.seen.saturating_add(1);
         }
     }
 
@@ -130,9 +145,11 @@ impl CommandsCheck {
     }
 
     fn settle(&mut self, repairs: &mut IndexBatch) {
-        if let Some((id, first, seen, stored)) = self.current.take() {
-            if stored != Some((first, seen)) {
-                repairs.commands.push((id, first, seen));
+        if let Some(walked) = self.current.take() {
+            if walked.stored != Some((walked.first, walked.seen)) {
+                repairs
+                    .commands
+                    .push((walked.id, walked.first, walked.seen));
             }
         }
     }

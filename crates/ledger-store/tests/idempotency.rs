@@ -140,11 +140,7 @@ fn a_deleted_commands_entry_is_restored_at_open_so_a_retry_appends_once() {
         ledger.append(register("reg-2", "lib-2")).unwrap();
         original
     };
-    tamper(dir.path(), "commands", |commands| {
-        assert!(commands.remove(b"rename-1").unwrap().is_some());
-    });
-
-    let ledger = Ledger::open(dir.path(), options()).unwrap();
+    let ledger = reopen_without(dir.path(), "commands", "rename-1");
     let head = ledger.head();
     let retry = ledger.append(rename()).unwrap();
     assert!(retry.replayed);
@@ -162,11 +158,7 @@ fn a_command_whose_digest_is_lost_is_refused_not_guessed() {
         ledger.append(register("reg-1", "lib-1")).unwrap();
         ledger
     });
-    tamper(dir.path(), "digests", |digests| {
-        assert!(digests.remove(b"reg-1").unwrap().is_some());
-    });
-
-    let ledger = Ledger::open(dir.path(), options()).unwrap();
+    let ledger = reopen_without(dir.path(), "digests", "reg-1");
     let head = ledger.head();
     for attempt in [register("reg-1", "lib-1"), register("reg-1", "lib-2")] {
         match ledger.append(attempt) {
@@ -180,4 +172,13 @@ fn a_command_whose_digest_is_lost_is_refused_not_guessed() {
     // Other commands are not concerned.
     ledger.append(register("reg-2", "lib-2")).unwrap();
     assert!(ledger.receipt(&CommandId::new("reg-2")).unwrap().is_some());
+}
+
+/// Deletes the entry of `command_id` from `tree` of the closed ledger in `dir`, as a
+/// broken disk or a careless operator would, and opens the ledger again.
+fn reopen_without(dir: &std::path::Path, tree: &str, command_id: &str) -> Ledger {
+    tamper(dir, tree, |tree| {
+        assert!(tree.remove(command_id.as_bytes()).unwrap().is_some());
+    });
+    Ledger::open(dir, options()).unwrap()
 }
