@@ -300,19 +300,19 @@ impl Ledger {
         let indexed = trees.indexed()?;
         let from = indexed.map_or(0, |head| head.length);
         let mut missing = IndexBatch::default();
-        let mut commands = index::CommandsCheck::default();
+        let mut commands = index::CommandsCheck::start(trees, from);
         let mut tree = CatchUp::new(merkle::stored_size(trees)?);
         let (head, state) = walk(&trees.events, indexed, None, |sealed, event, first| {
             if sealed.record.position.0 >= from {
                 missing.add(&sealed.record, first);
             } else {
-                commands.visit(trees, &sealed.record, first, &mut missing);
+                commands.visit(&sealed.record, first);
             }
             tree.add(trees, &sealed.bytes);
             fold(sealed, event);
         })?
         .into_checked()?;
-        commands.finish(&mut missing)?;
+        commands.finish(trees, &mut missing)?;
         if head.length > from || indexed.is_none() || !missing.is_empty() {
             missing.write(trees, head)?;
         }

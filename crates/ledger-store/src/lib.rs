@@ -27,7 +27,8 @@
 //! - **`commands`**, derived. Key: the stored command id's UTF-8 bytes (the id the
 //!   records carry). Value: the position of the command's first record (`u64` BE)
 //!   followed by its number of records (`u32` BE). Commands that were rejected leave no
-//!   entry. [`Ledger::open`] re-checks every entry below `meta/indexed` against the log
+//!   entry. [`Ledger::open`] re-checks the entries below `meta/indexed` against the log
+//!   (a fingerprint of each side, compared; on a difference every entry is looked up)
 //!   and rewrites a missing or wrong one, since retries are found through it.
 //! - **`digests`**, not derived (the command is not in the log, so neither is its
 //!   digest). Key: the stored command id's UTF-8 bytes. Value: the command's 32-byte
