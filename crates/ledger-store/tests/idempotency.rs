@@ -160,6 +160,13 @@ fn a_command_whose_digest_is_lost_is_refused_not_guessed() {
     });
     let ledger = reopen_without(dir.path(), "digests", "reg-1");
     let head = ledger.head();
+    let report = ledger.verify().unwrap();
+    let problem = report
+        .first_problem()
+        .expect("verify names the lost digest");
+    assert_eq!(problem.tree, "digests");
+    assert_eq!(problem.position, Some(2));
+    assert!(problem.what.contains("command reg-1"), "{}", problem.what);
     for attempt in [register("reg-1", "lib-1"), register("reg-1", "lib-2")] {
         match ledger.append(attempt) {
             Err(AppendError::Refused(StoreError::Corrupt { reason, .. })) => {
