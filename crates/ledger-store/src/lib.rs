@@ -112,7 +112,8 @@
 //! records. [`Ledger::open_folding`] opens the same way and hands every checked record
 //! and its event to a fold of the caller's (a server's read model). [`verify`] does the same without starting a writer and also compares every
 //! derived entry with a rebuild, every stored Merkle hash included (a wrong one is named
-//! by the first leaf of its subtree).
+//! by the first leaf of its subtree), and names every command since `meta/digests-from`
+//! whose digest is missing.
 //!
 //! # Tools
 //!
