@@ -15,6 +15,7 @@
 //! see a state that includes a record that is not durable, and never continue after a
 //! failed durable write: it refuses everything after.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -22,8 +23,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Instant;
-
-use std::borrow::Cow;
 
 use ledger_core::{
     chain, decide, ActorId, CommandDigest, CommandId, Envelope, Event, Head, RecordError, Sealed,
