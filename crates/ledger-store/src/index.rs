@@ -239,12 +239,7 @@ fn repair_commands(trees: &Trees, below: u64, repairs: &mut IndexBatch) -> Resul
     };
     let mut run: Option<(CommandId, u64, u32)> = None;
     for position in 0..below {
-        let bytes = trees
-            .events
-            .get(position_key(position))?
-            .ok_or_else(|| StoreError::corrupt(position, "record is missing"))?;
-        let record =
-            Record::decode(&bytes).map_err(|e| StoreError::corrupt(position, e.to_string()))?;
+        let record = stored_record(trees, position)?;
         match &mut run {
             Some((id, _, count)) if *id == record.command_id => *count = count.saturating_add(1),
             _ => {
@@ -259,19 +254,21 @@ fn repair_commands(trees: &Trees, below: u64, repairs: &mut IndexBatch) -> Resul
 /// Indexes the records `[from, to.length)` by reading them back from `events`; they must
 /// start at a command boundary (every batch does).
 pub(crate) fn catch_up(trees: &Trees, from: u64, to: Head) -> Result<(), StoreError> {
-    let mut records = Vec::new();
-    for position in from..to.length {
-        let bytes = trees
-            .events
-            .get(position_key(position))?
-            .ok_or_else(|| StoreError::corrupt(position, "record is missing"))?;
-        let record =
-            Record::decode(&bytes).map_err(|e| StoreError::corrupt(position, e.to_string()))?;
-        records.push(record);
-    }
+    let records = (from..to.length)
+        .map(|position| stored_record(trees, position))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut batch = IndexBatch::default();
     batch.add_commands(&records);
     batch.write(trees, to)
+}
+
+/// The record at `position` of `events`, decoded.
+fn stored_record(trees: &Trees, position: u64) -> Result<Record, StoreError> {
+    let bytes = trees
+        .events
+        .get(position_key(position))?
+        .ok_or_else(|| StoreError::corrupt(position, "record is missing"))?;
+    Record::decode(&bytes).map_err(|e| StoreError::corrupt(position, e.to_string()))
 }
 
 /// The positions of `stream` recorded in the `streams` tree, below `limit`.
