@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use ledger_core::RoundId;
+use ledger_core::{ActorId, Command, CommandId, Envelope, Role, RoundId};
 use ledger_projections::ReadModel;
-use ledger_store::{verify, Ledger, LedgerOptions};
+use ledger_store::{verify, AppendError, Ledger, LedgerOptions};
 use ledger_system_tests::{copy_fixture, fixture_v1, write_fixture};
 
 fn expected() -> BTreeMap<String, String> {
@@ -52,6 +52,42 @@ fn the_v1_fixture_opens_verifies_and_reads_the_same() {
     assert_eq!(result.cast.libraries.to_string(), want["cast_libraries"]);
     assert_eq!(result.yes.inhabitants.to_string(), want["yes_inhabitants"]);
     assert!(result.certified);
+}
+
+/// The fixture's commands were appended before command digests were kept: a retry of
+/// one is still answered with its receipt, the same id used for a command on another
+/// stream is refused, and neither writes anything.
+#[test]
+fn commands_of_the_v1_fixture_keep_their_idempotency() {
+    let copy = copy_fixture(&fixture_v1()).expect("copy the fixture");
+    let ledger = Ledger::open(copy.path(), LedgerOptions::default()).expect("open");
+    let head = ledger.head();
+    let grant = |member: &str| Envelope {
+        command_id: CommandId::new("fixture-001"),
+        actor: ActorId::new("secretariaat"),
+        expected_version: None,
+        command: Command::GrantRole {
+            actor: ActorId::new(member),
+            role: Role::SteeringMember,
+        },
+    };
+    let stored = ledger
+        .receipt(&CommandId::new("fixture-001"))
+        .expect("read")
+        .expect("the fixture's first grant");
+    let retry = ledger.append(grant("lid-an")).expect("a retry is answered");
+    assert!(retry.replayed);
+    assert_eq!(retry.positions, stored.positions);
+    assert_eq!(retry.hashes, stored.hashes);
+    assert!(matches!(
+        ledger.append(grant("lid-x")),
+        Err(AppendError::KeyReused { .. })
+    ));
+    assert_eq!(ledger.head(), head);
+    drop(ledger);
+    let report = verify(copy.path()).expect("verify runs");
+    assert!(report.is_intact(), "{:?}", report.first_problem());
+    assert_eq!(report.head, head);
 }
 
 /// Writes a new fixture into `target/` for a human to inspect and commit as the next

@@ -71,8 +71,9 @@ pub enum ApiError {
         /// The version it has.
         actual: u64,
     },
-    /// An `Idempotency-Key` already used for a command of another actor or stream.
-    #[error("the Idempotency-Key {key} was already used for another command (by another actor or on another stream); use a new key")]
+    /// An `Idempotency-Key` this actor already used for another command; nothing was
+    /// written.
+    #[error("the Idempotency-Key {key} was already used by you for another command; nothing was written; a retry must send the same command, a new command needs a new key")]
     KeyReused {
         /// The key.
         key: String,
@@ -106,6 +107,10 @@ pub enum ApiError {
     /// The store cannot take writes now (a failed durable write, shutting down).
     #[error("{0}")]
     Unavailable(String),
+    /// An earlier write did not reach the disk, so the ledger takes no writes until it
+    /// is reopened (the server restarted); nothing of this request was written.
+    #[error("the ledger stopped taking writes after a write did not reach the disk; nothing was written; it takes writes again only once the server is restarted, then retry with the same Idempotency-Key")]
+    WritesStopped,
     /// The ledger's chain is damaged at `position`: the server answers reads of the
     /// records before it and takes no writes until the damage is repaired.
     #[error("the ledger is damaged at position {position}: {reason}; the server serves the {position} records before it and takes no writes until it is repaired")]
@@ -142,6 +147,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::WritesStopped => "writes-stopped",
             ApiError::Damaged { .. } => "ledger-damaged",
             ApiError::InsufficientStorage => "insufficient-storage",
             ApiError::Internal(_) => "internal",
@@ -165,6 +171,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "Payload too large",
             ApiError::TooManyRequests { .. } => "Too many requests",
             ApiError::Unavailable(_) => "Service unavailable",
+            ApiError::WritesStopped => "Writes stopped",
             ApiError::Damaged { .. } => "Ledger damaged",
             ApiError::InsufficientStorage => "Insufficient storage",
             ApiError::Internal(_) => "Internal error",
@@ -205,7 +212,9 @@ impl ResponseError for ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) | ApiError::Damaged { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::WritesStopped | ApiError::Damaged { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -231,10 +240,11 @@ impl ResponseError for ApiError {
 }
 
 impl From<AppendError> for ApiError {
-    /// Expected refusals keep their meaning (403/422, 409, 413); a full disk is 507 and a
-    /// writer that stopped (a failed durable write) is 503, so clients retry later with
-    /// the same Idempotency-Key; a damaged chain is 503 naming the position; any other
-    /// fault is 500.
+    /// Expected refusals keep their meaning (403/422, 409, 413, 422 for a reused key); a
+    /// full disk is 507; a damaged chain is 503 naming the position; a writer stopped by
+    /// a failed write is 503 `writes-stopped` (nothing written, only a restart helps),
+    /// and the write that failed is 503 saying its outcome is unknown until a retry with
+    /// the same key after the restart; any other fault is 500.
     fn from(error: AppendError) -> Self {
         match error {
             AppendError::Rejected(rejection) => ApiError::Rejected(rejection),
@@ -251,20 +261,37 @@ impl From<AppendError> for ApiError {
                 size,
                 limit: ledger_core::record::MAX_RECORD_BYTES,
             },
-            AppendError::Fault(
-                fault @ (StoreError::WriterStopped { .. } | StoreError::WriteFailed { .. }),
-            ) => {
+            AppendError::KeyReused { command_id, .. } => ApiError::KeyReused {
+                key: command_id.to_string(),
+            },
+            AppendError::Refused(fault @ StoreError::WriterStopped { .. }) => {
+                tracing::error!(error = %fault, "the ledger takes no writes until it is reopened");
+                ApiError::WritesStopped
+            }
+            AppendError::Refused(fault @ StoreError::WriteFailed { .. }) => {
                 tracing::error!(error = %fault, "the ledger cannot take writes");
                 ApiError::Unavailable(
-                    "the ledger cannot take writes now; retry later with the same Idempotency-Key"
+                    "the ledger cannot take writes now; nothing was written; retry later with \
+                     the same Idempotency-Key"
                         .to_owned(),
                 )
             }
-            AppendError::Fault(StoreError::DiskFull { available, reserve }) => {
+            AppendError::Refused(StoreError::DiskFull { available, reserve }) => {
                 tracing::warn!(available, reserve, "write refused: the disk is full");
                 ApiError::InsufficientStorage
             }
-            AppendError::Fault(fault) => ApiError::from(fault),
+            AppendError::Fault(
+                fault @ (StoreError::WriterStopped { .. } | StoreError::WriteFailed { .. }),
+            ) => {
+                tracing::error!(error = %fault, "a write did not reach the disk");
+                ApiError::Unavailable(
+                    "the write may or may not have reached the disk, and the ledger takes no \
+                     writes until the server is restarted; then retry with the same \
+                     Idempotency-Key: the command is applied once either way"
+                        .to_owned(),
+                )
+            }
+            AppendError::Refused(fault) | AppendError::Fault(fault) => ApiError::from(fault),
         }
     }
 }
@@ -312,11 +339,42 @@ mod tests {
         );
         assert_eq!(status(AppendError::TooLarge { size: 70_000 }), 413);
         assert_eq!(status(AppendError::Rejected(Rejection::InvalidRule)), 422);
-        let stopped = ApiError::from(AppendError::Fault(StoreError::WriterStopped {
+        assert_eq!(
+            status(AppendError::KeyReused {
+                command_id: ledger_core::CommandId::new("k-1"),
+                actor: ledger_core::ActorId::new("acc-a"),
+                stored_as: ledger_core::CommandId::new("k-1"),
+            }),
+            422
+        );
+        // A writer stopped by an earlier failed write: nothing written, only a restart
+        // helps, and the client is told so.
+        let stopped = ApiError::from(AppendError::Refused(StoreError::WriterStopped {
             reason: "disk full at /var/secret".into(),
         }));
         assert_eq!(stopped.status_code().as_u16(), 503);
-        assert!(!stopped.problem().detail.contains("secret"));
+        let problem = stopped.problem();
+        assert_eq!(problem.kind, "urn:governance-ledger:problem:writes-stopped");
+        assert!(!problem.detail.contains("secret"));
+        assert!(
+            problem.detail.contains("nothing was written"),
+            "{}",
+            problem.detail
+        );
+        assert!(problem.detail.contains("restarted"), "{}", problem.detail);
+        // The write that failed: its outcome is unknown, and the client is told that.
+        let failed = ApiError::from(AppendError::Fault(StoreError::WriteFailed {
+            reason: "fdatasync: EIO".into(),
+        }));
+        assert_eq!(failed.status_code().as_u16(), 503);
+        let problem = failed.problem();
+        assert_eq!(problem.kind, "urn:governance-ledger:problem:unavailable");
+        assert!(
+            problem.detail.contains("may or may not"),
+            "{}",
+            problem.detail
+        );
+        assert!(!problem.detail.contains("EIO"));
         assert_eq!(
             status(AppendError::Fault(StoreError::Corrupt {
                 position: 3,
@@ -328,7 +386,7 @@ mod tests {
 
     #[test]
     fn a_full_disk_is_507_and_a_damaged_chain_503_naming_its_position() {
-        let full = ApiError::from(AppendError::Fault(StoreError::DiskFull {
+        let full = ApiError::from(AppendError::Refused(StoreError::DiskFull {
             available: 10,
             reserve: 20,
         }));
@@ -337,7 +395,7 @@ mod tests {
             full.problem().kind,
             "urn:governance-ledger:problem:insufficient-storage"
         );
-        let damaged = ApiError::from(AppendError::Fault(StoreError::Damaged {
+        let damaged = ApiError::from(AppendError::Refused(StoreError::Damaged {
             position: 846,
             reason: "does not link to its predecessor".into(),
         }));

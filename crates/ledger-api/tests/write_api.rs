@@ -388,26 +388,45 @@ async fn a_retry_with_the_same_key_gets_the_first_receipt_and_appends_once() {
     }
     assert_eq!(f.ledger.head().length, before.length + 1, "appended once");
 
-    // The key belongs to acc-a's vote in round r-1: nobody else can get that receipt,
-    // and acc-a cannot reuse it for another stream.
+    // The key is acc-a's: another command with it (a changed vote, another round) is
+    // refused with a typed problem and writes nothing.
     let head = f.ledger.head();
-    let close = json_bytes(&json!({"type": "close_round", "round": "r-1"}));
-    let other_actor = send(&app, with_key(&f.tokens.secretariat, "vote-a-1", &close)).await;
-    assert_eq!(other_actor.status, 422, "{}", other_actor.body);
-    assert!(other_actor.body["type"]
-        .as_str()
-        .unwrap()
-        .ends_with(":idempotency-key-reused"));
+    let yes = json_bytes(
+        &json!({"type": "cast_vote", "round": "r-1", "library": "lib-a", "choice": "yes"}),
+    );
     let other_round = json_bytes(
         &json!({"type": "cast_vote", "round": "r-9", "library": "lib-a", "choice": "no"}),
     );
-    let other_stream = send(
-        &app,
-        with_key(&f.tokens.library_a, "vote-a-1", &other_round),
-    )
-    .await;
-    assert_eq!(other_stream.status, 422, "{}", other_stream.body);
-    assert_eq!(f.ledger.head(), head);
+    for body in [&yes, &other_round] {
+        let reused = send(&app, with_key(&f.tokens.library_a, "vote-a-1", body)).await;
+        assert_eq!(reused.status, 422, "{}", reused.body);
+        assert_eq!(
+            reused.body["type"],
+            "urn:governance-ledger:problem:idempotency-key-reused"
+        );
+        assert_eq!(reused.body["title"], "Idempotency key reused");
+        assert_eq!(reused.body["status"], 422);
+        let detail = reused.body["detail"].as_str().unwrap();
+        assert!(detail.contains("vote-a-1"), "{detail}");
+        assert!(detail.contains("nothing was written"), "{detail}");
+        assert_eq!(f.ledger.head(), head);
+    }
+    // The earlier vote stands.
+    let result = get(&app, "/v1/rounds/r-1/result").await;
+    assert_eq!(result["no"]["libraries"], 1, "{result}");
+
+    // Keys are scoped per actor: the secretariat's command with the same key is its own,
+    // applied and stored as `sec/vote-a-1`; its retry gets its own receipt.
+    let register = json_bytes(&json!({"type": "register_library", "library": "lib-c",
+        "name": "Bibliotheek C", "municipalities": ["11003"], "inhabitants": 200}));
+    let theirs = send(&app, with_key(&f.tokens.secretariat, "vote-a-1", &register)).await;
+    assert_eq!(theirs.status, 201, "{}", theirs.body);
+    assert_eq!(theirs.body["command_id"], "sec/vote-a-1");
+    assert_eq!(theirs.body["positions"][0], head.length);
+    let again = send(&app, with_key(&f.tokens.secretariat, "vote-a-1", &register)).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.body["hashes"], theirs.body["hashes"]);
+    assert_eq!(f.ledger.head().length, head.length + 1);
 
     // Without a key every request is a new command with a server-chosen id.
     let fresh = send(&app, post(Auth::Bearer(&f.tokens.library_a), &vote)).await;

@@ -67,15 +67,18 @@ impl Failure {
 
 /// The class of a store error.
 pub fn store(error: StoreError) -> anyhow::Error {
-    let code = match &error {
+    Failure::error(store_class(&error), error.to_string())
+}
+
+fn store_class(error: &StoreError) -> u8 {
+    match error {
         StoreError::NotALedger { .. }
         | StoreError::AlreadyExists { .. }
         | StoreError::NotEmpty { .. }
         | StoreError::InitRejected(_) => INPUT,
         StoreError::Corrupt { .. } => DAMAGED,
         _ => FAULT,
-    };
-    Failure::error(code, error.to_string())
+    }
 }
 
 /// The class of an append error.
@@ -87,6 +90,23 @@ pub fn append(error: AppendError) -> anyhow::Error {
         ),
         conflict @ AppendError::Conflict { .. } => Failure::error(REFUSED, conflict.to_string()),
         too_large @ AppendError::TooLarge { .. } => Failure::error(INPUT, too_large.to_string()),
-        AppendError::Fault(fault) => store(fault),
+        reused @ AppendError::KeyReused { .. } => Failure::error(REFUSED, reused.to_string()),
+        AppendError::Refused(fault) => {
+            let code = store_class(&fault);
+            Failure::error(
+                code,
+                format!("nothing was written: {fault}; retrying with the same command_id is safe"),
+            )
+        }
+        AppendError::Fault(fault) => {
+            let code = store_class(&fault);
+            Failure::error(
+                code,
+                format!(
+                    "{fault}; the command may or may not have been written: repeat it with the \
+                     same command_id to find out (it is never applied twice)"
+                ),
+            )
+        }
     }
 }

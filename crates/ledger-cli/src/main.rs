@@ -25,7 +25,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const EXIT_CODES: &str = "\
 Exit status:
   0  success
-  1  the ledger refused the command (rejection or version conflict); nothing was written.
+  1  the ledger refused the command (rejection, version conflict, or a command id the
+     actor already used for another command); nothing was written.
      Through a server also: HTTP 401 (no valid token), 403 (role), 409, 422, 429
   2  usage or input error (bad arguments, unreadable or invalid input file, a directory
      that is not a ledger or already holds one, a record over 64 KiB; HTTP 400, 404, 408,

@@ -323,6 +323,41 @@ fn a_rejected_command_exits_1_and_writes_nothing() {
 }
 
 #[test]
+fn a_command_id_reused_for_another_command_exits_1_and_writes_nothing() {
+    let (parent, dir) = fresh();
+    let first = write(
+        parent.path(),
+        "grant.json",
+        &grant_member("g-1", "secretariaat", "member-1"),
+    );
+    assert_eq!(status(&submit(&dir, &first)), 0);
+    let before = head(&dir);
+
+    // The same id for another grant: refused, named, nothing written.
+    let other = write(
+        parent.path(),
+        "other.json",
+        &grant_member("g-1", "secretariaat", "member-2"),
+    );
+    let output = submit(&dir, &other);
+    assert_eq!(status(&output), 1, "{}", stderr(&output));
+    assert_one_line_error(&output);
+    let err = stderr(&output);
+    assert!(
+        err.contains("command id g-1 was already used by secretariaat for another command"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(head(&dir), before);
+
+    // The first command again is still a retry.
+    let again = submit(&dir, &first);
+    assert_eq!(status(&again), 0, "{}", stderr(&again));
+    assert!(stdout(&again).starts_with("already applied"));
+    assert_eq!(head(&dir), before);
+}
+
+#[test]
 fn a_version_conflict_exits_1_and_writes_nothing() {
     let (parent, dir) = fresh();
     let before = head(&dir);

@@ -26,7 +26,7 @@ pub mod tally;
 pub mod time;
 
 pub use chain::{check_link, seal, Head, LinkError, Sealed};
-pub use command::{Command, Envelope};
+pub use command::{Command, CommandDigest, Envelope};
 pub use decide::{decide, MAX_LONG_TEXT, MAX_REMARK_CHARS, MAX_SHORT_TEXT};
 pub use event::Event;
 pub use ids::*;

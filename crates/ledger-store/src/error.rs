@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use ledger_core::record::MAX_RECORD_BYTES;
-use ledger_core::{RecordError, Rejection};
+use ledger_core::{ActorId, CommandId, RecordError, Rejection};
 
 /// A fault of the store, or a directory that cannot be used as asked.
 #[derive(Debug, thiserror::Error)]
@@ -124,7 +124,8 @@ pub enum StoreError {
         reserve: u64,
     },
     /// The writer no longer accepts appends (an earlier durable write failed, or the
-    /// ledger is shutting down); reopen the ledger.
+    /// ledger is shutting down). Retrying does not help until the ledger is reopened
+    /// (which re-reads what reached the disk); nothing was written.
     #[error("the ledger no longer accepts appends: {reason}")]
     WriterStopped {
         /// Why.
@@ -151,6 +152,12 @@ impl StoreError {
 }
 
 /// Why an append produced no receipt.
+///
+/// Three kinds, by what a caller may conclude: an expected refusal of this command
+/// (`Rejected`, `Conflict`, `TooLarge`, `KeyReused`: nothing was written and the same
+/// request will be refused again), `Refused` (the store cannot take it now; nothing was
+/// written; retry the same command with the same id once the cause is gone) and `Fault`
+/// (the outcome is unknown; retry with the same id to learn it).
 #[derive(Debug, thiserror::Error)]
 pub enum AppendError {
     /// The domain refused the command; nothing was written.
@@ -173,8 +180,31 @@ pub enum AppendError {
         /// The size the record would have had.
         size: usize,
     },
-    /// The store failed; the command may or may not have been written (retry with the
-    /// same command id to find out: a repeat is answered, never applied twice).
+    /// The actor already applied another command with this command id (idempotency
+    /// key); nothing was written. A retry must send the same command; a new command
+    /// needs a new id.
+    #[error(
+        "the command id {command_id} was already used by {actor} for another command \
+         (stored as {stored_as}); nothing was written; a new command needs a new id"
+    )]
+    KeyReused {
+        /// The command id as sent.
+        command_id: CommandId,
+        /// The actor, whose ids are their own.
+        actor: ActorId,
+        /// The command id the earlier command is stored under.
+        stored_as: CommandId,
+    },
+    /// The store did not take the command, and nothing was written: a full disk
+    /// ([`StoreError::DiskFull`]), a ledger in quarantine ([`StoreError::Damaged`]), a
+    /// writer that stopped after a failed write ([`StoreError::WriterStopped`]: only a
+    /// reopen of the ledger helps), or a store fault met before anything was written.
+    /// Retrying with the same command id is safe and cannot apply it twice.
+    #[error("refused, nothing was written: {0}")]
+    Refused(StoreError),
+    /// The store failed while the command was being written; it may or may not be in
+    /// the log (retry with the same command id to find out: a repeat is answered, never
+    /// applied twice).
     #[error(transparent)]
     Fault(#[from] StoreError),
 }

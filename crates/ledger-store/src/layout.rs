@@ -27,6 +27,14 @@ pub const STREAMS_TREE: &str = "streams";
 /// Derived: command id -> first position + record count.
 pub const COMMANDS_TREE: &str = "commands";
 
+/// Not derived: stored command id -> the 32-byte [`ledger_core::CommandDigest`] of the
+/// command appended under it (commands appended since [`DIGESTS_FROM_KEY`]).
+pub const DIGESTS_TREE: &str = "digests";
+
+/// The `meta` key of the position (`u64` BE) from which every command has its digest in
+/// [`DIGESTS_TREE`]; commands before it were appended by a version that kept none.
+pub const DIGESTS_FROM_KEY: &[u8] = b"digests-from";
+
 /// The marker and how far the derived trees are indexed.
 pub const META_TREE: &str = "meta";
 

@@ -178,7 +178,10 @@ impl Ledger {
                     size,
                 }))
             }
-            Err(AppendError::Fault(fault)) => Err(fault),
+            Err(AppendError::Fault(fault) | AppendError::Refused(fault)) => Err(fault),
+            Err(AppendError::KeyReused { .. }) => Err(StoreError::AlreadyExists {
+                dir: dir.to_path_buf(),
+            }),
         }
     }
 
@@ -297,16 +300,20 @@ impl Ledger {
         let indexed = trees.indexed()?;
         let from = indexed.map_or(0, |head| head.length);
         let mut missing = IndexBatch::default();
+        let mut commands = index::CommandsCheck::start(trees, from);
         let mut tree = CatchUp::new(merkle::stored_size(trees)?);
         let (head, state) = walk(&trees.events, indexed, None, |sealed, event, first| {
             if sealed.record.position.0 >= from {
                 missing.add(&sealed.record, first);
+            } else {
+                commands.visit(&sealed.record, first);
             }
             tree.add(trees, &sealed.bytes);
             fold(sealed, event);
         })?
         .into_checked()?;
-        if head.length > from || indexed.is_none() {
+        commands.finish(trees, &mut missing)?;
+        if head.length > from || indexed.is_none() || !missing.is_empty() {
             missing.write(trees, head)?;
         }
         let frontier = tree.finish(trees)?;
@@ -345,31 +352,40 @@ impl Ledger {
 
     /// Decides and durably appends one command; blocks until its batch is on disk.
     ///
-    /// A command id applied before is answered with the original receipt
-    /// (`replayed: true`) and appends nothing. Safe to call from many threads.
+    /// Command ids are the actor's own: a command id this actor applied before, sent
+    /// again with the same command (same [`Envelope::digest`]), is answered with the
+    /// original receipt (`replayed: true`) and appends nothing; sent with another command
+    /// it is refused with [`AppendError::KeyReused`]. Another actor's use of the same id
+    /// does not concern this actor: its command is stored under `actor/id` (the
+    /// receipt's `command_id`). Safe to call from many threads.
     ///
-    /// Refused before anything is written: on a ledger in quarantine
-    /// ([`StoreError::Damaged`]) and while the disk has less free space than the reserve
-    /// ([`StoreError::DiskFull`]; see [`Ledger::set_free_space_reserve`]).
+    /// Refused before anything is written ([`AppendError::Refused`]): on a ledger in
+    /// quarantine ([`StoreError::Damaged`]), while the disk has less free space than the
+    /// reserve ([`StoreError::DiskFull`]; see [`Ledger::set_free_space_reserve`]), and
+    /// once a failed durable write stopped the writer ([`StoreError::WriterStopped`];
+    /// reopen the ledger).
     pub fn append(&self, envelope: Envelope) -> Result<Receipt, AppendError> {
         if let Some(damage) = &self.inner.damage {
-            return Err(AppendError::Fault(StoreError::Damaged {
+            return Err(AppendError::Refused(StoreError::Damaged {
                 position: damage.position,
                 reason: damage.reason.clone(),
             }));
         }
-        self.check_free_space()?;
-        let stopped = || {
-            AppendError::Fault(StoreError::WriterStopped {
-                reason: "the writer thread has ended".into(),
-            })
+        self.check_free_space().map_err(AppendError::Refused)?;
+        let stopped = || StoreError::WriterStopped {
+            reason: "the writer thread has ended".into(),
         };
-        let sender = self.inner.sender.as_ref().ok_or_else(stopped)?;
+        let sender = self
+            .inner
+            .sender
+            .as_ref()
+            .ok_or_else(|| AppendError::Refused(stopped()))?;
         let (reply, answer) = mpsc::sync_channel(1);
         sender
             .send(Request { envelope, reply })
-            .map_err(|_| stopped())?;
-        answer.recv().map_err(|_| stopped())?
+            .map_err(|_| AppendError::Refused(stopped()))?;
+        // The writer had the request: if it ends without answering, nobody knows.
+        answer.recv().map_err(|_| AppendError::Fault(stopped()))?
     }
 
     /// Where the chain breaks, if the ledger was opened in quarantine.

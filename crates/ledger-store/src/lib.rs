@@ -28,9 +28,18 @@
 //! - **`streams`**, derived. Key: the stream name's UTF-8 bytes, one `0x00` byte, then the
 //!   record's version in that stream as a `u64` big-endian. Value: the record's position
 //!   (`u64` BE).
-//! - **`commands`**, derived. Key: the command id's UTF-8 bytes. Value: the position of the
-//!   command's first record (`u64` BE) followed by its number of records (`u32` BE).
-//!   Commands that were rejected leave no entry.
+//! - **`commands`**, derived. Key: the stored command id's UTF-8 bytes (the id the
+//!   records carry). Value: the position of the command's first record (`u64` BE)
+//!   followed by its number of records (`u32` BE). Commands that were rejected leave no
+//!   entry. [`Ledger::open`] re-checks the entries below `meta/indexed` against the log
+//!   (a fingerprint of each side, compared; on a difference every entry is looked up)
+//!   and rewrites a missing or wrong one, since retries are found through it.
+//! - **`digests`**, not derived (the command is not in the log, so neither is its
+//!   digest). Key: the stored command id's UTF-8 bytes. Value: the command's 32-byte
+//!   [`ledger_core::CommandDigest`] (see [`ledger_core::Envelope::digest`], which documents
+//!   the hashed bytes). The writer inserts a batch's digests before its records; a digest
+//!   whose command never reached the log is never consulted and is overwritten if its id
+//!   is used again.
 //! - **`merkle`**, derived: the RFC 6962 Merkle tree over the records (SHA-256, leaf =
 //!   `SHA-256(0x00 ‖ record bytes)`, node = `SHA-256(0x01 ‖ left ‖ right)`), as the hashes
 //!   of its full subtrees. Key: the level (`u8`) then the index (`u64` BE); value: the
@@ -42,7 +51,9 @@
 //!   (32 bytes; zeros when empty). Key `merkle`: how far the `merkle` tree is written:
 //!   tree size (`u64` BE) then the root of the tree of that size (32 bytes). Key
 //!   `log-verifier-key`: the verifier key of the log's signing key (UTF-8), which tells a
-//!   lost key file from a ledger made before signed checkpoints.
+//!   lost key file from a ledger made before signed checkpoints. Key `digests-from`: the
+//!   log's length (`u64` BE) when the writer first kept digests; every command from that
+//!   position on has one, those before it (older ledgers) have none.
 //!
 //! The derived trees can always be rebuilt from `events`. They are written after the
 //! events of a batch are durable, by plain inserts (a sled `Batch` would seal sled's
@@ -68,11 +79,15 @@
 //!
 //! One writer thread owns decision and sequencing. [`Ledger::append`] sends the envelope
 //! to it and waits. The writer takes every request queued at that moment (group
-//! commit), and for each in order: answers a command id seen before with the original
-//! receipt (`replayed`), checks `expected_version` against the target stream, reads the
-//! clock once, runs `decide` on its working state (which includes the earlier commands
-//! of the same batch), and seals the events with `chain::seal`. All records of the batch
-//! go to `events` in one sled `Batch` (all or nothing; a batch of one record is one
+//! commit), and for each in order: looks its command id up for its actor (ids are scoped
+//! per actor: under the id as sent, then under `actor/id`), answers a known one whose
+//! command has the same digest with the original receipt (`replayed`) and refuses one
+//! with another digest ([`AppendError::KeyReused`]); stores a new command under the id as
+//! sent, or under `actor/id` when another actor's command holds that id; checks
+//! `expected_version` against the target stream, reads the clock once, runs `decide` on
+//! its working state (which includes the earlier commands of the same batch), and seals
+//! the events with `chain::seal`. The batch's digests go to `digests`, then all its
+//! records to `events` in one sled `Batch` (all or nothing; a batch of one record is one
 //! insert); then `db.flush()`, then
 //! `fdatasync` of sled's files, and of the directory only when its listing changed
 //! (sled's flush alone uses `sync_file_range`, which flushes neither the disk cache nor
@@ -85,8 +100,13 @@
 //! re-verifies what actually reached the disk.
 //!
 //! An expected refusal appends nothing and is an [`AppendError`] outcome: `Rejected`
-//! (the domain said no), `Conflict` (wrong `expected_version`) or `TooLarge` (a record
-//! over 64 KiB). Everything else is `AppendError::Fault(StoreError)`.
+//! (the domain said no), `Conflict` (wrong `expected_version`), `TooLarge` (a record
+//! over 64 KiB) or `KeyReused` (the actor's command id names another command). A store
+//! that does not take the command, having written nothing, answers
+//! `AppendError::Refused(StoreError)` (full disk, quarantine, a stopped writer, a fault
+//! met before writing): retrying with the same id is safe. A failure while the batch
+//! was being written is `AppendError::Fault(StoreError)`: the command may or may not be
+//! in the log, and a retry with the same id tells.
 //!
 //! # Checking
 //!
@@ -99,7 +119,8 @@
 //! writer has computed since. [`Ledger::open_folding`] opens the same way and hands every checked record
 //! and its event to a fold of the caller's (a server's read model). [`verify`] does the same without starting a writer and also compares every
 //! derived entry with a rebuild, every stored Merkle hash included (a wrong one is named
-//! by the first leaf of its subtree).
+//! by the first leaf of its subtree), and names every command since `meta/digests-from`
+//! whose digest is missing.
 //!
 //! What an acknowledged append costs is measured by `ledger-bench` (`tools/bench`), and
 //! that nothing acknowledged is lost when the process holding the ledger is killed, by
@@ -112,6 +133,7 @@
 
 mod cache;
 mod checkpoint;
+mod digests;
 mod disk;
 mod error;
 mod index;

@@ -5,7 +5,7 @@
 //! them in the transparency log. This module must never build a receipt from anything but
 //! stored records.
 
-use ledger_core::{CommandId, RecordHash, Sealed, Timestamp};
+use ledger_core::{ActorId, CommandId, RecordHash, Sealed, Timestamp};
 
 use crate::disk::Trees;
 use crate::error::StoreError;
@@ -40,6 +40,17 @@ impl Receipt {
     }
 }
 
+/// A command found in the log through the `commands` index.
+#[derive(Debug)]
+pub(crate) struct StoredCommand {
+    /// Its original receipt, marked as replayed.
+    pub(crate) receipt: Receipt,
+    /// Who issued it.
+    pub(crate) actor: ActorId,
+    /// The stream of its first record.
+    pub(crate) stream: String,
+}
+
 /// The stored receipt of `command_id` according to the `commands` tree, marked as
 /// replayed; `None` if the command was never applied (within the first `limit` records).
 pub(crate) fn indexed_receipt(
@@ -47,6 +58,16 @@ pub(crate) fn indexed_receipt(
     command_id: &CommandId,
     limit: u64,
 ) -> Result<Option<Receipt>, StoreError> {
+    Ok(indexed_command(trees, command_id, limit)?.map(|stored| stored.receipt))
+}
+
+/// The command stored under `command_id` according to the `commands` tree, read back
+/// from its records; `None` if there is none within the first `limit` records.
+pub(crate) fn indexed_command(
+    trees: &Trees,
+    command_id: &CommandId,
+    limit: u64,
+) -> Result<Option<StoredCommand>, StoreError> {
     let Some(value) = trees.commands.get(command_id.as_str().as_bytes())? else {
         return Ok(None);
     };
@@ -75,15 +96,20 @@ pub(crate) fn indexed_receipt(
         }
         records.push(sealed);
     }
-    let recorded_at = records
-        .first()
-        .map(|s| s.record.recorded_at)
-        .ok_or_else(|| {
-            StoreError::corrupt(first, format!("empty commands entry for {command_id}"))
-        })?;
-    let mut receipt = Receipt::of(command_id, &records, recorded_at);
+    let Some(head) = records.first() else {
+        return Err(StoreError::corrupt(
+            first,
+            format!("empty commands entry for {command_id}"),
+        ));
+    };
+    let (actor, stream) = (head.record.actor.clone(), head.record.stream.clone());
+    let mut receipt = Receipt::of(command_id, &records, head.record.recorded_at);
     receipt.replayed = true;
-    Ok(Some(receipt))
+    Ok(Some(StoredCommand {
+        receipt,
+        actor,
+        stream,
+    }))
 }
 
 /// The receipt of `command_id` found by scanning `records` (those not indexed yet).

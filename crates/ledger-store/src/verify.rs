@@ -16,7 +16,8 @@ use crate::error::StoreError;
 use crate::layout::{
     decode_command_value, decode_indexed, decode_merkle_hash, decode_merkle_key,
     decode_merkle_value, decode_position, merkle_key, position_key, stream_key, COMMANDS_TREE,
-    EVENTS_TREE, INDEXED_KEY, MERKLE_KEY, MERKLE_TREE, META_TREE, STREAMS_TREE,
+    DIGESTS_FROM_KEY, DIGESTS_TREE, EVENTS_TREE, INDEXED_KEY, MERKLE_KEY, MERKLE_TREE, META_TREE,
+    STREAMS_TREE,
 };
 use crate::ledger::open_existing;
 use crate::merkle::{first_leaf, Frontier};
@@ -49,7 +50,8 @@ pub struct Problem {
     /// The log position concerned; `None` for a derived entry that names no readable
     /// position.
     pub position: Option<u64>,
-    /// The tree it was found in: `events`, `streams`, `commands`, `merkle` or `meta`.
+    /// The tree it was found in: `events`, `streams`, `commands`, `merkle`, `digests` or
+    /// `meta`.
     pub tree: &'static str,
     /// What is wrong.
     pub what: String,
@@ -202,6 +204,7 @@ pub(crate) fn verify_trees(trees: &Trees, bound: Option<u64>) -> Result<VerifyRe
         }
     }
 
+    check_digests(trees, &commands, &mut problems)?;
     let complete = bound.is_none() && walked.problem.is_none();
     check_merkle(trees, &leaves, complete, &mut problems)?;
 
@@ -212,6 +215,55 @@ pub(crate) fn verify_trees(trees: &Trees, bound: Option<u64>) -> Result<VerifyRe
         head: walked.head,
         problems,
     })
+}
+
+/// Checks that every command of the checked records from `meta/digests-from` on has its
+/// 32-byte digest in `digests` (a command without one could not tell a retry from a
+/// reused id). Nothing to check on a ledger that never kept digests.
+fn check_digests(
+    trees: &Trees,
+    commands: &BTreeMap<Vec<u8>, (u64, u32)>,
+    problems: &mut Vec<Problem>,
+) -> Result<(), StoreError> {
+    let Some(from) = trees.meta.get(DIGESTS_FROM_KEY)? else {
+        return Ok(());
+    };
+    let Some(from) = decode_position(&from) else {
+        problems.push(Problem {
+            position: None,
+            tree: META_TREE,
+            what: "the position digests are kept from is unreadable".into(),
+        });
+        return Ok(());
+    };
+    // Opened only if it exists: verifying must not create it.
+    let exists = trees
+        .db
+        .tree_names()
+        .iter()
+        .any(|name| name.as_ref() == DIGESTS_TREE.as_bytes());
+    let digests = if exists {
+        Some(trees.db.open_tree(DIGESTS_TREE)?)
+    } else {
+        None
+    };
+    for (id, (first, _)) in commands.iter().filter(|(_, (first, _))| *first >= from) {
+        let stored = match &digests {
+            Some(digests) => digests.get(id)?,
+            None => None,
+        };
+        if stored.is_none_or(|digest| digest.len() != 32) {
+            problems.push(Problem {
+                position: Some(*first),
+                tree: DIGESTS_TREE,
+                what: format!(
+                    "the digest of command {} is missing or unreadable",
+                    String::from_utf8_lossy(id)
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Rebuilds the Merkle tree of the checked records `leaves` and compares every stored

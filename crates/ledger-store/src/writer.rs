@@ -15,6 +15,7 @@
 //! see a state that includes a record that is not durable, and never continue after a
 //! failed durable write: it refuses everything after.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -24,16 +25,18 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Instant;
 
 use ledger_core::{
-    chain, decide, CommandId, Envelope, Event, Head, RecordError, Sealed, State, Timestamp,
+    chain, decide, ActorId, CommandDigest, CommandId, Envelope, Event, Head, RecordError, Sealed,
+    State, Timestamp,
 };
 
 use crate::checkpoint::{TreeHead, TreeLog};
+use crate::digests::{Digests, Known};
 use crate::disk::{Durable, Trees};
 use crate::error::{AppendError, StoreError};
 use crate::index::{self, IndexBatch};
 use crate::layout::position_key;
 use crate::options::Clock;
-use crate::receipt::{indexed_receipt, Receipt};
+use crate::receipt::{indexed_command, Receipt};
 
 /// The most requests one batch takes, so one batch's memory stays bounded.
 const MAX_BATCH: usize = 4096;
@@ -183,13 +186,32 @@ impl Shared {
 enum Outcome {
     /// Settled without appending (replay, conflict, rejection, fault).
     Answer(Result<Receipt, AppendError>),
-    /// Its records are `records[range]` of the batch.
+    /// Its records are `records[range]` of the batch, stored under `stored_id`.
     Appended {
+        stored_id: CommandId,
         range: Range<usize>,
         recorded_at: Timestamp,
     },
     /// A repeat of the command appended by request `index` of this same batch.
     SameAs(usize),
+}
+
+/// A command appended earlier in the batch being decided.
+struct InBatch {
+    index: usize,
+    actor: ActorId,
+    digest: CommandDigest,
+}
+
+/// What the command id of a request names, for its actor.
+enum Identity {
+    /// A command of the actor's, appended before: answered, not decided.
+    Known(Outcome),
+    /// A new command, to be stored under this id.
+    New {
+        stored_id: CommandId,
+        digest: CommandDigest,
+    },
 }
 
 /// The writer thread's state.
@@ -210,6 +232,8 @@ pub(crate) struct Writer {
     tree: TreeLog,
     /// Set when a durable write failed; every later request is refused with it.
     stopped: Option<String>,
+    /// The commands' digests, opened before the first batch.
+    digests: Option<Digests>,
 }
 
 impl Writer {
@@ -233,6 +257,7 @@ impl Writer {
             indexed,
             tree,
             stopped: None,
+            digests: None,
         }
     }
 
@@ -260,7 +285,10 @@ impl Writer {
             .largest_batch
             .fetch_max(batch.len() as u64, Ordering::Relaxed);
         if let Some(reason) = &self.stopped {
-            let reason = reason.clone();
+            let reason = format!(
+                "an earlier write did not reach the disk ({reason}); the ledger takes writes \
+                 again only once it is reopened"
+            );
             return refuse_all(batch, || StoreError::WriterStopped {
                 reason: reason.clone(),
             });
@@ -276,30 +304,56 @@ impl Writer {
             self.indexed = self.head.length;
             self.shared.indexed_to.store(self.indexed, Ordering::SeqCst);
         }
+        let digests = match &self.digests {
+            Some(digests) => digests.clone(),
+            None => match Digests::open(&self.trees, self.head.length) {
+                Ok(digests) => self.digests.insert(digests).clone(),
+                Err(e) => {
+                    let reason = format!("the command digests cannot be read: {e}");
+                    return refuse_all(batch, || StoreError::WriteFailed {
+                        reason: reason.clone(),
+                    });
+                }
+            },
+        };
 
         let mut head = self.head;
         let mut events: Vec<Event> = Vec::new();
         let mut records: Vec<Sealed> = Vec::new();
         let mut outcomes: Vec<Outcome> = Vec::with_capacity(batch.len());
-        let mut in_batch: HashMap<CommandId, usize> = HashMap::new();
+        let mut in_batch: HashMap<CommandId, InBatch> = HashMap::new();
+        let mut new_digests: Vec<(CommandId, CommandDigest)> = Vec::new();
         let mut first_append: Option<usize> = None;
         for (i, request) in batch.iter().enumerate() {
             let envelope = &request.envelope;
-            let outcome = match in_batch.get(&envelope.command_id) {
-                Some(&original) => Outcome::SameAs(original),
-                None => self.decide_one(envelope, &mut head, &mut records, &mut events),
+            let outcome = match self.identify(envelope, &digests, &in_batch) {
+                Err(refusal) => Outcome::Answer(Err(refusal)),
+                Ok(Identity::Known(outcome)) => outcome,
+                Ok(Identity::New { stored_id, digest }) => {
+                    let outcome =
+                        self.decide_one(envelope, stored_id, &mut head, &mut records, &mut events);
+                    if let Outcome::Appended { stored_id, .. } = &outcome {
+                        in_batch.insert(
+                            stored_id.clone(),
+                            InBatch {
+                                index: i,
+                                actor: envelope.actor.clone(),
+                                digest,
+                            },
+                        );
+                        new_digests.push((stored_id.clone(), digest));
+                        first_append.get_or_insert(i);
+                    }
+                    outcome
+                }
             };
-            if let Outcome::Appended { .. } = outcome {
-                in_batch.insert(envelope.command_id.clone(), i);
-                first_append.get_or_insert(i);
-            }
             outcomes.push(outcome);
         }
 
         let Some(first_append) = first_append else {
             return answer_all(batch, outcomes, &records);
         };
-        if let Err(e) = self.persist(&records) {
+        if let Err(e) = self.persist(&records, &digests, &new_digests) {
             // Nothing of this batch may be acknowledged, and nothing decided after its
             // first append may stand: those decisions saw records that are not durable.
             // The durable state (what readers see) never saw them; the working state did
@@ -362,20 +416,84 @@ impl Writer {
         answer_all(batch, outcomes, &records);
     }
 
-    /// Decides one command on the working state, seals its records and evolves the
-    /// working state with its events (kept in `events` for the durable state).
+    /// What the request's command id names for its actor: a command of theirs appended
+    /// before (in the log or earlier in this batch), or a new command and the id to store
+    /// it under.
+    ///
+    /// Command ids are scoped per actor. A new command is stored under the id as sent
+    /// when no other actor's command holds it, else under `actor/id` (`/` is in no valid
+    /// id, so that form is the actor's alone). A known command is answered with its
+    /// first receipt when the request's digest equals the stored one (a retry), and
+    /// refused with [`AppendError::KeyReused`] when it does not. A command appended
+    /// before digests were kept is a retry when the request targets the stream its first
+    /// record is in (the best the log can tell).
+    fn identify(
+        &self,
+        envelope: &Envelope,
+        digests: &Digests,
+        in_batch: &HashMap<CommandId, InBatch>,
+    ) -> Result<Identity, AppendError> {
+        let digest = envelope
+            .digest()
+            .map_err(|e| AppendError::Refused(StoreError::Record(e)))?;
+        let key = &envelope.command_id;
+        let reused = |stored_as: &CommandId| AppendError::KeyReused {
+            command_id: key.clone(),
+            actor: envelope.actor.clone(),
+            stored_as: stored_as.clone(),
+        };
+        let scoped = CommandId::new(format!("{}/{}", envelope.actor, key));
+        for candidate in [key, &scoped] {
+            if let Some(earlier) = in_batch.get(candidate) {
+                if earlier.actor != envelope.actor {
+                    continue;
+                }
+                if earlier.digest != digest {
+                    return Err(reused(candidate));
+                }
+                return Ok(Identity::Known(Outcome::SameAs(earlier.index)));
+            }
+            let stored = indexed_command(&self.trees, candidate, self.head.length)
+                .map_err(AppendError::Refused)?;
+            let Some(stored) = stored else {
+                return Ok(Identity::New {
+                    stored_id: candidate.clone(),
+                    digest,
+                });
+            };
+            if stored.actor != envelope.actor {
+                continue;
+            }
+            let first = stored.receipt.positions.first().copied().unwrap_or(0);
+            let same = match digests
+                .known(candidate, first)
+                .map_err(AppendError::Refused)?
+            {
+                Known::Digest(stored_digest) => stored_digest == digest,
+                Known::Legacy => stored.stream == envelope.command.target_stream(),
+            };
+            if !same {
+                return Err(reused(candidate));
+            }
+            return Ok(Identity::Known(Outcome::Answer(Ok(stored.receipt))));
+        }
+        Err(AppendError::Refused(StoreError::corrupt(
+            self.head.length,
+            format!("the command id {scoped} is held by another actor's command"),
+        )))
+    }
+
+    /// Decides one command on the working state, seals its records under `stored_id`
+    /// and evolves the working state with its events (kept in `events` for the durable
+    /// state).
     fn decide_one(
         &mut self,
         envelope: &Envelope,
+        stored_id: CommandId,
         head: &mut Head,
         records: &mut Vec<Sealed>,
         events: &mut Vec<Event>,
     ) -> Outcome {
-        match indexed_receipt(&self.trees, &envelope.command_id, self.head.length) {
-            Ok(Some(receipt)) => return Outcome::Answer(Ok(receipt)),
-            Ok(None) => {}
-            Err(e) => return Outcome::Answer(Err(AppendError::Fault(e))),
-        }
         let state: &State = &self.working;
         if let Some(expected) = envelope.expected_version {
             let stream = envelope.command.target_stream();
@@ -390,17 +508,27 @@ impl Writer {
         }
         let now = (self.clock)();
         let at = *head;
+        // `decide` sees the id as sent (it checks its syntax); the records carry the id
+        // the command is stored under, from which their event ids derive.
+        let sealing = if stored_id == envelope.command_id {
+            Cow::Borrowed(envelope)
+        } else {
+            Cow::Owned(Envelope {
+                command_id: stored_id.clone(),
+                ..envelope.clone()
+            })
+        };
         // `decide` is pure and should never panic; if it does on some input, that
         // command fails and the ledger keeps serving the others.
         let attempt = catch_unwind(AssertUnwindSafe(|| {
             decide(state, envelope, now).map(|events| {
-                let sealed = chain::seal(state, at, envelope, &events, now);
+                let sealed = chain::seal(state, at, &sealing, &events, now);
                 (events, sealed)
             })
         }));
         let (decided, sealed) = match attempt {
             Err(_) => {
-                return Outcome::Answer(Err(AppendError::Fault(StoreError::WriteFailed {
+                return Outcome::Answer(Err(AppendError::Refused(StoreError::WriteFailed {
                     reason: format!("deciding command {} panicked", envelope.command_id),
                 })))
             }
@@ -408,12 +536,12 @@ impl Writer {
             Ok(Ok((_, Err(RecordError::TooLarge { size })))) => {
                 return Outcome::Answer(Err(AppendError::TooLarge { size }))
             }
-            Ok(Ok((_, Err(e)))) => return Outcome::Answer(Err(AppendError::Fault(e.into()))),
+            Ok(Ok((_, Err(e)))) => return Outcome::Answer(Err(AppendError::Refused(e.into()))),
             Ok(Ok((events, Ok(sealed)))) => (events, sealed),
         };
         let Some(last) = sealed.last() else {
             // A command that produced no record could not be found again by its id.
-            return Outcome::Answer(Err(AppendError::Fault(StoreError::WriteFailed {
+            return Outcome::Answer(Err(AppendError::Refused(StoreError::WriteFailed {
                 reason: format!("command {} produced no events", envelope.command_id),
             })));
         };
@@ -428,18 +556,29 @@ impl Writer {
         let start = records.len();
         records.extend(sealed);
         Outcome::Appended {
+            stored_id,
             range: start..records.len(),
             recorded_at: now,
         }
     }
 
-    /// Writes the batch's records in one sled batch (one insert when there is one
-    /// record) and makes them durable.
+    /// Writes the digests of the batch's commands, then its records in one sled batch
+    /// (one insert when there is one record), and makes them durable.
     ///
     /// The batch is what keeps a command's records together through a crash: sled
     /// recovers a batch whole or not at all. A single record needs no batch, and a
-    /// batch costs a hand-off of sled's write buffer to its I/O threads.
-    fn persist(&mut self, records: &[Sealed]) -> Result<(), StoreError> {
+    /// batch costs a hand-off of sled's write buffer to its I/O threads. The digests go
+    /// first: sled recovers a prefix of its log, so a record that survives a crash has
+    /// its command's digest.
+    fn persist(
+        &mut self,
+        records: &[Sealed],
+        digests: &Digests,
+        new_digests: &[(CommandId, CommandDigest)],
+    ) -> Result<(), StoreError> {
+        for (id, digest) in new_digests {
+            digests.insert(id, *digest)?;
+        }
         if let [sealed] = records {
             self.trees.events.insert(
                 &position_key(sealed.record.position.0)[..],
@@ -472,20 +611,24 @@ impl Writer {
     }
 }
 
-fn refuse_all(batch: Vec<Request>, fault: impl Fn() -> StoreError) {
+/// Refuses every request of a batch of which nothing was written.
+fn refuse_all(batch: Vec<Request>, refusal: impl Fn() -> StoreError) {
     for request in batch {
-        let _ = request.reply.send(Err(AppendError::Fault(fault())));
+        let _ = request.reply.send(Err(AppendError::Refused(refusal())));
     }
 }
 
 /// Sends every waiter its answer; receipts are built from the batch's records.
 fn answer_all(batch: Vec<Request>, outcomes: Vec<Outcome>, records: &[Sealed]) {
-    let receipts: Vec<Option<Receipt>> = batch
+    let receipts: Vec<Option<Receipt>> = outcomes
         .iter()
-        .zip(&outcomes)
-        .map(|(request, outcome)| match outcome {
-            Outcome::Appended { range, recorded_at } => Some(Receipt::of(
-                &request.envelope.command_id,
+        .map(|outcome| match outcome {
+            Outcome::Appended {
+                stored_id,
+                range,
+                recorded_at,
+            } => Some(Receipt::of(
+                stored_id,
                 records.get(range.clone()).unwrap_or_default(),
                 *recorded_at,
             )),
@@ -636,6 +779,59 @@ mod tests {
     }
 
     #[test]
+    fn ids_are_scoped_per_actor_and_a_reused_one_is_refused_within_one_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(new_ledger(dir.path()));
+        let (opened, shared, mut writer, head) = manual_writer(dir.path());
+        let by = |actor: &str, envelope: Envelope| Envelope {
+            actor: ActorId::new(actor),
+            ..envelope
+        };
+
+        let grant = Envelope {
+            command_id: CommandId::new("grant-2"),
+            actor: ActorId::new("secretariaat"),
+            expected_version: None,
+            command: Command::GrantRole {
+                actor: ActorId::new("secretariaat-2"),
+                role: ledger_core::Role::Secretariat,
+            },
+        };
+        assert!(one_batch(&mut writer, vec![grant])[0].is_ok());
+        let head = Head {
+            length: head.length + 1,
+            ..shared.head()
+        };
+
+        // One batch: a command, the same id for another command by the same actor, the
+        // same id by another actor, and that actor's retry.
+        let answers = one_batch(
+            &mut writer,
+            vec![
+                register("c-1", "lib-1"),
+                register("c-1", "lib-2"),
+                by("secretariaat-2", register("c-1", "lib-3")),
+                by("secretariaat-2", register("c-1", "lib-3")),
+            ],
+        );
+        let first = answers[0].as_ref().unwrap();
+        assert_eq!(first.command_id.as_str(), "c-1");
+        assert!(matches!(
+            &answers[1],
+            Err(AppendError::KeyReused { stored_as, .. }) if stored_as.as_str() == "c-1"
+        ));
+        let theirs = answers[2].as_ref().unwrap();
+        assert_eq!(theirs.command_id.as_str(), "secretariaat-2/c-1");
+        assert_eq!(theirs.positions, vec![head.length + 1]);
+        assert!(!theirs.replayed);
+        let retry = answers[3].as_ref().unwrap();
+        assert!(retry.replayed);
+        assert_eq!(retry.hashes, theirs.hashes);
+        assert_eq!(shared.snapshot().0.length, head.length + 2);
+        assert_eq!(opened.trees.events.len() as u64, head.length + 2);
+    }
+
+    #[test]
     fn a_failed_sync_acknowledges_nothing_and_stops_the_writer() {
         let dir = tempfile::tempdir().unwrap();
         let ledger = new_ledger(dir.path());
@@ -656,7 +852,7 @@ mod tests {
         // Nothing may build on the unacknowledged record: the writer refuses from now on.
         assert!(matches!(
             ledger.append(register("c-3", "lib-3")),
-            Err(AppendError::Fault(StoreError::WriterStopped { .. }))
+            Err(AppendError::Refused(StoreError::WriterStopped { .. }))
         ));
         assert_eq!(ledger.head(), head);
         drop(ledger);
@@ -717,7 +913,7 @@ mod tests {
         let answers = one_batch(&mut writer, vec![register("c-6", "lib-6")]);
         assert!(matches!(
             answers[0],
-            Err(AppendError::Fault(StoreError::WriterStopped { .. }))
+            Err(AppendError::Refused(StoreError::WriterStopped { .. }))
         ));
         assert_eq!(shared.snapshot().0, after);
     }

@@ -59,7 +59,7 @@ fn assert_quarantined_at(dir: &Path, written: &[Sealed], position: u64) {
 
         // Writers are refused with the position, before anything is written.
         match ledger.append(register("reg-new", "lib-new")) {
-            Err(AppendError::Fault(StoreError::Damaged {
+            Err(AppendError::Refused(StoreError::Damaged {
                 position: at,
                 reason,
             })) => {
@@ -197,7 +197,7 @@ fn a_full_disk_is_refused_before_anything_is_written() {
     let head = ledger.head();
     ledger.set_free_space_reserve(u64::MAX);
     match ledger.append(register("reg-new", "lib-new")) {
-        Err(AppendError::Fault(StoreError::DiskFull { available, reserve })) => {
+        Err(AppendError::Refused(StoreError::DiskFull { available, reserve })) => {
             assert_eq!(reserve, u64::MAX);
             assert!(available < reserve);
         }

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use ledger_core::{check_id, ActorId, Command, CommandId, Envelope};
+use ledger_core::{check_id, Command, CommandId, Envelope};
 use ledger_store::{Ledger, Receipt};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -82,12 +82,14 @@ impl From<&Receipt> for CommandReceipt {
 ///
 /// The body is one command as in `schemas/command.schema.json`'s `command` property,
 /// e.g. `{"type": "cast_vote", "round": "r-2023-05", "library": "lib-11002", "choice":
-/// "yes"}`; any content type is read as JSON. A repeat with the same `Idempotency-Key`
-/// is answered with the first receipt (200) and appends nothing.
+/// "yes"}`; any content type is read as JSON. Keys are the actor's own: a repeat of the
+/// same command with the same `Idempotency-Key` is answered with the first receipt (200)
+/// and appends nothing; another command with a key the actor used is refused (422
+/// `idempotency-key-reused`) and appends nothing.
 #[utoipa::path(
     post, path = "/v1/commands", tag = "commands",
     params(
-        ("Idempotency-Key" = Option<String>, Header, description = "The command id (1 to 128 of A-Z a-z 0-9 . _ : -); a repeat returns the first receipt. Chosen by the server when absent."),
+        ("Idempotency-Key" = Option<String>, Header, description = "The command id (1 to 128 of A-Z a-z 0-9 . _ : -), scoped to the token's actor: a repeat of the same command returns the first receipt, another command with it is refused (422 `idempotency-key-reused`); when another actor already used the key, the command is stored as `actor/key`. Chosen by the server when absent."),
         ("If-Match" = Option<String>, Header, description = "The number of events the command's stream must hold, e.g. `\"3\"` or `3`"),
     ),
     request_body(content = Object, description = "One command: {\"type\": \"...\", ...}", content_type = "application/json"),
@@ -100,9 +102,9 @@ impl From<&Receipt> for CommandReceipt {
         (status = 408, description = "The body did not arrive in time", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The stream does not hold If-Match events", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body or record over the limit", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The domain refused the command (typed `reason`), or the Idempotency-Key belongs to another command", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The domain refused the command (typed `reason`), or the actor used the Idempotency-Key for another command (`idempotency-key-reused`); nothing was written", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Over this token's rate; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The ledger cannot take writes now (retry with the same Idempotency-Key), or its chain is damaged (`ledger-damaged`, naming the first bad position)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The ledger cannot take writes now (retry with the same Idempotency-Key), takes none until the server is restarted after a failed disk write (`writes-stopped`), or its chain is damaged (`ledger-damaged`, naming the first bad position)", body = Problem, content_type = "application/problem+json"),
         (status = 507, description = "The disk holding the ledger is full; nothing was written; retry later with the same Idempotency-Key", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -167,24 +169,9 @@ pub async fn submit(
         .json(body))
 }
 
-/// Appends and, for a replay, checks that the key's command is this actor's and on this
-/// stream: a key reused by someone else must not pass their receipt off as the caller's.
+/// Appends; the store scopes the key to the actor and refuses it for another command.
 fn append(ledger: &Ledger, envelope: Envelope) -> Result<Receipt, ApiError> {
-    let actor: ActorId = envelope.actor.clone();
-    let stream = envelope.command.target_stream();
-    let key = envelope.command_id.to_string();
-    let receipt = ledger.append(envelope)?;
-    if receipt.replayed {
-        let first = receipt.positions.first().copied().unwrap_or(u64::MAX);
-        let record = ledger
-            .record(first)
-            .map_err(|e| ApiError::Internal(format!("store read failed: {e}")))?
-            .ok_or_else(|| ApiError::Internal(format!("receipt names missing record {first}")))?;
-        if record.record.actor != actor || record.record.stream != stream {
-            return Err(ApiError::KeyReused { key });
-        }
-    }
-    Ok(receipt)
+    Ok(ledger.append(envelope)?)
 }
 
 /// Reads the whole body within the size and time limits.
