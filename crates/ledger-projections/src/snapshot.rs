@@ -14,7 +14,7 @@ use crate::model::ReadModel;
 
 /// The snapshot format this build writes and reads. Bump it whenever any view type,
 /// field or fold rule changes, so old snapshots are refused and rebuilt.
-pub const SNAPSHOT_VERSION: u32 = 1;
+pub const SNAPSHOT_VERSION: u32 = 2;
 
 const MAGIC: [u8; 8] = *b"GLPROJ\r\n";
 
