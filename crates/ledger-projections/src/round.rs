@@ -215,10 +215,13 @@ pub struct RoundView {
     pub participation: Option<Share>,
     /// Vote events so far, changed votes included.
     pub ballots_cast: u64,
-    /// Each voting library's last vote and history, by library id.
+    /// Each voting library's current vote and its number of ballots, by library id.
     #[schema(value_type = BTreeMap<String, VoteView>)]
     pub votes: BTreeMap<LibraryId, VoteView>,
-    /// Every remark in position order, superseded ones marked.
+    /// The model keeps every remark in position order, superseded ones marked; JSON
+    /// shows only the standing ones (at most one per library), so the round's answer
+    /// does not grow with revotes. Every remark: `/v1/rounds/{id}/remarks`.
+    #[serde(serialize_with = "standing_remarks_on_the_wire")]
     pub remarks: Vec<RemarkView>,
     /// Certification signatures in signing order.
     pub signatures: Vec<SignatureView>,
@@ -608,6 +611,24 @@ impl ReadModel {
         step.outcome = Some(e.outcome.into());
         self.push_step(&proposal, step);
     }
+}
+
+/// Serialises `remarks` whole for binary formats (the snapshot keeps the model) and only
+/// the standing ones for human-readable formats (the JSON of the read API).
+fn standing_remarks_on_the_wire<S: serde::Serializer>(
+    remarks: &[RemarkView],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    if !serializer.is_human_readable() {
+        return remarks.serialize(serializer);
+    }
+    let standing = remarks.iter().filter(|r| !r.superseded);
+    let mut seq = serializer.serialize_seq(Some(standing.clone().count()))?;
+    for remark in standing {
+        seq.serialize_element(remark)?;
+    }
+    seq.end()
 }
 
 /// The ballot a vote event adds to its library's history.
