@@ -70,6 +70,12 @@ where
     }
 }
 
+/// A request with `method` (any token) to `uri`.
+fn request(method: &str, uri: &str) -> TestRequest {
+    let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("a method");
+    TestRequest::default().method(method).uri(uri)
+}
+
 fn config(public_url: Option<&str>) -> ServerConfig {
     ServerConfig {
         rate_limit: RateLimit::per_second(0, 0),
@@ -361,13 +367,7 @@ async fn head_answers_every_get_route_like_get() {
         "/v1/log/checkpoint",
     ] {
         let get = send(&app, TestRequest::get().uri(uri)).await;
-        let head = send(
-            &app,
-            TestRequest::default()
-                .method(actix_web::http::Method::HEAD)
-                .uri(uri),
-        )
-        .await;
+        let head = send(&app, request("HEAD", uri)).await;
         assert_eq!(get.status, 200, "GET {uri}");
         assert_eq!(head.status, 200, "HEAD {uri}: {}", head.text);
         assert_eq!(
@@ -381,13 +381,7 @@ async fn head_answers_every_get_route_like_get() {
             "HEAD {uri}"
         );
     }
-    let missing = send(
-        &app,
-        TestRequest::default()
-            .method(actix_web::http::Method::HEAD)
-            .uri("/v1/rounds/r-404"),
-    )
-    .await;
+    let missing = send(&app, request("HEAD", "/v1/rounds/r-404")).await;
     missing.assert_problem(404, "not-found");
 }
 
@@ -404,28 +398,15 @@ async fn a_known_path_with_another_method_is_405_with_allow() {
     ];
     for (method, uri, allow) in cases {
         let before = f.ledger.head();
-        let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("method");
-        let answer = send(&app, TestRequest::default().method(method.clone()).uri(uri)).await;
+        let answer = send(&app, request(method, uri)).await;
         answer.assert_problem(405, "method-not-allowed");
         assert_eq!(answer.header(header::ALLOW), allow, "{method} {uri}");
         assert_eq!(f.ledger.head(), before);
     }
-    let options = send(
-        &app,
-        TestRequest::default()
-            .method(actix_web::http::Method::OPTIONS)
-            .uri("/v1/rounds"),
-    )
-    .await;
+    let options = send(&app, request("OPTIONS", "/v1/rounds")).await;
     assert_eq!(options.status, 204);
     assert_eq!(options.header(header::ALLOW), "GET, HEAD, OPTIONS");
-    let nowhere = send(
-        &app,
-        TestRequest::default()
-            .method(actix_web::http::Method::DELETE)
-            .uri("/v1/nowhere"),
-    )
-    .await;
+    let nowhere = send(&app, request("DELETE", "/v1/nowhere")).await;
     nowhere.assert_problem(404, "not-found");
 }
 
@@ -472,9 +453,7 @@ async fn a_refused_cors_preflight_is_problem_json() {
     let app = init_service(test_app_with(f.state.clone(), &config(None))).await;
     let answer = send(
         &app,
-        TestRequest::default()
-            .method(actix_web::http::Method::OPTIONS)
-            .uri("/v1/commands")
+        request("OPTIONS", "/v1/commands")
             .insert_header((header::ORIGIN, "https://reader.example"))
             .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, "DELETE")),
     )
@@ -483,9 +462,7 @@ async fn a_refused_cors_preflight_is_problem_json() {
     // A good preflight still passes.
     let good = send(
         &app,
-        TestRequest::default()
-            .method(actix_web::http::Method::OPTIONS)
-            .uri("/v1/commands")
+        request("OPTIONS", "/v1/commands")
             .insert_header((header::ORIGIN, "https://reader.example"))
             .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, "POST")),
     )
