@@ -17,7 +17,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
 use actix_web::middleware::{from_fn, Next};
-use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer, ResponseError};
+use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer, ResponseError};
 
 use crate::problem::{bounded, ApiError, PROBLEM_JSON};
 use crate::public_url::{PublicBase, PublicUrl};
@@ -157,11 +157,20 @@ async fn unrouted(req: HttpRequest) -> Result<HttpResponse, ApiError> {
             .insert_header((header::ALLOW, allow))
             .finish());
     }
+    let method = if req.extensions().contains::<AskedWithHead>() {
+        "HEAD".to_owned()
+    } else {
+        bounded(req.method().as_str())
+    };
     Err(ApiError::MethodNotAllowed {
-        method: bounded(req.method().as_str()),
+        method,
         allow: allow.to_owned(),
     })
 }
+
+/// Marks a request that came as `HEAD` and is routed as `GET`.
+#[derive(Clone, Copy, Debug)]
+struct AskedWithHead;
 
 /// The `Allow` value of the route whose pattern `path` matches, if any. The routes are
 /// read from the OpenAPI document, which a test keeps equal to the served routes.
@@ -214,6 +223,7 @@ pub async fn edges(
         }
     }
     if req.method() == Method::HEAD {
+        req.extensions_mut().insert(AskedWithHead);
         req.head_mut().method = Method::GET;
     }
     // Cloning the request here would stop the router from recording the path's

@@ -395,11 +395,18 @@ async fn a_known_path_with_another_method_is_405_with_allow() {
         ("POST", "/v1/log/tile/0/000", "GET, HEAD, OPTIONS"),
         ("GET", "/v1/commands", "POST, OPTIONS"),
         ("PATCH", "/v1/commands", "POST, OPTIONS"),
+        ("HEAD", "/v1/commands", "POST, OPTIONS"),
     ];
     for (method, uri, allow) in cases {
         let before = f.ledger.head();
         let answer = send(&app, request(method, uri)).await;
-        answer.assert_problem(405, "method-not-allowed");
+        let problem = answer.assert_problem(405, "method-not-allowed");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .is_some_and(|d| d.starts_with(&format!("{method} is not allowed"))),
+            "{problem}"
+        );
         assert_eq!(answer.header(header::ALLOW), allow, "{method} {uri}");
         assert_eq!(f.ledger.head(), before);
     }
