@@ -59,18 +59,18 @@ pub fn authenticate(req: &HttpRequest, book: &TokenBook) -> Result<TokenGrant, A
 /// checked later by `decide`.
 pub fn authorize(grant: &TokenGrant, command: &Command) -> Result<(), ApiError> {
     let needed = command.required_roles();
-    let Some(first) = needed.first() else {
+    if needed.is_empty() {
         // Only initialisation needs no role: it happens once, offline, by `ledger init`.
         return Err(ApiError::Forbidden(format!(
             "{} is not accepted over HTTP; a ledger is initialised with `ledger init`",
             command.type_name()
         )));
-    };
+    }
     if !needed.contains(&grant.role.kind()) {
-        return Err(ApiError::Rejected(Rejection::NotPermitted {
-            actor: grant.actor.clone(),
-            needed: *first,
-        }));
+        return Err(ApiError::Rejected(Rejection::not_permitted(
+            &grant.actor,
+            needed,
+        )));
     }
     if let (Role::Library(own), Command::CastVote { library, .. }) = (&grant.role, command) {
         if own != library {

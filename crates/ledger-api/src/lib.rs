@@ -15,11 +15,13 @@ pub mod conditional;
 pub mod live;
 pub mod openapi;
 pub mod problem;
+pub mod public_url;
 pub mod ratelimit;
 pub mod routes;
 pub mod server;
 
 pub use live::{LiveModel, OpeningModel};
 pub use problem::{ApiError, Problem};
+pub use public_url::PublicUrl;
 pub use routes::AppState;
 pub use server::{run, test_app, test_app_with, ServerConfig};

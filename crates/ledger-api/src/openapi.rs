@@ -29,6 +29,7 @@ use crate::routes;
         routes::rounds::result,
         routes::rounds::votes,
         routes::rounds::remarks,
+        routes::rounds::ballots,
         routes::csv::votes_file,
         routes::csv::result_file,
         routes::events::list,

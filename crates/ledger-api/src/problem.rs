@@ -123,9 +123,50 @@ pub enum ApiError {
     /// The disk holding the ledger is (nearly) full; nothing was written.
     #[error("the disk holding the ledger is full; nothing was written; retry later with the same Idempotency-Key")]
     InsufficientStorage,
+    /// The path is a route's, but not for this method.
+    #[error("{method} is not allowed here; allowed: {allow}")]
+    MethodNotAllowed {
+        /// The method asked for.
+        method: String,
+        /// The `Allow` header value.
+        allow: String,
+    },
+    /// The request body has a content coding the API does not take.
+    #[error(
+        "request bodies with Content-Encoding {encoding} are not accepted; send them uncompressed"
+    )]
+    UnsupportedEncoding {
+        /// The coding named.
+        encoding: String,
+    },
+    /// An error some layer of actix answered before or around our handlers (a refused
+    /// CORS preflight), with its own status.
+    #[error("{detail}")]
+    Refused {
+        /// The status that layer chose.
+        status: StatusCode,
+        /// What it said (bounded).
+        detail: String,
+    },
     /// A fault on our side; details are logged, not shown.
     #[error("internal error")]
     Internal(String),
+}
+
+/// Longest detail taken from outside text (a parser's message that quotes the input), in
+/// characters.
+pub const MAX_DETAIL_CHARS: usize = 300;
+
+/// `text`, cut to [`MAX_DETAIL_CHARS`] characters (with `…` when cut), so that a 30 KB
+/// query field name is not echoed back whole.
+pub fn bounded(text: impl std::fmt::Display) -> String {
+    let text = text.to_string();
+    if text.chars().count() <= MAX_DETAIL_CHARS {
+        return text;
+    }
+    let mut cut: String = text.chars().take(MAX_DETAIL_CHARS).collect();
+    cut.push('…');
+    cut
 }
 
 impl ApiError {
@@ -150,12 +191,25 @@ impl ApiError {
             ApiError::WritesStopped => "writes-stopped",
             ApiError::Damaged { .. } => "ledger-damaged",
             ApiError::InsufficientStorage => "insufficient-storage",
+            ApiError::MethodNotAllowed { .. } => "method-not-allowed",
+            ApiError::UnsupportedEncoding { .. } => "unsupported-content-encoding",
+            ApiError::Refused { status, .. } => match status.as_u16() {
+                400 => "bad-request",
+                403 => "forbidden",
+                404 => "not-found",
+                405 => "method-not-allowed",
+                413 => "payload-too-large",
+                _ => "refused",
+            },
             ApiError::Internal(_) => "internal",
         }
     }
 
     fn title(&self) -> &'static str {
         match self {
+            ApiError::MethodNotAllowed { .. } => "Method not allowed",
+            ApiError::UnsupportedEncoding { .. } => "Unsupported content encoding",
+            ApiError::Refused { status, .. } => status.canonical_reason().unwrap_or("Refused"),
             ApiError::NotFound { .. } => "Not found",
             ApiError::BadRequest(_) => "Bad request",
             ApiError::Unauthorized(_) => "Unauthorized",
@@ -216,6 +270,9 @@ impl ResponseError for ApiError {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             ApiError::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::UnsupportedEncoding { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Refused { status, .. } => *status,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -234,6 +291,13 @@ impl ResponseError for ApiError {
         }
         if let ApiError::Unauthorized(_) = self {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if let ApiError::MethodNotAllowed { allow, .. } = self {
+            response.insert_header((header::ALLOW, allow.as_str()));
+        }
+        if let ApiError::UnsupportedEncoding { .. } = self {
+            // RFC 9110 §15.5.16: say which codings are accepted.
+            response.insert_header((header::ACCEPT_ENCODING, "identity"));
         }
         response.json(self.problem())
     }
@@ -312,10 +376,10 @@ mod tests {
 
     #[test]
     fn rejections_split_into_403_and_422() {
-        let forbidden = ApiError::Rejected(Rejection::NotPermitted {
-            actor: ledger_core::ActorId::new("x"),
-            needed: ledger_core::RoleKind::Secretariat,
-        });
+        let forbidden = ApiError::Rejected(Rejection::not_permitted(
+            &ledger_core::ActorId::new("x"),
+            &[ledger_core::RoleKind::Secretariat],
+        ));
         assert_eq!(forbidden.status_code(), StatusCode::FORBIDDEN);
         assert_eq!(
             forbidden.problem().kind,
@@ -407,6 +471,15 @@ mod tests {
             "{}",
             problem.detail
         );
+    }
+
+    #[test]
+    fn outside_text_in_a_detail_is_bounded() {
+        let long = "x".repeat(30_000);
+        let detail = bounded(format!("unknown field `{long}`"));
+        assert_eq!(detail.chars().count(), MAX_DETAIL_CHARS + 1);
+        assert!(detail.ends_with('…'));
+        assert_eq!(bounded("short"), "short");
     }
 
     #[test]

@@ -104,6 +104,20 @@ fn the_demo_serves_the_may_2023_result() {
         assert!(steps.contains(&step), "timeline lacks {step}: {steps:?}");
     }
 
+    // The demo links its page to the address it listens on, whatever Host says.
+    let page = ureq::get(&format!("{}/", server.url))
+        .set("X-Forwarded-Host", "evil.example")
+        .call()
+        .expect("the page")
+        .into_string()
+        .expect("the page's text");
+    assert!(
+        page.contains(&format!("curl -s {}/v1/log/key", server.url)),
+        "the page does not link to {}",
+        server.url
+    );
+    assert!(!page.contains("evil.example"));
+
     let unknown = ureq::get(&format!("{}/v1/rounds/nope/result", server.url)).call();
     match unknown {
         Err(ureq::Error::Status(404, response)) => {

@@ -35,10 +35,15 @@ struct Server {
 /// A ledger with two libraries, the first one's account token, and a round open for a
 /// day (`support::small_ledger`); then `ledger serve` on a free port.
 fn start() -> Server {
+    start_with(&[])
+}
+
+/// [`start`] with more `ledger serve` arguments.
+fn start_with(args: &[&str]) -> Server {
     let parent = tempfile::tempdir().expect("tempdir");
     let dir = parent.path().join("ledger");
     let token = support::small_ledger(&dir, 2).remove(0);
-    let server = support::Server::start(&dir, &[]);
+    let server = support::Server::start(&dir, args);
     let addr = server
         .url
         .trim_start_matches("http://")
@@ -528,4 +533,199 @@ fn slow_and_idle_clients_do_not_keep_others_waiting() {
         "idle connections the server never closed after 12 s"
     );
     assert_eq!(get(addr, "/healthz").status, 200);
+}
+
+/// Sends `request` and reads only the answer's head (for HEAD, whose answer has no body);
+/// returns the head and whatever bytes followed it before the server closed.
+fn exchange_head_only(addr: SocketAddr, request: &[u8]) -> (String, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    stream.write_all(request).expect("send");
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let end = find(&buffer, b"\r\n\r\n").expect("a whole head");
+    (
+        String::from_utf8_lossy(&buffer[..end]).into_owned(),
+        buffer[end + 4..].to_vec(),
+    )
+}
+
+#[test]
+fn http_edges_hold_on_the_wire() {
+    let server = start_with(&["--public-url", "https://ledger.example.be"]);
+    let addr = server.addr;
+    let before = head(addr);
+
+    // Links come from --public-url, whatever Host and the forwarded headers say.
+    let forged = exchange(
+        addr,
+        b"GET / HTTP/1.1\r\nHost: evil.example\r\nX-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: javascript:alert(1)//\r\nForwarded: host=evil.example;proto=https\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(forged.status, 200);
+    let page = String::from_utf8_lossy(&forged.body);
+    assert!(page.contains("curl -s https://ledger.example.be/v1/log/key"));
+    assert!(!page.contains("evil") && !page.contains("javascript"));
+
+    // HEAD answers like GET, without a body on the wire.
+    let get_answer = get(addr, "/v1/rounds/r-1");
+    let (head_text, after) = exchange_head_only(
+        addr,
+        b"HEAD /v1/rounds/r-1 HTTP/1.1\r\nHost: ledger\r\nConnection: close\r\n\r\n",
+    );
+    assert!(head_text.starts_with("HTTP/1.1 200"), "{head_text}");
+    let etag = get_answer.header("etag").expect("an ETag");
+    assert!(
+        head_text
+            .to_ascii_lowercase()
+            .contains(&format!("etag: {etag}")),
+        "{head_text}"
+    );
+    assert!(after.is_empty(), "HEAD sent {} body bytes", after.len());
+
+    // A route's path with another method: 405 with Allow.
+    let answer = exchange(
+        addr,
+        b"DELETE /v1/rounds/r-1 HTTP/1.1\r\nHost: ledger\r\nConnection: close\r\n\r\n",
+    );
+    answer.assert_problem(405, "method-not-allowed", "DELETE on a round");
+    assert_eq!(answer.header("allow"), Some("GET, HEAD, OPTIONS"));
+
+    // A gzip body is 415 before anything reads it.
+    let vote = serde_json::to_vec(&a_vote()).expect("json");
+    let gzip = post(
+        &server,
+        &format!(
+            "Content-Length: {}\r\nContent-Encoding: gzip\r\nIdempotency-Key: gz-1\r\nConnection: close\r\n",
+            vote.len()
+        ),
+        &vote,
+    );
+    let answer = exchange(addr, &gzip);
+    answer.assert_problem(415, "unsupported-content-encoding", "gzip body");
+    assert_eq!(answer.header("accept-encoding"), Some("identity"));
+
+    // A 30 KB unknown query field name is not echoed whole.
+    let answer = get(addr, &format!("/v1/rounds?{}=1", "q".repeat(30_000)));
+    answer.assert_problem(400, "bad-request", "30 KB query field");
+    assert!(answer.body.len() < 1_000, "{} bytes", answer.body.len());
+
+    // A refused CORS preflight is problem+json.
+    let answer = exchange(
+        addr,
+        b"OPTIONS /v1/commands HTTP/1.1\r\nHost: ledger\r\nOrigin: https://reader.example\r\nAccess-Control-Request-Method: DELETE\r\nConnection: close\r\n\r\n",
+    );
+    answer.assert_problem(400, "bad-request", "preflight for DELETE");
+
+    // Malformed heads are answered by actix-http before the application (400, 431 with
+    // an empty body: no hook there) and are not logged at ERROR, so nobody can flood
+    // the log with them.
+    for _ in 0..20 {
+        let answer = exchange(
+            addr,
+            b"GET / HTTP/1.1\r\nHost: ledger\r\nBad Header\x01: x\r\n\r\n",
+        );
+        assert_eq!(answer.status, 400);
+        let answer = exchange(
+            addr,
+            format!(
+                "GET /?{} HTTP/1.1\r\nHost: ledger\r\n\r\n",
+                "a".repeat(100_000)
+            )
+            .as_bytes(),
+        );
+        assert!((400..500).contains(&answer.status), "{}", answer.status);
+    }
+    let log = server._server.stderr();
+    assert!(
+        !log.contains("ERROR"),
+        "malformed requests were logged at ERROR:\n{log}"
+    );
+
+    assert_eq!(head(addr), before, "a refusal changed the log");
+}
+
+#[test]
+fn serve_flags_set_the_limits_and_help_shows_them_with_their_defaults() {
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_ledger"))
+        .args(["serve", "--help"])
+        .output()
+        .expect("ledger serve --help");
+    let help = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "--rate-limit <N>",
+        "[default: 20]",
+        "--burst <N>",
+        "[default: 40]",
+        "--body-limit <BYTES>",
+        "[default: 65536]",
+        "--public-url <URL>",
+    ] {
+        assert!(
+            help.contains(flag),
+            "`ledger serve --help` lacks {flag}:\n{help}"
+        );
+    }
+
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_ledger"))
+        .args([
+            "serve",
+            "--data",
+            "/nonexistent",
+            "--public-url",
+            "javascript:alert(1)//",
+        ])
+        .output()
+        .expect("ledger serve");
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("must start with http:// or https://")
+    );
+
+    let server = start_with(&["--body-limit", "1000", "--rate-limit", "1", "--burst", "1"]);
+    let addr = server.addr;
+    let before = head(addr);
+    let big = serde_json::to_vec(&json!({"type": "cast_vote", "round": "r-1", "library": "lib-000", "choice": "yes", "remark": "x".repeat(1_500)}))
+        .expect("json");
+    let answer = exchange(addr, &with_length(&server, &big));
+    answer.assert_problem(413, "payload-too-large", "a body over --body-limit");
+    assert!(answer.json()["detail"]
+        .as_str()
+        .unwrap_or("")
+        .contains("1000 bytes"));
+    assert_eq!(head(addr), before);
+
+    // The refused body took the token's one-request burst; one second refills it.
+    std::thread::sleep(Duration::from_millis(1_100));
+    let vote = serde_json::to_vec(&a_vote()).expect("json");
+    let send = |key: &str| {
+        exchange(
+            addr,
+            &post(
+                &server,
+                &format!(
+                    "Content-Length: {}\r\nIdempotency-Key: {key}\r\nConnection: close\r\n",
+                    vote.len()
+                ),
+                &vote,
+            ),
+        )
+    };
+    assert_eq!(send("rate-1").status, 201);
+    let after_first = head(addr);
+    let answer = send("rate-2");
+    answer.assert_problem(
+        429,
+        "too-many-requests",
+        "a second write within the burst of 1",
+    );
+    assert!(answer.header("retry-after").is_some());
+    assert_eq!(head(addr), after_first);
 }

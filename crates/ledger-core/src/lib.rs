@@ -27,7 +27,10 @@ pub mod time;
 
 pub use chain::{check_link, seal, Head, LinkError, Sealed};
 pub use command::{Command, CommandDigest, Envelope};
-pub use decide::{decide, MAX_LONG_TEXT, MAX_REMARK_CHARS, MAX_SHORT_TEXT};
+pub use decide::{
+    decide, MAX_BALLOTS_PER_LIBRARY, MAX_LONG_TEXT, MAX_REMARK_CHARS, MAX_SHORT_TEXT,
+    MAX_WINDOW_DAYS,
+};
 pub use event::Event;
 pub use ids::*;
 pub use record::{Record, RecordError, RecordHash};

@@ -30,13 +30,15 @@ pub enum Rejection {
     /// Nothing but initialisation is possible on an empty ledger.
     #[error("the ledger is not initialised yet")]
     NotInitialized,
-    /// The actor lacks the role the command needs.
-    #[error("actor {actor} needs the role {needed} for this command")]
+    /// The actor lacks every role that may issue the command.
+    #[error("actor {actor} needs the role {} for this command", role_list(allowed))]
     NotPermitted {
         /// Who tried.
         actor: ActorId,
-        /// The role kind it needs.
+        /// The first role kind that may issue it (kept for clients that read one).
         needed: RoleKind,
+        /// Every role kind that may issue it.
+        allowed: Vec<RoleKind>,
     },
     /// A library account tried to act for another library.
     #[error("actor {actor} may not act for library {library}")]
@@ -93,6 +95,35 @@ pub enum Rejection {
         max: usize,
         /// Its length.
         got: usize,
+    },
+    /// A text field holds a control character it may not hold (NUL, BEL, ESC..., or a
+    /// line break in a one-line field).
+    #[error("{field} holds the control character {character} at character {index}; only long texts may hold TAB, LF and CR")]
+    ControlCharacter {
+        /// Which field.
+        field: &'static str,
+        /// The character, as `U+001B`.
+        character: String,
+        /// Its index in the text, in characters from 0.
+        index: usize,
+    },
+    /// A library tried to vote once more after its last allowed ballot in the round.
+    #[error("library {library} has cast {max} ballots in round {round}, the most a library may cast in one round")]
+    TooManyBallots {
+        /// The library.
+        library: LibraryId,
+        /// The round.
+        round: RoundId,
+        /// The bound.
+        max: u32,
+    },
+    /// A voting window that is longer than the bound, or opens too far ahead.
+    #[error(
+        "a voting window may last at most {max_days} days and open at most {max_days} days ahead"
+    )]
+    WindowTooLong {
+        /// The bound in days.
+        max_days: i64,
     },
     /// A money amount is zero, negative or too large.
     #[error("amount {value} is outside {min}..={max} cents")]
@@ -315,7 +346,26 @@ pub enum Rejection {
     },
 }
 
+/// `a`, `a or b`, `a, b or c`.
+fn role_list(roles: &[RoleKind]) -> String {
+    let names: Vec<String> = roles.iter().map(RoleKind::to_string).collect();
+    match names.split_last() {
+        None => "(none)".to_owned(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 impl Rejection {
+    /// `actor` holds none of `allowed`, the role kinds that may issue the command.
+    pub fn not_permitted(actor: &ActorId, allowed: &[RoleKind]) -> Rejection {
+        Rejection::NotPermitted {
+            actor: actor.clone(),
+            needed: allowed.first().copied().unwrap_or(RoleKind::Secretariat),
+            allowed: allowed.to_vec(),
+        }
+    }
+
     /// The broad class, for status mapping.
     pub fn kind(&self) -> RejectionKind {
         match self {

@@ -83,6 +83,10 @@ pub struct Round {
     pub votes: BTreeMap<LibraryId, Choice>,
     /// How many vote events were cast, changes included.
     pub ballots_cast: u64,
+    /// How many ballots each library cast, changes included (bounded by
+    /// [`crate::MAX_BALLOTS_PER_LIBRARY`] for new votes).
+    #[serde(default)]
+    pub ballots_by_library: BTreeMap<LibraryId, u32>,
     /// Status.
     pub status: RoundStatus,
     /// The tally and outcome stated when it closed.
@@ -317,6 +321,7 @@ impl State {
                             .collect(),
                         votes: BTreeMap::new(),
                         ballots_cast: 0,
+                        ballots_by_library: BTreeMap::new(),
                         status: RoundStatus::Open,
                         closed_with: None,
                         signatures: Vec::new(),
@@ -329,6 +334,8 @@ impl State {
                 if let Some(r) = self.rounds.get_mut(&e.round) {
                     r.votes.insert(e.library.clone(), e.choice);
                     r.ballots_cast += 1;
+                    let ballots = r.ballots_by_library.entry(e.library.clone()).or_default();
+                    *ballots = ballots.saturating_add(1);
                 }
             }
             Event::RoundClosed(e) => {

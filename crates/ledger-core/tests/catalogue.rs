@@ -349,7 +349,8 @@ fn a_library_account_registering_a_library() {
         r,
         Rejection::NotPermitted {
             actor: ActorId::new("lib-a"),
-            needed: RoleKind::Secretariat
+            needed: RoleKind::Secretariat,
+            allowed: vec![RoleKind::Secretariat],
         }
     );
 }
@@ -932,7 +933,8 @@ fn a_vote_by_a_member_without_a_library_account() {
         r,
         Rejection::NotPermitted {
             actor: ActorId::new("m1"),
-            needed: RoleKind::Library
+            needed: RoleKind::Library,
+            allowed: vec![RoleKind::Library],
         }
     );
 }
@@ -1110,7 +1112,8 @@ fn a_non_member_signing() {
         r,
         Rejection::NotPermitted {
             actor: ActorId::new("sec"),
-            needed: RoleKind::SteeringMember
+            needed: RoleKind::SteeringMember,
+            allowed: vec![RoleKind::SteeringMember],
         }
     );
 }
@@ -1504,6 +1507,154 @@ fn a_newsletter_issued_twice_under_one_id() {
         Rejection::AlreadyExists {
             kind: "newsletter",
             id: "nb-1".into()
+        }
+    );
+}
+
+#[test]
+fn control_characters_in_text_fields_are_refused() {
+    let mut l = opened();
+    let bad_title = Command::FileProposal {
+        proposal: proposal("p-9"),
+        title: "Digitale\u{0}dienst".into(),
+        text: "Tekst.".into(),
+        budget_cents_per_year: 100,
+    };
+    let r = l.refuse("sec", bad_title, at(SETUP), Domain);
+    assert_eq!(
+        r,
+        Rejection::ControlCharacter {
+            field: "title",
+            character: "U+0000".into(),
+            index: 8
+        }
+    );
+    // A line break is layout in a long text but not in a one-line name.
+    let two_lines = Command::RegisterLibrary {
+        library: lib("lib-x"),
+        name: "Bibliotheek\nX".into(),
+        municipalities: vec![NisCode("11999".into())],
+        inhabitants: 10,
+    };
+    let r = l.refuse("sec", two_lines, at(SETUP), Domain);
+    assert!(
+        matches!(r, Rejection::ControlCharacter { field: "name", ref character, .. } if character == "U+000A")
+    );
+    let escape = Command::CastVote {
+        round: round("r-1"),
+        library: lib("lib-a"),
+        choice: Choice::Yes,
+        remark: Some("ok \u{1b}[2J".into()),
+    };
+    let r = l.refuse("lib-a", escape, at(VOTING), Domain);
+    assert!(
+        matches!(r, Rejection::ControlCharacter { field: "remark", ref character, index: 3 } if character == "U+001B")
+    );
+    let bell = Command::AnnulRound {
+        round: round("r-2"),
+        reason: "fout\u{7}".into(),
+    };
+    let r = l.refuse("sec", bell, at(VOTING), Domain);
+    assert!(matches!(
+        r,
+        Rejection::ControlCharacter {
+            field: "reason",
+            ..
+        }
+    ));
+    // TAB, LF and CR lay out long texts and remarks.
+    l.run(
+        "sec",
+        Command::FileProposal {
+            proposal: proposal("p-9"),
+            title: "Digitale dienst".into(),
+            text: "Eerste alinea.\r\n\r\n\tTweede alinea.".into(),
+            budget_cents_per_year: 100,
+        },
+        at(SETUP),
+    );
+    l.run(
+        "lib-a",
+        Command::CastVote {
+            round: round("r-1"),
+            library: lib("lib-a"),
+            choice: Choice::Yes,
+            remark: Some("ja\nmaar".into()),
+        },
+        at(VOTING),
+    );
+}
+
+#[test]
+fn a_library_may_cast_at_most_the_bounded_number_of_ballots_in_a_round() {
+    let mut l = opened();
+    let max = ledger_core::MAX_BALLOTS_PER_LIBRARY;
+    for i in 0..max {
+        let choice = if i % 2 == 0 { Choice::Yes } else { Choice::No };
+        l.run("lib-a", vote("r-1", "lib-a", choice), at(VOTING));
+    }
+    let r = l.refuse(
+        "lib-a",
+        vote("r-1", "lib-a", Choice::Yes),
+        at(VOTING),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::TooManyBallots {
+            library: lib("lib-a"),
+            round: round("r-1"),
+            max
+        }
+    );
+    // The bound is per library and per round.
+    l.run("lib-b", vote("r-1", "lib-b", Choice::No), at(VOTING));
+    l.run("lib-a", vote("r-2", "lib-a", Choice::No), at(VOTING));
+}
+
+#[test]
+fn a_window_that_closes_in_the_year_9999_or_opens_years_ahead() {
+    let mut l = registry();
+    let r = l.refuse(
+        "sec",
+        open("r-1", "p-1", OPENS, "9999-12-31T00:00:00Z"),
+        at(SETUP),
+        Domain,
+    );
+    let max_days = ledger_core::MAX_WINDOW_DAYS;
+    assert_eq!(r, Rejection::WindowTooLong { max_days });
+    let r = l.refuse(
+        "sec",
+        open("r-1", "p-1", "2026-05-08T07:00:00Z", "2026-05-31T22:00:00Z"),
+        at(SETUP),
+        Domain,
+    );
+    assert_eq!(r, Rejection::WindowTooLong { max_days });
+    // A window of a full year is fine.
+    l.run(
+        "sec",
+        open("r-1", "p-1", OPENS, "2024-05-08T07:00:00Z"),
+        at(SETUP),
+    );
+}
+
+#[test]
+fn closing_a_round_without_a_role_names_every_role_that_may_close() {
+    let mut l = voted();
+    let r = l.refuse(
+        "lib-a",
+        Command::CloseRound {
+            round: round("r-1"),
+        },
+        at(AFTER),
+        Forbidden,
+    );
+    assert_eq!(
+        r,
+        Rejection::NotPermitted {
+            actor: ActorId::new("lib-a"),
+            needed: RoleKind::Secretariat,
+            allowed: vec![RoleKind::Secretariat, RoleKind::SteeringMember],
         }
     );
 }

@@ -15,7 +15,8 @@ use common::{at, Ledger};
 use ledger_core::amount::MAX_INHABITANTS;
 use ledger_core::tally::Abstentions;
 use ledger_core::{
-    ActorId, Choice, Command, LibraryId, NisCode, ProposalId, Ratio, Role, RoundId, Rule, Tally,
+    ActorId, Choice, Command, LibraryId, NisCode, ProposalId, Ratio, Rejection, RejectionKind,
+    Role, RoundId, Rule, Tally,
 };
 use proptest::prelude::*;
 
@@ -273,16 +274,29 @@ proptest! {
             rule: None,
         }, t);
         let voting = at("2023-05-15T10:00:00Z");
+        // A library's ballots beyond the bound are refused and count for nothing.
+        let mut accepted = Vec::new();
+        let mut cast: BTreeMap<usize, u32> = BTreeMap::new();
         for (voter, choice) in &votes {
-            ledger.run(library(*voter).as_str(), Command::CastVote {
+            let vote = Command::CastVote {
                 round: round.clone(),
                 library: library(*voter),
                 choice: *choice,
                 remark: None,
-            }, voting);
+            };
+            let ballots = cast.entry(*voter).or_default();
+            if *ballots < ledger_core::MAX_BALLOTS_PER_LIBRARY {
+                ledger.run(library(*voter).as_str(), vote, voting);
+                *ballots += 1;
+                accepted.push((*voter, *choice));
+            } else {
+                let refused = ledger.refuse(library(*voter).as_str(), vote, voting, RejectionKind::Domain);
+                let too_many = matches!(refused, Rejection::TooManyBallots { .. });
+                prop_assert!(too_many);
+            }
         }
         let tally = ledger.state.rounds[&round].tally();
-        prop_assert_eq!(as_pairs(&tally), naive(&weights, &votes));
-        prop_assert_eq!(ledger.state.rounds[&round].ballots_cast as usize, votes.len());
+        prop_assert_eq!(as_pairs(&tally), naive(&weights, &accepted));
+        prop_assert_eq!(ledger.state.rounds[&round].ballots_cast as usize, accepted.len());
     }
 }

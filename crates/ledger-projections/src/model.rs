@@ -20,7 +20,7 @@ use utoipa::ToSchema;
 use crate::project::{CriteriaView, NewsletterView, PrioritiesView, SheetView};
 use crate::proposal::{AdviceView, DecisionView, ProposalView};
 use crate::registry::{ActorView, LibraryView};
-use crate::round::{CertificationView, RoundResult, RoundStatusView, RoundView};
+use crate::round::{BallotView, CertificationView, RoundResult, RoundStatusView, RoundView};
 
 /// Where a record sits: its position and the time it was recorded.
 #[derive(Clone, Copy, Debug)]
@@ -103,6 +103,8 @@ pub struct ReadModel {
     pub(crate) libraries: BTreeMap<LibraryId, LibraryView>,
     pub(crate) proposals: BTreeMap<ProposalId, ProposalView>,
     pub(crate) rounds: BTreeMap<RoundId, RoundView>,
+    /// Every ballot of each library in each round, oldest first (the last one counts).
+    pub(crate) ballots: BTreeMap<RoundId, BTreeMap<LibraryId, Vec<BallotView>>>,
     pub(crate) certifications: BTreeMap<RoundId, CertificationView>,
     pub(crate) advice: BTreeMap<AdviceId, AdviceView>,
     pub(crate) decisions: BTreeMap<DecisionId, DecisionView>,
@@ -277,6 +279,18 @@ impl ReadModel {
     /// Rounds, by id.
     pub fn rounds(&self) -> &BTreeMap<RoundId, RoundView> {
         &self.rounds
+    }
+
+    /// Every ballot `library` cast in `round`, oldest first (the last one counts); `None`
+    /// when the round is unknown, empty when the library has not voted in it.
+    pub fn ballots(&self, round: &RoundId, library: &LibraryId) -> Option<&[BallotView]> {
+        self.rounds.get(round)?;
+        Some(
+            self.ballots
+                .get(round)
+                .and_then(|by_library| by_library.get(library))
+                .map_or(&[][..], Vec::as_slice),
+        )
     }
 
     /// One round's result, if the round exists.

@@ -74,7 +74,9 @@ pub struct BallotView {
     pub remark: Option<Arc<str>>,
 }
 
-/// A library's vote in a round: the last ballot counts, all stay visible.
+/// A library's current vote in a round: the last ballot counts. The earlier ballots are
+/// read page by page from `/v1/rounds/{id}/votes/{library}/ballots`
+/// ([`ReadModel::ballots`]), so a vote costs the same to read however often it changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct VoteView {
     /// The library.
@@ -89,8 +91,11 @@ pub struct VoteView {
     /// When the last ballot was recorded.
     #[schema(value_type = String, format = DateTime)]
     pub recorded_at: Timestamp,
-    /// Every ballot of this library in this round, oldest first (the last one counts).
-    pub history: Vec<BallotView>,
+    /// The remark of the last ballot, if any.
+    #[schema(value_type = Option<String>)]
+    pub remark: Option<Arc<str>>,
+    /// How many ballots this library cast in this round, the last one included.
+    pub ballots: u32,
 }
 
 /// A remark made with a vote.
@@ -210,10 +215,13 @@ pub struct RoundView {
     pub participation: Option<Share>,
     /// Vote events so far, changed votes included.
     pub ballots_cast: u64,
-    /// Each voting library's last vote and history, by library id.
+    /// Each voting library's current vote and its number of ballots, by library id.
     #[schema(value_type = BTreeMap<String, VoteView>)]
     pub votes: BTreeMap<LibraryId, VoteView>,
-    /// Every remark in position order, superseded ones marked.
+    /// The model keeps every remark in position order, superseded ones marked; JSON
+    /// shows only the standing ones (at most one per library), so the round's answer
+    /// does not grow with revotes. Every remark: `/v1/rounds/{id}/remarks`.
+    #[serde(serialize_with = "standing_remarks_on_the_wire")]
     pub remarks: Vec<RemarkView>,
     /// Certification signatures in signing order.
     pub signatures: Vec<SignatureView>,
@@ -464,6 +472,12 @@ impl ReadModel {
         let Some(round) = self.rounds.get_mut(&e.round) else {
             return;
         };
+        let history = self
+            .ballots
+            .entry(e.round.clone())
+            .or_default()
+            .entry(e.library.clone())
+            .or_default();
         // This runs once per vote of a replay (a million times), so it is constant time
         // per vote: no walk over the round's remarks, no recount of the electorate.
         let choice: ChoiceView = e.choice.into();
@@ -477,7 +491,8 @@ impl ReadModel {
                 vote.inhabitants = e.inhabitants;
                 vote.position = at.position;
                 vote.recorded_at = at.recorded_at;
-                vote.history.push(ballot(choice, at, remark.clone()));
+                vote.remark = remark.clone();
+                vote.ballots = vote.ballots.saturating_add(1);
                 Some(previous)
             }
             None => {
@@ -489,12 +504,14 @@ impl ReadModel {
                         inhabitants: e.inhabitants,
                         position: at.position,
                         recorded_at: at.recorded_at,
-                        history: vec![ballot(choice, at, remark.clone())],
+                        remark: remark.clone(),
+                        ballots: 1,
                     },
                 );
                 None
             }
         };
+        history.push(ballot(choice, at, remark.clone()));
         // Every earlier remark of this library was superseded by the ballots after it;
         // only the one carried by its last ballot can still stand. Remarks are in
         // position order, so it is found by that ballot's position.
@@ -594,6 +611,24 @@ impl ReadModel {
         step.outcome = Some(e.outcome.into());
         self.push_step(&proposal, step);
     }
+}
+
+/// Serialises `remarks` whole for binary formats (the snapshot keeps the model) and only
+/// the standing ones for human-readable formats (the JSON of the read API).
+fn standing_remarks_on_the_wire<S: serde::Serializer>(
+    remarks: &[RemarkView],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    if !serializer.is_human_readable() {
+        return remarks.serialize(serializer);
+    }
+    let standing = remarks.iter().filter(|r| !r.superseded);
+    let mut seq = serializer.serialize_seq(Some(standing.clone().count()))?;
+    for remark in standing {
+        seq.serialize_element(remark)?;
+    }
+    seq.end()
 }
 
 /// The ballot a vote event adds to its library's history.

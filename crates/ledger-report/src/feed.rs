@@ -37,7 +37,8 @@ pub struct FeedInput {
     pub origin: String,
     /// When record 0 was recorded (the day in the `tag:` ids).
     pub started: Timestamp,
-    /// The server's public address, for absolute links.
+    /// The server's public address, for absolute links; empty for links relative to the
+    /// feed's own address (`/v1/events/7`).
     pub base_url: String,
     /// Records in the log.
     pub length: u64,

@@ -1,5 +1,5 @@
 //! The workload: a ledger holding the demo electorate (about three hundred libraries,
-//! each with its own account) and a vote round with a window of years, and a stream of
+//! each with its own account) and a vote round with a window of a year, and a stream of
 //! `cast_vote` commands from those libraries, each with a remark, so that one command
 //! is one record of about 300 bytes.
 //!
@@ -29,13 +29,14 @@ pub struct Electorate {
 }
 
 /// Creates a ledger in `dir` with the demo electorate and an open round whose window
-/// runs from an hour ago to ten years from now. The setup is written without
-/// durability (it is not what is measured); the caller reopens the ledger as it needs.
+/// runs from an hour ago to a year from now (`ledger_core::MAX_WINDOW_DAYS` bounds a
+/// window). The setup is written without durability (it is not what is measured); the
+/// caller reopens the ledger as it needs.
 pub fn prepare(dir: &Path) -> anyhow::Result<Electorate> {
     let now = system_clock();
     let scenario = Scenario::new(
         now.plus_seconds(-3_600),
-        now.plus_seconds(3_650 * DAY_SECONDS),
+        now.plus_seconds(365 * DAY_SECONDS),
     );
     let options = LedgerOptions {
         durability: Durability::None,

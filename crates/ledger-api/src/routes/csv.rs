@@ -4,6 +4,11 @@
 //! quote or line break. Numbers are plain integers and decimal strings with a dot, the
 //! same values as the JSON answers. This module must never round differently from the
 //! JSON result: both take the projection's strings.
+//!
+//! Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`, TAB or CR as a formula
+//! (CSV injection), so such a cell is written with a leading `'`, as OWASP advises; every
+//! cell goes through [`neutralised`]. No number or date this module writes starts with one
+//! of them.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use ledger_core::RoundId;
@@ -32,8 +37,17 @@ fn write_row<const N: usize>(
     row: [&str; N],
 ) -> Result<(), ApiError> {
     writer
-        .write_record(row)
+        .write_record(row.map(neutralised).iter().map(|cell| cell.as_bytes()))
         .map_err(|e| ApiError::Internal(format!("csv: {e}")))
+}
+
+/// `cell`, with a `'` in front if a spreadsheet would read it as a formula.
+fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
 }
 
 fn respond(req: &HttpRequest, head: &ledger_core::Head, file: &str, body: Vec<u8>) -> HttpResponse {
@@ -72,11 +86,7 @@ fn render_votes(model: &ReadModel, round: &RoundId) -> Option<Result<Vec<u8>, Ap
                 .get(library)
                 .map(|l| l.name.as_str())
                 .unwrap_or("");
-            let remark = vote
-                .history
-                .last()
-                .and_then(|b| b.remark.as_deref())
-                .unwrap_or("");
+            let remark = vote.remark.as_deref().unwrap_or("");
             write_row(
                 &mut w,
                 [
@@ -84,7 +94,7 @@ fn render_votes(model: &ReadModel, round: &RoundId) -> Option<Result<Vec<u8>, Ap
                     name,
                     vote.choice.as_str(),
                     &vote.inhabitants.to_string(),
-                    &vote.history.len().to_string(),
+                    &vote.ballots.to_string(),
                     &vote.position.to_string(),
                     &vote.recorded_at.to_rfc3339(),
                     remark,
@@ -205,4 +215,19 @@ pub async fn result_file(
         id: id.chars().take(128).collect(),
     })?;
     Ok(respond(&req, &head, "result.csv", render_result(&result)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralised;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_get_a_leading_quote() {
+        for cell in ["=1+1", "+31", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralised(cell), format!("'{cell}"));
+        }
+        for cell in ["", "ja", "12.50", "2023-05-15T10:00:00Z", "a=b", " =1"] {
+            assert_eq!(neutralised(cell), cell);
+        }
+    }
 }

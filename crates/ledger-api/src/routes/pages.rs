@@ -6,7 +6,8 @@
 //! only pick the language, the checkpoint and the records, and set the headers. Pages
 //! run no script, so they are served with a Content-Security-Policy that allows none.
 //! This module must never render anything itself, and never build a page from anything
-//! but the log, the checkpoint and the request's own address.
+//! but the log, the checkpoint and the configured public URL ([`PublicBase`]): never
+//! from `Host` or forwarded headers, so every client gets the same bytes for one ETag.
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -18,6 +19,7 @@ use utoipa::IntoParams;
 use super::{rounds::checked_limit, Shared};
 use crate::conditional;
 use crate::problem::{ApiError, Problem};
+use crate::public_url::PublicBase;
 
 /// Records in the feed when the reader names no limit.
 pub const FEED_DEFAULT_LIMIT: u32 = 50;
@@ -62,10 +64,12 @@ fn language(code: Option<&str>) -> Result<Lang, ApiError> {
     })
 }
 
-/// The address the reader used to reach us, for absolute links and commands.
-fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+/// The configured public URL, for absolute links and commands; `None` when the operator
+/// gave none (links are then relative, and the page shows a placeholder).
+fn base_url(req: &HttpRequest) -> Option<String> {
+    req.app_data::<web::Data<PublicBase>>()
+        .and_then(|base| base.get())
+        .map(|url| url.as_str().to_owned())
 }
 
 /// A 200 answer with the ETag of `head` and the given type, or 304.
@@ -106,7 +110,7 @@ pub async fn home(
     let checkpoint = checkpoint_from_note(&state.ledger.checkpoint()).ok();
     let input = PageInput {
         lang,
-        base_url: Some(base_url(&req)),
+        base_url: base_url(&req),
         checkpoint,
     };
     let (head, page) = state.live.read(&state.ledger, None, |m| {
@@ -213,7 +217,7 @@ pub async fn feed(
     let input = FeedInput {
         origin,
         started,
-        base_url: base_url(&req),
+        base_url: base_url(&req).unwrap_or_default(),
         length: head.length,
         entries: records
             .iter()

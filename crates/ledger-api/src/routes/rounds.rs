@@ -5,10 +5,10 @@
 //! never compute a tally itself; the projection and the core own that arithmetic.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use ledger_core::RoundId;
+use ledger_core::{LibraryId, RoundId};
 use ledger_projections::{
-    page, Page, RemarkView, RoundResult, RoundSummary, RoundView, VoteView, DEFAULT_LIMIT,
-    MAX_LIMIT,
+    page, BallotView, Page, RemarkView, RoundResult, RoundSummary, RoundView, VoteView,
+    DEFAULT_LIMIT, MAX_LIMIT,
 };
 
 use super::{read_list, read_one, read_one_page, AtQuery, ListQuery, Shared};
@@ -77,7 +77,8 @@ pub async fn result(
     })
 }
 
-/// The votes of a round by library: the last choice counts, every ballot is listed.
+/// The votes of a round by library: each library's current ballot (the last counts) and
+/// how many it cast; the earlier ballots are under `.../votes/{library}/ballots`.
 #[utoipa::path(
     get, path = "/v1/rounds/{id}/votes", tag = "rounds", params(("id" = String, Path, description = "Round id"), ListQuery),
     responses(
@@ -118,27 +119,78 @@ pub async fn remarks(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let key = RoundId::new(id.as_str());
-    let after = match &query.after {
-        None => None,
-        Some(text) => Some(text.parse::<u64>().map_err(|_| {
-            ApiError::BadRequest("the remarks cursor is a log position".to_owned())
-        })?),
-    };
-    let limit = checked_limit(query.limit)?;
+    let pager = PositionPager::new(&query, "remarks")?;
     read_one_page(&req, &state, query.at, "round", &id, |m| {
-        m.rounds().get(&key).map(|round| {
-            let mut rest = round
-                .remarks
-                .iter()
-                .filter(|r| after.is_none_or(|a| r.position > a));
-            let items: Vec<RemarkView> = rest.by_ref().take(limit).cloned().collect();
-            let next = match (items.last(), rest.next()) {
-                (Some(last), Some(_)) => Some(last.position.to_string()),
-                _ => None,
-            };
-            Ok(Page { items, next })
-        })
+        m.rounds()
+            .get(&key)
+            .map(|round| Ok(pager.page(&round.remarks, |r| r.position)))
     })
+}
+
+/// Every ballot one library cast in a round, oldest first (the last one counts), a page
+/// at a time.
+#[utoipa::path(
+    get, path = "/v1/rounds/{id}/votes/{library}/ballots", tag = "rounds",
+    params(("id" = String, Path, description = "Round id"), ("library" = String, Path, description = "Library id"), ListQuery),
+    responses(
+        (status = 200, description = "A page of ballots; the cursor is a log position", body = Page<BallotView>),
+        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown round, or the library did not vote in it", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/rounds/{id}/votes/{library}/ballots")]
+pub async fn ballots(
+    req: HttpRequest,
+    state: Shared,
+    path: web::Path<(String, String)>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, library) = path.into_inner();
+    let round = RoundId::new(id.as_str());
+    let voter = LibraryId::new(library.as_str());
+    let pager = PositionPager::new(&query, "ballots")?;
+    let what = format!("{id}/{library}");
+    read_one_page(&req, &state, query.at, "vote", &what, |m| {
+        m.ballots(&round, &voter)
+            .filter(|ballots| !ballots.is_empty())
+            .map(|ballots| Ok(pager.page(ballots, |b| b.position)))
+    })
+}
+
+/// Pages through a list in log order whose cursor is the log position of the last item.
+struct PositionPager {
+    after: Option<u64>,
+    limit: usize,
+}
+
+impl PositionPager {
+    fn new(query: &ListQuery, what: &str) -> Result<PositionPager, ApiError> {
+        let after = match &query.after {
+            None => None,
+            Some(text) => Some(text.parse::<u64>().map_err(|_| {
+                ApiError::BadRequest(format!("the {what} cursor is a log position"))
+            })?),
+        };
+        Ok(PositionPager {
+            after,
+            limit: checked_limit(query.limit)?,
+        })
+    }
+
+    /// The items after the cursor, at most `limit`, with the next cursor if more follow.
+    fn page<T: Clone>(&self, items: &[T], position: impl Fn(&T) -> u64) -> Page<T> {
+        // Items are in position order: skip to the cursor without walking the list.
+        let start = self
+            .after
+            .map_or(0, |a| items.partition_point(|item| position(item) <= a));
+        let rest = &items[start..];
+        let taken: Vec<T> = rest.iter().take(self.limit).cloned().collect();
+        let next = match taken.last() {
+            Some(last) if rest.len() > taken.len() => Some(position(last).to_string()),
+            _ => None,
+        };
+        Page { items: taken, next }
+    }
 }
 
 /// Checks a limit the same way the projection's pager does.

@@ -53,7 +53,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     let state = AppState::new(ledger).map_err(cannot_build)?;
-    serve(state, &args.listen, |url| {
+    serve(state, &args.listen, true, |url| {
         println!("demo ledger in {}", dir.display());
         println!("the May 2023 result: curl {url}/v1/rounds/{ROUND}/result");
         println!(

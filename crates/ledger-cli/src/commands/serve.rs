@@ -9,7 +9,8 @@
 use std::io::Write;
 
 use actix_web::web;
-use ledger_api::{ApiError, AppState, LiveModel, OpeningModel, ServerConfig};
+use ledger_api::ratelimit::RateLimit;
+use ledger_api::{ApiError, AppState, LiveModel, OpeningModel, PublicUrl, ServerConfig};
 use ledger_store::{Damage, Ledger, LedgerOptions, StoreError, DEFAULT_FREE_SPACE_RESERVE};
 
 use super::DataDir;
@@ -43,6 +44,30 @@ pub struct Listen {
     /// HTTP worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub workers: Option<usize>,
+    /// The address readers reach this server at, e.g. `https://ledger.example.be`: the
+    /// public page and the Atom feed build their absolute links from it, never from
+    /// `Host` or `X-Forwarded-*` headers. Without it the feed links relatively and the
+    /// page shows a placeholder (`ledger demo` uses the address it listens on).
+    #[arg(long, env = "LEDGER_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<PublicUrl>,
+    /// Writes per second one bearer token may send after its burst; 0 turns the limit off.
+    #[arg(long, value_name = "N", default_value_t = default_rate())]
+    pub rate_limit: u32,
+    /// Writes one bearer token may send at once after being idle.
+    #[arg(long, value_name = "N", default_value_t = RateLimit::default().burst)]
+    pub burst: u32,
+    /// The largest request body accepted, in bytes (413 above it).
+    #[arg(long, value_name = "BYTES", default_value_t = ServerConfig::default().body_limit)]
+    pub body_limit: usize,
+}
+
+/// The default writes per second of one token, from the API's default limit.
+fn default_rate() -> u32 {
+    let interval = RateLimit::default().interval.as_nanos();
+    match interval {
+        0 => 0,
+        n => u32::try_from(1_000_000_000 / n).unwrap_or(u32::MAX),
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -89,7 +114,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         None => LiveModel::load_reporting(&ledger, rebuild_bar()).map_err(cannot_build)?,
     };
     let state = AppState::with_live(ledger, live).map_err(cannot_build)?;
-    serve(state, &args.listen, |_| {})
+    serve(state, &args.listen, false, |_| {})
 }
 
 /// The failure of building the read model at start (a fault: the log checked out).
@@ -98,11 +123,22 @@ pub fn cannot_build(e: ApiError) -> anyhow::Error {
 }
 
 /// Serves `state` on `listen`; `announce` may print more once the address is known.
-pub fn serve(state: AppState, listen: &Listen, announce: impl FnOnce(&str)) -> anyhow::Result<()> {
+/// Without `--public-url`, `public_url_from_listener` links pages to the address the
+/// server listens on (the demo), else relatively.
+pub fn serve(
+    state: AppState,
+    listen: &Listen,
+    public_url_from_listener: bool,
+    announce: impl FnOnce(&str),
+) -> anyhow::Result<()> {
     init_tracing();
     let config = ServerConfig {
         addr: listen.addr.clone(),
         workers: listen.workers,
+        body_limit: listen.body_limit,
+        rate_limit: RateLimit::per_second(listen.rate_limit, listen.burst),
+        public_url: listen.public_url.clone(),
+        public_url_from_listener,
         ..ServerConfig::default()
     };
     let state = web::Data::new(state);
@@ -125,10 +161,16 @@ pub fn serve(state: AppState, listen: &Listen, announce: impl FnOnce(&str)) -> a
         })
 }
 
-/// Logs to stderr, filtered by `LEDGER_LOG` (default `warn`); a second call does nothing.
+/// The default log filter: warnings, but not actix-http's connection dispatcher, which
+/// logs every malformed request head a client sends (`stream error: ...`) at ERROR: any
+/// client could flood the log. `LEDGER_LOG=warn` shows them again.
+const DEFAULT_LOG: &str = "warn,actix_http::h1::dispatcher=off";
+
+/// Logs to stderr, filtered by `LEDGER_LOG` (default [`DEFAULT_LOG`]); a second call does
+/// nothing.
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("LEDGER_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

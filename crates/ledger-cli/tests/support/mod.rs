@@ -36,6 +36,8 @@ impl Server {
             .env_remove("LEDGER_SERVER")
             .env_remove("LEDGER_TOKEN")
             .env_remove("LEDGER_DATA")
+            .env_remove("LEDGER_PUBLIC_URL")
+            .env_remove("LEDGER_LOG")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -15,7 +15,7 @@ use crate::rejection::Rejection;
 use crate::state::{RoundStatus, State};
 use crate::tally::Outcome;
 
-use super::{check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT};
+use super::{check_line, check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT};
 
 pub(super) fn decide(
     state: &State,
@@ -93,7 +93,7 @@ pub(super) fn decide(
                     round: round.clone(),
                 });
             }
-            check_text("recipient", recipient, MAX_SHORT_TEXT)?;
+            check_line("recipient", recipient, MAX_SHORT_TEXT)?;
             check_text("text", text, MAX_LONG_TEXT)?;
             Ok(vec![Event::AdviceSent(AdviceSent {
                 advice: advice.clone(),
@@ -123,7 +123,7 @@ pub(super) fn decide(
             if period_end < period_start {
                 return Err(Rejection::InvalidPeriod);
             }
-            check_text("document_reference", document_reference, MAX_SHORT_TEXT)?;
+            check_line("document_reference", document_reference, MAX_SHORT_TEXT)?;
             let hex_ok = document_blake3.len() == 64
                 && document_blake3
                     .bytes()

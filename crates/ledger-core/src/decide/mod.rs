@@ -27,6 +27,16 @@ pub const MAX_SHORT_TEXT: usize = 200;
 /// Longest long text (proposal text, advice, reasons, summaries), in characters. Kept
 /// so that even four-byte characters fit in a 64 KiB record.
 pub const MAX_LONG_TEXT: usize = 10_000;
+/// Most ballots one library may cast in one round, its first vote and every change
+/// included. It bounds what one library's burst of revotes can add to a round. Far above
+/// what people do, because the crash loop, the load run and the benchmark revote in one
+/// round for as long as they run (a 1,000-cycle crash loop casts about 14,000 ballots per
+/// library); what a reader fetches no longer grows with revotes either way (the history
+/// is paged).
+pub const MAX_BALLOTS_PER_LIBRARY: u32 = 20_000;
+/// Longest voting window, and furthest ahead a window may open, in days. A round that
+/// closes in the year 9999 could only ever be annulled.
+pub const MAX_WINDOW_DAYS: i64 = 366;
 
 /// Decides `envelope` against `state` at instant `now`.
 ///
@@ -77,20 +87,52 @@ fn require(state: &State, actor: &ActorId, kinds: &[RoleKind]) -> Result<(), Rej
     if held {
         Ok(())
     } else {
-        Err(Rejection::NotPermitted {
-            actor: actor.clone(),
-            needed: kinds.first().copied().unwrap_or(RoleKind::Secretariat),
-        })
+        Err(Rejection::not_permitted(actor, kinds))
     }
 }
 
-/// Requires `text` to have 1 to `max` characters (after trimming whitespace).
+/// Requires a long `text` (a proposal's text, a reason, a remark) to have 1 to `max`
+/// characters (after trimming whitespace) and no control character but TAB, LF and CR,
+/// which lay out paragraphs.
 fn check_text(field: &'static str, text: &str, max: usize) -> Result<(), Rejection> {
+    check_length(field, text, max)?;
+    check_controls(field, text, LAYOUT)
+}
+
+/// The control characters a long text may hold: TAB, LF, CR.
+const LAYOUT: &[char] = &['\t', '\n', '\r'];
+
+/// Requires a one-line `text` (a name, a title, a reference) to have 1 to `max`
+/// characters (after trimming whitespace) and no control character at all.
+fn check_line(field: &'static str, text: &str, max: usize) -> Result<(), Rejection> {
+    check_length(field, text, max)?;
+    check_controls(field, text, &[])
+}
+
+fn check_length(field: &'static str, text: &str, max: usize) -> Result<(), Rejection> {
     let got = text.chars().count();
     if text.trim().is_empty() || got > max {
         return Err(Rejection::TextLength { field, max, got });
     }
     Ok(())
+}
+
+/// Refuses the C0 control characters (U+0000 to U+001F) and DEL in `text`, except those
+/// in `allowed`: NUL, BEL or ESC in a record would reach terminals, spreadsheets and
+/// feeds of every reader.
+fn check_controls(field: &'static str, text: &str, allowed: &[char]) -> Result<(), Rejection> {
+    let found = text
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_ascii_control() && !allowed.contains(c));
+    match found {
+        Some((index, c)) => Err(Rejection::ControlCharacter {
+            field,
+            character: format!("U+{:04X}", u32::from(c)),
+            index,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Requires an id of `kind` not to exist yet.

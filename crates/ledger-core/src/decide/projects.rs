@@ -15,7 +15,7 @@ use crate::ids::{ActorId, Position};
 use crate::rejection::Rejection;
 use crate::state::State;
 
-use super::{check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT};
+use super::{check_line, check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT};
 
 pub(super) fn decide(
     state: &State,
@@ -33,7 +33,7 @@ pub(super) fn decide(
             }
             for criterion in criteria {
                 criterion.id.check()?;
-                check_text("criterion name", &criterion.name, MAX_SHORT_TEXT)?;
+                check_line("criterion name", &criterion.name, MAX_SHORT_TEXT)?;
                 if !(1..=100).contains(&criterion.weight) {
                     return Err(Rejection::InvalidCriteria);
                 }
@@ -53,7 +53,7 @@ pub(super) fn decide(
             if let Some(p) = proposal {
                 known("proposal", p.as_str(), state.proposals.get(p))?;
             }
-            check_text("title", title, MAX_SHORT_TEXT)?;
+            check_line("title", title, MAX_SHORT_TEXT)?;
             check_text("summary", summary, MAX_LONG_TEXT)?;
             let budget_per_year = Cents::checked(*budget_cents_per_year, false)?;
             Ok(vec![Event::ProjectSheetFiled(ProjectSheetFiled {
@@ -114,7 +114,7 @@ pub(super) fn decide(
                     id: newsletter.to_string(),
                 });
             }
-            check_text("title", title, MAX_SHORT_TEXT)?;
+            check_line("title", title, MAX_SHORT_TEXT)?;
             let head = Position(state.length);
             if *covers_from != state.newsletter_covered_to
                 || covers_to <= covers_from

@@ -10,7 +10,7 @@ use crate::event::{Event, ProposalAmended, ProposalFiled, ProposalWithdrawn};
 use crate::rejection::Rejection;
 use crate::state::{Proposal, RoundStatus, State};
 
-use super::{check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT};
+use super::{check_line, check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT};
 
 /// The round that locks `proposal`: any round that was not annulled.
 fn locking_round(state: &State, proposal: &Proposal) -> Option<crate::ids::RoundId> {
@@ -35,7 +35,7 @@ pub(super) fn decide(state: &State, command: &Command) -> Result<Vec<Event>, Rej
             budget_cents_per_year,
         } => {
             must_be_new("proposal", proposal.as_str(), state.proposals.get(proposal))?;
-            check_text("title", title, MAX_SHORT_TEXT)?;
+            check_line("title", title, MAX_SHORT_TEXT)?;
             check_text("text", text, MAX_LONG_TEXT)?;
             let budget_per_year = Cents::checked(*budget_cents_per_year, false)?;
             Ok(vec![Event::ProposalFiled(ProposalFiled {
@@ -59,7 +59,7 @@ pub(super) fn decide(state: &State, command: &Command) -> Result<Vec<Event>, Rej
                 return Err(Rejection::ProposalLocked { round });
             }
             if let Some(title) = title {
-                check_text("title", title, MAX_SHORT_TEXT)?;
+                check_line("title", title, MAX_SHORT_TEXT)?;
             }
             if let Some(text) = text {
                 check_text("text", text, MAX_LONG_TEXT)?;

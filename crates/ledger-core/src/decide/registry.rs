@@ -17,7 +17,7 @@ use crate::rejection::Rejection;
 use crate::role::Role;
 use crate::state::{RoundStatus, State};
 
-use super::{check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT};
+use super::{check_line, check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT};
 
 pub(super) fn initialize(state: &State, command: &Command) -> Result<Vec<Event>, Rejection> {
     let Command::InitializeLedger {
@@ -127,7 +127,7 @@ pub(super) fn libraries(state: &State, command: &Command) -> Result<Vec<Event>, 
             inhabitants,
         } => {
             must_be_new("library", library.as_str(), state.libraries.get(library))?;
-            check_text("name", name, MAX_SHORT_TEXT)?;
+            check_line("name", name, MAX_SHORT_TEXT)?;
             check_municipalities(state, library, municipalities)?;
             let inhabitants = checked_inhabitants(*inhabitants)?;
             Ok(vec![Event::LibraryRegistered(LibraryRegistered {
@@ -150,7 +150,7 @@ pub(super) fn libraries(state: &State, command: &Command) -> Result<Vec<Event>, 
                 });
             }
             if let Some(name) = name {
-                check_text("name", name, MAX_SHORT_TEXT)?;
+                check_line("name", name, MAX_SHORT_TEXT)?;
             }
             if let Some(list) = municipalities {
                 check_municipalities(state, library, list)?;

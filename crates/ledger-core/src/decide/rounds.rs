@@ -14,7 +14,10 @@ use crate::role::Role;
 use crate::state::{RoundStatus, State};
 use crate::time::Timestamp;
 
-use super::{check_text, known, must_be_new, MAX_LONG_TEXT, MAX_REMARK_CHARS};
+use super::{
+    check_controls, check_text, known, must_be_new, LAYOUT, MAX_BALLOTS_PER_LIBRARY, MAX_LONG_TEXT,
+    MAX_REMARK_CHARS, MAX_WINDOW_DAYS,
+};
 
 pub(super) fn decide(
     state: &State,
@@ -53,6 +56,14 @@ pub(super) fn decide(
             if *closes_at <= now {
                 return Err(Rejection::WindowInThePast {
                     closes_at: *closes_at,
+                });
+            }
+            let max_seconds = MAX_WINDOW_DAYS * 86_400;
+            if *closes_at > opens_at.plus_seconds(max_seconds)
+                || opens_at > now.plus_seconds(max_seconds)
+            {
+                return Err(Rejection::WindowTooLong {
+                    max_days: MAX_WINDOW_DAYS,
                 });
             }
             let rule = rule.unwrap_or_default();
@@ -121,6 +132,14 @@ pub(super) fn decide(
                     round: round.clone(),
                 });
             };
+            let cast = target.ballots_by_library.get(library).copied().unwrap_or(0);
+            if cast >= MAX_BALLOTS_PER_LIBRARY {
+                return Err(Rejection::TooManyBallots {
+                    library: library.clone(),
+                    round: round.clone(),
+                    max: MAX_BALLOTS_PER_LIBRARY,
+                });
+            }
             let remark = match remark {
                 Some(text) if !text.trim().is_empty() => {
                     let got = text.chars().count();
@@ -130,6 +149,7 @@ pub(super) fn decide(
                             got,
                         });
                     }
+                    check_controls("remark", text, LAYOUT)?;
                     Some(text.clone())
                 }
                 _ => None,
