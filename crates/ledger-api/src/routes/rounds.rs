@@ -31,6 +31,7 @@ pub async fn list(
     read_list(&req, &state, query.at, |m| {
         page(m.rounds(), &query.page(), RoundView::summary)
     })
+    .await
 }
 
 /// One round: window, rule, frozen electorate, live participation, votes, signatures.
@@ -38,7 +39,8 @@ pub async fn list(
     get, path = "/v1/rounds/{id}", tag = "rounds", params(("id" = String, Path, description = "Round id"), AtQuery),
     responses(
         (status = 200, description = "The round", body = RoundView),
-        (status = 400, description = "`at` is not a position or is beyond the log's length", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`at` is not a record count or is beyond the log's length", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -53,6 +55,7 @@ pub async fn one(
     read_one(&req, &state, query.at, "round", &id, |m| {
         m.rounds().get(&key).cloned()
     })
+    .await
 }
 
 /// The result of a round: counts per choice, exact shares, outcome, certification.
@@ -60,7 +63,8 @@ pub async fn one(
     get, path = "/v1/rounds/{id}/result", tag = "rounds", params(("id" = String, Path, description = "Round id"), AtQuery),
     responses(
         (status = 200, description = "The result", body = RoundResult),
-        (status = 400, description = "`at` is not a position or is beyond the log's length", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`at` is not a record count or is beyond the log's length", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -75,6 +79,7 @@ pub async fn result(
     read_one(&req, &state, query.at, "round", &id, |m| {
         m.round_result(&key)
     })
+    .await
 }
 
 /// The votes of a round by library: the last choice counts, every ballot is listed.
@@ -99,6 +104,7 @@ pub async fn votes(
             .get(&key)
             .map(|round| page(&round.votes, &query.page(), Clone::clone))
     })
+    .await
 }
 
 /// The remarks of a round in log order, superseded ones marked.
@@ -139,6 +145,7 @@ pub async fn remarks(
             Ok(Page { items, next })
         })
     })
+    .await
 }
 
 /// Checks a limit the same way the projection's pager does.

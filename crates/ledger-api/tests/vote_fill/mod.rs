@@ -1,0 +1,84 @@
+//! A ledger grown quickly to many records for the read-load tests: the demo electorate,
+//! one round open for years, and `cast_vote` commands appended straight to the store by
+//! several threads without durability (filling is not what these tests check).
+//!
+//! It must never be used where durability matters, and never goes over HTTP.
+
+// Each test binary uses its own part of the fixture.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use ledger_core::{ActorId, Choice, Command, CommandId, Envelope, LibraryId, RoundId};
+use ledger_demo::Scenario;
+use ledger_store::{Durability, Ledger, LedgerOptions};
+
+/// A grown ledger and the directory that keeps it alive.
+pub struct Filled {
+    pub ledger: Ledger,
+    /// The round the votes go to.
+    pub round: RoundId,
+    /// Deleted when the test drops it.
+    _dir: tempfile::TempDir,
+}
+
+/// A ledger of at least `records` records (the demo setup, then votes).
+pub fn filled(records: u64) -> Filled {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let now = ledger_store::system_clock();
+    let scenario = Scenario::new(now.plus_seconds(-3_600), now.plus_seconds(3_650 * 86_400));
+    let options = LedgerOptions {
+        durability: Durability::None,
+        ..LedgerOptions::default()
+    };
+    let setup = scenario.setup();
+    let (init, rest) = setup.split_first().expect("a setup");
+    let Command::InitializeLedger {
+        origin,
+        secretariat,
+    } = &init.envelope.command
+    else {
+        panic!("the demo setup starts by initialising the ledger");
+    };
+    let ledger = Ledger::init(dir.path(), origin, secretariat.clone(), options).expect("init");
+    for step in rest {
+        ledger.append(step.envelope.clone()).expect("setup");
+    }
+    let round = scenario.round();
+    let state = ledger.state();
+    let libraries: Vec<LibraryId> = state.rounds[&round].electorate.keys().cloned().collect();
+    let missing = records.saturating_sub(ledger.head().length);
+    let issued = AtomicU64::new(0);
+    std::thread::scope(|scope| {
+        for writer in 0..8u64 {
+            let (ledger, round, libraries, issued) = (&ledger, &round, &libraries, &issued);
+            scope.spawn(move || loop {
+                let n = issued.fetch_add(1, Ordering::Relaxed);
+                if n >= missing {
+                    return;
+                }
+                let library =
+                    libraries[(n as usize * 101 + writer as usize) % libraries.len()].clone();
+                let choice = [Choice::Yes, Choice::No, Choice::Abstain][(n % 3) as usize];
+                ledger
+                    .append(Envelope {
+                        command_id: CommandId::new(format!("fill-{n}")),
+                        actor: ActorId::new(library.as_str()),
+                        expected_version: None,
+                        command: Command::CastVote {
+                            round: round.clone(),
+                            library,
+                            choice,
+                            remark: (n % 7 == 0).then(|| format!("remark {n}")),
+                        },
+                    })
+                    .expect("vote");
+            });
+        }
+    });
+    Filled {
+        ledger,
+        round,
+        _dir: dir,
+    }
+}
