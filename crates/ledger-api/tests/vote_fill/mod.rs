@@ -18,6 +18,8 @@ pub struct Filled {
     pub ledger: Ledger,
     /// The round the votes go to.
     pub round: RoundId,
+    /// Its electorate.
+    pub libraries: Vec<LibraryId>,
     /// Deleted when the test drops it.
     _dir: tempfile::TempDir,
 }
@@ -47,38 +49,51 @@ pub fn filled(records: u64) -> Filled {
     let round = scenario.round();
     let state = ledger.state();
     let libraries: Vec<LibraryId> = state.rounds[&round].electorate.keys().cloned().collect();
-    let missing = records.saturating_sub(ledger.head().length);
+    let filled = Filled {
+        ledger,
+        round,
+        libraries,
+        _dir: dir,
+    };
+    let missing = records.saturating_sub(filled.ledger.head().length);
     let issued = AtomicU64::new(0);
+    let shared = &filled;
     std::thread::scope(|scope| {
-        for writer in 0..8u64 {
-            let (ledger, round, libraries, issued) = (&ledger, &round, &libraries, &issued);
+        for _ in 0..8 {
+            let issued = &issued;
             scope.spawn(move || loop {
                 let n = issued.fetch_add(1, Ordering::Relaxed);
                 if n >= missing {
                     return;
                 }
-                let library =
-                    libraries[(n as usize * 101 + writer as usize) % libraries.len()].clone();
-                let choice = [Choice::Yes, Choice::No, Choice::Abstain][(n % 3) as usize];
-                ledger
-                    .append(Envelope {
-                        command_id: CommandId::new(format!("fill-{n}")),
-                        actor: ActorId::new(library.as_str()),
-                        expected_version: None,
-                        command: Command::CastVote {
-                            round: round.clone(),
-                            library,
-                            choice,
-                            remark: (n % 7 == 0).then(|| format!("remark {n}")),
-                        },
-                    })
+                shared
+                    .ledger
+                    .append(shared.vote(&format!("fill-{n}"), n))
                     .expect("vote");
             });
         }
     });
-    Filled {
-        ledger,
-        round,
-        _dir: dir,
+    filled
+}
+
+impl Filled {
+    /// The `n`th vote of a stream (library, choice and remark vary with `n`) under
+    /// command id `id`.
+    pub fn vote(&self, id: &str, n: u64) -> Envelope {
+        let index =
+            usize::try_from(n.wrapping_mul(101) % self.libraries.len() as u64).expect("an index");
+        let library = self.libraries[index].clone();
+        let choice = [Choice::Yes, Choice::No, Choice::Abstain][(n % 3) as usize];
+        Envelope {
+            command_id: CommandId::new(id),
+            actor: ActorId::new(library.as_str()),
+            expected_version: None,
+            command: Command::CastVote {
+                round: self.round.clone(),
+                library,
+                choice,
+                remark: n.is_multiple_of(7).then(|| format!("remark {n}")),
+            },
+        }
     }
 }
