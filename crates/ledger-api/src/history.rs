@@ -151,7 +151,8 @@ impl History {
         let spacing = self.spacing(length);
         let mut checkpoints = self.checkpoints.lock().unwrap_or_else(|e| e.into_inner());
         checkpoints.retain(|p, _| p.is_multiple_of(spacing));
-        if position > 0 && position.is_multiple_of(spacing) && !checkpoints.contains_key(&position) {
+        if position > 0 && position.is_multiple_of(spacing) && !checkpoints.contains_key(&position)
+        {
             checkpoints.insert(position, model());
         }
     }

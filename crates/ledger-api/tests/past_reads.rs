@@ -20,26 +20,11 @@ use ledger_store::Ledger;
 use proptest::prelude::*;
 use serde_json::Value;
 
-/// The records of the log with their events, read one position at a time (each record
-/// hashed again), not with the reader the server folds with.
-fn reference_records(ledger: &Ledger) -> Vec<(ledger_core::Sealed, ledger_core::Event)> {
-    let length = usize::try_from(ledger.head().length).expect("length");
-    ledger
-        .records(0, length)
-        .expect("read")
-        .into_iter()
-        .map(|sealed| {
-            let event = sealed.record.event().expect("decode");
-            (sealed, event)
-        })
-        .collect()
-}
-
 /// The model after each prefix of the log: `models[n]` has folded `n` records.
 fn reference_models(ledger: &Ledger) -> Vec<ReadModel> {
     let mut model = ReadModel::new();
     let mut models = vec![model.clone()];
-    for (sealed, event) in reference_records(ledger) {
+    for (sealed, event) in vote_fill::reference_records(ledger) {
         model.apply(&sealed, &event);
         models.push(model.clone());
     }
@@ -236,7 +221,7 @@ async fn a_digest_covers_at_most_ten_thousand_records() {
     assert_eq!(status, StatusCode::OK, "{digest}");
     assert_eq!(digest["from"], head.length - 10_000);
     assert_eq!(digest["to"], head.length);
-    let records = reference_records(ledger);
+    let records = vote_fill::reference_records(ledger);
     let want = Digest::from_log(&records, head.length - 10_000, head.length).expect("digest");
     assert_eq!(digest, serde_json::to_value(&want).expect("json"));
     // Exactly ten thousand is served.

@@ -14,15 +14,12 @@ mod vote_fill;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use actix_web::web;
 use ledger_api::ratelimit::RateLimit;
 use ledger_api::{AppState, ServerConfig};
 use ledger_core::{Event, RoundId, Sealed};
 use ledger_projections::{Digest, ReadModel};
-use ledger_store::Ledger;
 use serde_json::Value;
 
 fn env_or(name: &str, default: u64) -> u64 {
@@ -30,55 +27,6 @@ fn env_or(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-/// The server on a free port of 127.0.0.1, stopped when dropped.
-struct Running {
-    url: String,
-    system: actix_web::rt::System,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Running {
-    fn start(state: AppState) -> Running {
-        let (tx, rx) = mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let runner = actix_web::rt::System::new();
-            let config = ServerConfig {
-                addr: "127.0.0.1:0".to_owned(),
-                workers: Some(2),
-                ..ServerConfig::default()
-            };
-            runner.block_on(async move {
-                let system = actix_web::rt::System::current();
-                actix_web::rt::spawn(async move {
-                    let served = ledger_api::run(web::Data::new(state), config, |addrs| {
-                        let _ = tx.send((addrs[0], system));
-                    })
-                    .await;
-                    served.expect("serve");
-                });
-            });
-            runner.run().expect("the server's system");
-        });
-        let (addr, system) = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the server listens");
-        Running {
-            url: format!("http://{addr}"),
-            system,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.system.stop();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
 }
 
 /// One answer: status, ETag and body.
@@ -114,20 +62,6 @@ fn next(state: &mut u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
-}
-
-/// The records of the log, read one position at a time (each hashed again).
-fn records(ledger: &Ledger) -> Vec<(Sealed, Event)> {
-    let length = usize::try_from(ledger.head().length).expect("length");
-    ledger
-        .records(0, length)
-        .expect("read")
-        .into_iter()
-        .map(|sealed| {
-            let event = sealed.record.event().expect("decode");
-            (sealed, event)
-        })
-        .collect()
 }
 
 /// One fold of `records`: the round's result (as JSON) after each count in `counts`,
@@ -211,7 +145,7 @@ fn past_reads_and_writers_neither_fail_nor_give_a_wrong_answer() {
             (from, (from + 1 + next(&mut seed) % 2_000).min(length))
         })
         .collect();
-    let log = records(&ledger);
+    let log = vote_fill::reference_records(&ledger);
     let (want_results, want_digests) = expected(&log, &filled.round, &counts, &ranges);
     let counts: Vec<u64> = counts.into_iter().collect();
     let ranges: Vec<(u64, u64)> = ranges.into_iter().collect();
@@ -219,9 +153,15 @@ fn past_reads_and_writers_neither_fail_nor_give_a_wrong_answer() {
     let state = AppState::new(ledger.clone())
         .expect("state")
         .with_past_limit(RateLimit::per_second(0, 0));
-    let server = Running::start(state);
+    let config = ServerConfig {
+        addr: "127.0.0.1:0".to_owned(),
+        workers: Some(2),
+        ..ServerConfig::default()
+    };
+    let server = ledger_api::server::spawn(state, config).expect("the server listens");
+    let base = format!("http://{}", server.addr);
     eprintln!("serving after {:.1} s", started.elapsed().as_secs_f64());
-    let result_url = format!("{}/v1/rounds/{}/result", server.url, filled.round);
+    let result_url = format!("{base}/v1/rounds/{}/result", filled.round);
     let head = ledger.head();
 
     // Without the flood, then with it.
@@ -237,7 +177,7 @@ fn past_reads_and_writers_neither_fail_nor_give_a_wrong_answer() {
         let flood: Vec<_> = (0..8u64)
             .map(|client| {
                 let (stop, counts, ranges) = (&stop, &counts, &ranges);
-                let (base, round) = (&server.url, &filled.round);
+                let (base, round) = (&base, &filled.round);
                 let (want_results, want_digests) = (&want_results, &want_digests);
                 scope.spawn(move || {
                     let agent = ureq::AgentBuilder::new().build();
@@ -305,7 +245,7 @@ fn past_reads_and_writers_neither_fail_nor_give_a_wrong_answer() {
         reader.join().expect("reader")
     });
     // Every answer equals a fold of the log to the count its ETag names.
-    let log = records(&ledger);
+    let log = vote_fill::reference_records(&ledger);
     let seen: BTreeSet<u64> = during_writes.answers.iter().map(|(at, _)| *at).collect();
     let (want, _) = expected(&log, &filled.round, &seen, &BTreeSet::new());
     for (at, body) in &during_writes.answers {

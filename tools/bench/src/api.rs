@@ -178,7 +178,8 @@ pub fn load_in_child(
     window: Duration,
     core: Option<u32>,
 ) -> anyhow::Result<LoadFigure> {
-    let output = pinned_self(core)?
+    let mut command = pinned_self(core)?;
+    command
         .arg("load-child")
         .arg("--addr")
         .arg(addr.to_string())
@@ -189,16 +190,23 @@ pub fn load_in_child(
         .arg("--warmup-ms")
         .arg(warmup.as_millis().to_string())
         .arg("--window-ms")
-        .arg(window.as_millis().to_string())
+        .arg(window.as_millis().to_string());
+    figures_of(command, "load")
+}
+
+/// Runs a child that prints one [`LoadFigure`] as JSON (`what` names it in errors).
+pub fn figures_of(mut command: Command, what: &str) -> anyhow::Result<LoadFigure> {
+    let output = command
         .output()
-        .context("cannot start the load child")?;
+        .with_context(|| format!("cannot start the {what} child"))?;
     if !output.status.success() {
         bail!(
-            "the load child failed: {}",
+            "the {what} child failed: {}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    serde_json::from_slice(&output.stdout).context("the load child printed no figures")
+    serde_json::from_slice(&output.stdout)
+        .with_context(|| format!("the {what} child printed no figures"))
 }
 
 /// The load child: drives `connections` keep-alive connections on one thread and prints
@@ -210,16 +218,13 @@ pub fn load_child(
     warmup: Duration,
     window: Duration,
 ) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
     let request =
         format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n\r\n");
     let requests = |_| -> Requests {
         let request = request.clone().into_bytes();
         Box::new(move || request.clone())
     };
-    let figure = runtime.block_on(drive(addr, path, connections, warmup, window, requests))?;
+    let figure = drive(addr, path, connections, warmup, window, requests)?;
     println!("{}", serde_json::to_string(&figure)?);
     Ok(())
 }
@@ -239,9 +244,6 @@ pub fn flood_child(
     connections: usize,
     window: Duration,
 ) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
     let span = length.saturating_sub(first).max(1);
     let requests = |connection: usize| -> Requests {
         let mut seed = connection as u64 + 1;
@@ -260,14 +262,14 @@ pub fn flood_child(
                 .into_bytes()
         })
     };
-    let figure = runtime.block_on(drive(
+    let figure = drive(
         addr,
         "?at= and /v1/digest at random past counts",
         connections,
         Duration::ZERO,
         window,
         requests,
-    ))?;
+    )?;
     println!("{}", serde_json::to_string(&figure)?);
     Ok(())
 }
@@ -288,7 +290,9 @@ struct Connection {
     body_bytes: usize,
 }
 
-async fn drive(
+/// Drives `connections` connections, each sending what `requests` makes for it, on one
+/// thread (a current-thread runtime).
+fn drive(
     addr: SocketAddr,
     path: &str,
     connections: usize,
@@ -296,23 +300,22 @@ async fn drive(
     window: Duration,
     requests: impl Fn(usize) -> Requests,
 ) -> anyhow::Result<LoadFigure> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let measured_from = Instant::now() + warmup;
     let until = measured_from + window;
     let local = tokio::task::LocalSet::new();
-    let results = local
-        .run_until(async {
-            let tasks: Vec<_> = (0..connections)
-                .map(|n| {
-                    tokio::task::spawn_local(connection(addr, requests(n), measured_from, until))
-                })
-                .collect();
-            let mut results = Vec::new();
-            for task in tasks {
-                results.push(task.await);
-            }
-            results
-        })
-        .await;
+    let results = runtime.block_on(local.run_until(async {
+        let tasks: Vec<_> = (0..connections)
+            .map(|n| tokio::task::spawn_local(connection(addr, requests(n), measured_from, until)))
+            .collect();
+        let mut results = Vec::new();
+        for task in tasks {
+            results.push(task.await);
+        }
+        results
+    }));
     let mut ok = 0;
     let mut errors = 0;
     let mut body_bytes = 0;

@@ -11,10 +11,9 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::mpsc;
 use std::time::Duration;
 
-use anyhow::{anyhow, bail, Context};
+use anyhow::anyhow;
 use ledger_store::{Ledger, LedgerOptions};
 use serde::Serialize;
 
@@ -38,59 +37,12 @@ pub struct FloodFigure {
     pub during_writes: LoadFigure,
     /// The writers (acknowledged durable votes).
     pub writes: WriteFigure,
-}
-
-/// The server on a free port of 127.0.0.1 in this process, stopped when dropped.
-struct Running {
-    addr: SocketAddr,
-    system: actix_web::rt::System,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Running {
-    fn start(state: ledger_api::AppState) -> anyhow::Result<Running> {
-        let (tx, rx) = mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let runner = actix_web::rt::System::new();
-            let config = ledger_api::ServerConfig {
-                addr: "127.0.0.1:0".to_owned(),
-                ..ledger_api::ServerConfig::default()
-            };
-            runner.block_on(async move {
-                let system = actix_web::rt::System::current();
-                actix_web::rt::spawn(async move {
-                    let served =
-                        ledger_api::run(actix_web::web::Data::new(state), config, |addrs| {
-                            let _ = tx.send(addrs.first().copied().map(|a| (a, system)));
-                        })
-                        .await;
-                    if let Err(e) = served {
-                        eprintln!("ledger-bench: the flood server failed: {e}");
-                    }
-                });
-            });
-            let _ = runner.run();
-        });
-        let (addr, system) = rx
-            .recv_timeout(Duration::from_secs(60))
-            .ok()
-            .flatten()
-            .ok_or_else(|| anyhow!("the flood server did not start listening"))?;
-        Ok(Running {
-            addr,
-            system,
-            thread: Some(thread),
-        })
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.system.stop();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
+    /// Resident memory of this process with the ledger open, before the server's live
+    /// model and any past model were built, MiB.
+    pub resident_before_mib: f64,
+    /// Resident memory after the flood (the live model, every checkpoint and recent
+    /// model held, the server's buffers), MiB.
+    pub resident_after_flood_mib: f64,
 }
 
 /// Measures the three lines on the filled ledger in `dir`; `first` is the record count
@@ -103,6 +55,7 @@ pub fn measure(
 ) -> anyhow::Result<FloodFigure> {
     let ledger = Ledger::open(dir, LedgerOptions::default())?;
     let records = ledger.head().length;
+    let resident_before_mib = resident_mib()?;
     let state = ledger_api::AppState::new(ledger.clone())
         .map_err(|e| anyhow!("{e}"))?
         .with_past_limit(ledger_api::ratelimit::RateLimit::per_second(0, 0));
@@ -113,7 +66,11 @@ pub fn measure(
         .history
         .warm(&ledger)
         .map_err(|e| anyhow!("{e}"))?;
-    let server = Running::start(state)?;
+    let config = ledger_api::ServerConfig {
+        addr: "127.0.0.1:0".to_owned(),
+        ..ledger_api::ServerConfig::default()
+    };
+    let server = ledger_api::server::spawn(state, config)?;
     let result = format!("/v1/rounds/{}/result", electorate.round);
     let window = plan.flood_window;
     let warmup = plan.api_warmup;
@@ -121,25 +78,15 @@ pub fn measure(
         |window: Duration| api::load_in_child(server.addr, &result, 1, warmup, window, None);
 
     let quiet = reader(window)?;
-    let (flooded, flood) = std::thread::scope(|scope| -> anyhow::Result<_> {
-        let flood = scope
-            .spawn(|| flood_in_child(server.addr, electorate, first, records, window + warmup));
-        let flooded = reader(window);
-        let flood = flood
-            .join()
-            .map_err(|_| anyhow!("the flood thread panicked"))??;
-        Ok((flooded?, flood))
-    })?;
-    let (during_writes, writes) = std::thread::scope(|scope| -> anyhow::Result<_> {
-        let writes = scope.spawn(|| {
-            writers::ledger_writers(&ledger, electorate, "flood-w64", 64, window + warmup)
-        });
-        let during = reader(window);
-        let writes = writes
-            .join()
-            .map_err(|_| anyhow!("the writers' thread panicked"))??;
-        Ok((during?, writes))
-    })?;
+    let (flooded, flood) = beside(
+        || flood_in_child(server.addr, electorate, first, records, window + warmup),
+        || reader(window),
+    )?;
+    let resident_after_flood_mib = resident_mib()?;
+    let (during_writes, writes) = beside(
+        || writers::ledger_writers(&ledger, electorate, "flood-w64", 64, window + warmup),
+        || reader(window),
+    )?;
     drop(server);
     Ok(FloodFigure {
         records,
@@ -148,7 +95,13 @@ pub fn measure(
         flood,
         during_writes,
         writes,
+        resident_before_mib,
+        resident_after_flood_mib,
     })
+}
+
+fn resident_mib() -> anyhow::Result<f64> {
+    Ok(crate::replay::status_kib("VmRSS:")? as f64 / 1024.0)
 }
 
 fn flood_in_child(
@@ -158,7 +111,8 @@ fn flood_in_child(
     length: u64,
     window: Duration,
 ) -> anyhow::Result<LoadFigure> {
-    let output = api::pinned_self(None)?
+    let mut command = api::pinned_self(None)?;
+    command
         .arg("flood-child")
         .arg("--addr")
         .arg(addr.to_string())
@@ -171,14 +125,21 @@ fn flood_in_child(
         .arg("--connections")
         .arg("8")
         .arg("--window-ms")
-        .arg(window.as_millis().to_string())
-        .output()
-        .context("cannot start the flood child")?;
-    if !output.status.success() {
-        bail!(
-            "the flood child failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    serde_json::from_slice(&output.stdout).context("the flood child printed no figures")
+        .arg(window.as_millis().to_string());
+    api::figures_of(command, "flood")
+}
+
+/// Runs `work` on a thread while `reader` measures; both must succeed.
+fn beside<T: Send>(
+    work: impl FnOnce() -> anyhow::Result<T> + Send,
+    reader: impl FnOnce() -> anyhow::Result<LoadFigure>,
+) -> anyhow::Result<(LoadFigure, T)> {
+    std::thread::scope(|scope| {
+        let work = scope.spawn(work);
+        let read = reader();
+        let done = work
+            .join()
+            .map_err(|_| anyhow!("a thread beside the reader panicked"))??;
+        Ok((read?, done))
+    })
 }

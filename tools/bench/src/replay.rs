@@ -217,10 +217,15 @@ pub fn child(dir: &Path, budget: Duration) -> anyhow::Result<()> {
 
 /// `VmHWM` of this process, in KiB.
 pub fn peak_rss_kib() -> anyhow::Result<u64> {
+    status_kib("VmHWM:")
+}
+
+/// A `kB` field of `/proc/self/status` (`VmHWM:`, `VmRSS:`), in KiB.
+pub fn status_kib(field: &str) -> anyhow::Result<u64> {
     let status = std::fs::read_to_string("/proc/self/status")?;
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .find_map(|line| line.strip_prefix(field))
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .ok_or_else(|| anyhow!("no VmHWM in /proc/self/status"))
+        .ok_or_else(|| anyhow!("no {field} in /proc/self/status"))
 }

@@ -2,6 +2,8 @@
 //! one round open for years, and `cast_vote` commands appended straight to the store by
 //! several threads without durability (filling is not what these tests check).
 //!
+//! Also the reference reading of a log that these tests fold their expected answers from
+//! (per-position reads, each record hashed again, not the reader the server folds with).
 //! It must never be used where durability matters, and never goes over HTTP.
 
 // Each test binary uses its own part of the fixture.
@@ -9,7 +11,9 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use ledger_core::{ActorId, Choice, Command, CommandId, Envelope, LibraryId, RoundId};
+use ledger_core::{
+    ActorId, Choice, Command, CommandId, Envelope, Event, LibraryId, RoundId, Sealed,
+};
 use ledger_demo::Scenario;
 use ledger_store::{Durability, Ledger, LedgerOptions};
 
@@ -96,4 +100,19 @@ impl Filled {
             },
         }
     }
+}
+
+/// The records of the log with their events, read one position at a time (each record
+/// hashed again), not with the reader the server folds with.
+pub fn reference_records(ledger: &Ledger) -> Vec<(Sealed, Event)> {
+    let length = usize::try_from(ledger.head().length).expect("length");
+    ledger
+        .records(0, length)
+        .expect("read")
+        .into_iter()
+        .map(|sealed| {
+            let event = sealed.record.event().expect("decode");
+            (sealed, event)
+        })
+        .collect()
 }
