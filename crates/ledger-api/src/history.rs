@@ -212,6 +212,16 @@ impl FoldPool {
         &self,
         job: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
+        self.submit(job)?
+            .await
+            .map_err(|_| ApiError::Internal("a fold ended without an answer".to_owned()))?
+    }
+
+    /// Queues `job` now (503 when the queue is full) and returns where its answer comes.
+    pub fn submit<T: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<tokio::sync::oneshot::Receiver<Result<T, ApiError>>, ApiError> {
         let (answer, answered) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
             let _ = answer.send(job());
@@ -224,9 +234,7 @@ impl FoldPool {
                 ApiError::Internal("the fold threads have stopped".to_owned())
             }
         })?;
-        answered
-            .await
-            .map_err(|_| ApiError::Internal("a fold ended without an answer".to_owned()))?
+        Ok(answered)
     }
 }
 
@@ -334,4 +342,51 @@ impl Default for PastReads {
 /// Ten past reads per second per client address, in bursts of twenty.
 pub fn default_limit() -> RateLimit {
     RateLimit::per_second(10, 20)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::ResponseError;
+
+    #[actix_web::test]
+    async fn a_full_queue_is_refused_with_503_and_the_queued_jobs_still_run() {
+        let pool = FoldPool::new(1, 1);
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let (started, running) = std::sync::mpsc::channel::<()>();
+        let first = pool
+            .submit(move || {
+                let _ = started.send(());
+                let _ = wait.recv();
+                Ok(1)
+            })
+            .expect("the first job is taken");
+        running.recv().expect("the first job runs");
+        let second = pool.submit(|| Ok(2)).expect("one job may wait");
+        let refused = pool.submit(|| Ok(3)).expect_err("the queue is full");
+        assert_eq!(
+            refused.status_code(),
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert!(refused.to_string().contains("retry"), "{refused}");
+        release.send(()).expect("release");
+        assert_eq!(first.await.expect("answer").expect("ok"), 1);
+        assert_eq!(second.await.expect("answer").expect("ok"), 2);
+        // Room again once the queue drained.
+        assert_eq!(pool.run(|| Ok(4)).await.expect("ok"), 4);
+    }
+
+    #[actix_web::test]
+    async fn a_job_that_panics_answers_500_and_the_thread_goes_on() {
+        let pool = FoldPool::new(1, 4);
+        let failed = pool
+            .run(|| -> Result<u8, ApiError> { panic!("a fold panicked") })
+            .await
+            .expect_err("no answer");
+        assert_eq!(
+            failed.status_code(),
+            actix_web::http::StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(pool.run(|| Ok(5)).await.expect("ok"), 5);
+    }
 }
