@@ -24,12 +24,12 @@ use crate::problem::ApiError;
 use crate::ratelimit::{RateLimit, RateLimiter};
 
 /// The most checkpoints kept; with [`RECENT`], the most past models in memory.
-pub const MAX_CHECKPOINTS: u64 = 16;
+pub const MAX_CHECKPOINTS: u64 = 8;
 /// The spacing of checkpoints while the log holds at most
 /// `MIN_SPACING * MAX_CHECKPOINTS` records: the most records one past read folds.
 pub const MIN_SPACING: u64 = 4096;
 /// Past models answered last, kept for the next read at the same position.
-pub const RECENT: usize = 4;
+pub const RECENT: usize = 2;
 /// Threads that fold past models.
 pub const FOLD_THREADS: usize = 1;
 /// Past reads waiting for a fold thread; one more is refused (503).
