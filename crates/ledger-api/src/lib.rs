@@ -12,6 +12,7 @@
 
 pub mod auth;
 pub mod conditional;
+pub mod history;
 pub mod live;
 pub mod openapi;
 pub mod problem;

@@ -2,7 +2,8 @@
 //!
 //! Before answering, a read catches the model up to the store's head (folding only the
 //! records it has not seen), so an answer is never older than the write that preceded
-//! it. `?at=POSITION` folds a fresh model from 0 up to that position. The snapshot is a
+//! it. Reads of the past (`?at=N`, the log as it was when it held N records) are
+//! [`crate::history`]'s. Every fold reads the log with [`Ledger::log`]. The snapshot is a
 //! cache file the store keeps for it ([`Cache::Projections`]): it is checked against the
 //! log's hash at its position and ignored when it does not match. A server folds its model
 //! while the store opens ([`OpeningModel`]). This module must never write to the store,
@@ -18,46 +19,14 @@ use ledger_store::{read_cache, Cache, Ledger, StoreError};
 
 use crate::problem::ApiError;
 
-/// How many records one store read returns while folding.
-const CHUNK: usize = 2048;
-
-/// Reads records `[from, to)` from the store as decoded pairs, in chunks.
-pub fn log_range(
-    ledger: &Ledger,
-    from: u64,
-    to: u64,
-) -> impl Iterator<Item = Result<(Sealed, Event), ApiError>> + '_ {
-    let mut next = from;
-    let mut buffer: std::vec::IntoIter<Sealed> = Vec::new().into_iter();
-    std::iter::from_fn(move || loop {
-        if let Some(sealed) = buffer.next() {
-            if sealed.record.position.0 >= to {
-                return None;
-            }
-            return Some(
-                sealed
-                    .record
-                    .event()
-                    .map(|event| (sealed, event))
-                    .map_err(|e| ApiError::Internal(format!("stored record does not decode: {e}"))),
-            );
-        }
-        if next >= to {
-            return None;
-        }
-        let want = usize::try_from(to - next).unwrap_or(CHUNK).min(CHUNK);
-        match ledger.records(next, want) {
-            Ok(chunk) if chunk.is_empty() => return None,
-            Ok(chunk) => {
-                next += chunk.len() as u64;
-                buffer = chunk.into_iter();
-            }
-            Err(e) => {
-                next = to;
-                return Some(Err(ApiError::Internal(format!("store read failed: {e}"))));
-            }
-        }
-    })
+/// Folds the records `[from, to)` into `model` with [`Ledger::log`]: one pass over the
+/// log that takes each record's hash from its successor's link, which the open checked,
+/// instead of hashing every record again.
+pub fn fold_into(model: &mut ReadModel, ledger: &Ledger, to: u64) -> Result<u64, ApiError> {
+    let records = ledger
+        .log(model.position(), to)
+        .map(|item| item.map_err(|e| ApiError::Internal(format!("store read failed: {e}"))));
+    model.try_catch_up(records, to)
 }
 
 /// The head as it was when the log held `length` records.
@@ -168,8 +137,9 @@ impl LiveModel {
         let head = ledger.head();
         let missing = head.length.saturating_sub(model.position());
         let from = model.position();
-        for (folded, item) in (1..).zip(log_range(ledger, from, head.length)) {
-            let (sealed, event) = item?;
+        for (folded, item) in (1..).zip(ledger.log(from, head.length)) {
+            let (sealed, event) =
+                item.map_err(|e| ApiError::Internal(format!("store read failed: {e}")))?;
             model.apply(&sealed, &event);
             progress(folded, missing);
         }
@@ -201,30 +171,14 @@ impl LiveModel {
         }
     }
 
-    /// Runs `f` on the model at the store's head (caught up first), or as of `at`; returns
-    /// the head the answer reflects.
+    /// Runs `f` on the model at the store's head (caught up first); returns the head the
+    /// answer reflects.
     pub fn read<T>(
         &self,
         ledger: &Ledger,
-        at: Option<u64>,
         f: impl FnOnce(&ReadModel) -> T,
     ) -> Result<(Head, T), ApiError> {
-        let head = ledger.head();
-        if let Some(at) = at {
-            if at > head.length {
-                return Err(ApiError::BadRequest(format!(
-                    "at={at} is beyond the log's length {}",
-                    head.length
-                )));
-            }
-            if at < head.length {
-                let mut past = ReadModel::new();
-                past.try_catch_up(log_range(ledger, 0, at), at)?;
-                let head = head_at(ledger, at)?;
-                return Ok((head, f(&past)));
-            }
-        }
-        self.catch_up(ledger, head.length)?;
+        self.catch_up(ledger, ledger.head().length)?;
         let model = self.model.read().unwrap_or_else(|e| e.into_inner());
         Ok((model_head(&model), f(&model)))
     }
@@ -237,14 +191,13 @@ impl LiveModel {
             }
         }
         let mut model = self.model.write().unwrap_or_else(|e| e.into_inner());
-        let from = model.position();
-        model.try_catch_up(log_range(ledger, from, until), until)?;
+        fold_into(&mut model, ledger, until)?;
         Ok(())
     }
 }
 
 /// The head of the log as far as `model` has folded it (its hash kept as hex there).
-fn model_head(model: &ReadModel) -> Head {
+pub fn model_head(model: &ReadModel) -> Head {
     Head {
         length: model.position(),
         hash: ledger_core::RecordHash::from_hex(&model.head().hash).unwrap_or_default(),

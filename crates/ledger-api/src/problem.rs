@@ -98,6 +98,16 @@ pub enum ApiError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// A range of records longer than a read may cover (`/v1/digest`).
+    #[error("the range {from}..{to} covers {} records; one request covers at most {limit}: ask for a shorter range", to - from)]
+    RangeTooLarge {
+        /// First position asked for.
+        from: u64,
+        /// First position not asked for.
+        to: u64,
+        /// The most records one request covers.
+        limit: u64,
+    },
     /// The caller sends too fast.
     #[error("too many requests; retry after {retry_after_seconds} s")]
     TooManyRequests {
@@ -186,6 +196,7 @@ impl ApiError {
             },
             ApiError::Conflict { .. } => "version-conflict",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
+            ApiError::RangeTooLarge { .. } => "range-too-large",
             ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::WritesStopped => "writes-stopped",
@@ -223,6 +234,7 @@ impl ApiError {
             },
             ApiError::Conflict { .. } => "Version conflict",
             ApiError::PayloadTooLarge { .. } => "Payload too large",
+            ApiError::RangeTooLarge { .. } => "Range too large",
             ApiError::TooManyRequests { .. } => "Too many requests",
             ApiError::Unavailable(_) => "Service unavailable",
             ApiError::WritesStopped => "Writes stopped",
@@ -265,6 +277,7 @@ impl ResponseError for ApiError {
             },
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RangeTooLarge { .. } => StatusCode::BAD_REQUEST,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) | ApiError::WritesStopped | ApiError::Damaged { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE

@@ -1,14 +1,18 @@
-//! The per-token rate limit of the write API: one token bucket per bearer token, in
-//! memory.
+//! The rate limits of the API, in memory: one token bucket per bearer token on the write
+//! route, and one per client address on the reads that fold a past model (`?at=`,
+//! `/v1/digest`).
 //!
 //! Each token has its own bucket, so a burst from one token empties only its own bucket
 //! and never delays another token's requests; the store's writer then takes whatever is
 //! queued in one group commit. A bucket holds time credit in whole nanoseconds (integer
 //! arithmetic on a monotonic clock): one request costs one `interval`, credit grows with
-//! the time that passes, up to `burst` intervals. Only authenticated tokens get a bucket,
-//! so the map is bounded by the token book. This module must never look at who the
-//! caller is beyond the token's hash, and never sleep: a caller over its rate is told
-//! when to come back (429 with `Retry-After`).
+//! the time that passes, up to `burst` intervals. On the write route only authenticated
+//! tokens get a bucket, so the map is bounded by the token book; anonymous clients are
+//! many, so that limiter holds at most `max_keys` buckets: a full bucket (an idle
+//! client) is forgotten when room is needed, and a new client that finds no room is
+//! refused until some bucket fills up again. This module must never look at who the
+//! caller is beyond the key it is given (a token's hash, a client's address), and never
+//! sleep: a caller over its rate is told when to come back (429 with `Retry-After`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -52,18 +56,25 @@ struct Bucket {
     at: Instant,
 }
 
-/// The buckets of every token seen since the server started.
+/// The buckets of every key seen since the server started (at most `max_keys`).
 #[derive(Debug)]
 pub struct RateLimiter {
     limit: RateLimit,
+    max_keys: usize,
     buckets: Mutex<HashMap<[u8; 32], Bucket>>,
 }
 
 impl RateLimiter {
-    /// A limiter with `limit` for every token.
+    /// A limiter with `limit` for every token (keys are bounded by the token book).
     pub fn new(limit: RateLimit) -> RateLimiter {
+        RateLimiter::bounded(limit, usize::MAX)
+    }
+
+    /// A limiter with `limit` for every key that keeps at most `max_keys` buckets.
+    pub fn bounded(limit: RateLimit, max_keys: usize) -> RateLimiter {
         RateLimiter {
             limit,
+            max_keys: max_keys.max(1),
             buckets: Mutex::new(HashMap::new()),
         }
     }
@@ -87,6 +98,18 @@ impl RateLimiter {
         }
         let capacity = cost.saturating_mul(u128::from(self.limit.burst.max(1)));
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if buckets.len() >= self.max_keys && !buckets.contains_key(key) {
+            // Forget the clients whose buckets have filled up again: they are idle, and a
+            // full bucket is what a new one starts with, so nothing is lost.
+            buckets.retain(|_, b| {
+                b.credit
+                    .saturating_add(now.saturating_duration_since(b.at).as_nanos())
+                    < capacity
+            });
+            if buckets.len() >= self.max_keys {
+                return Err(1);
+            }
+        }
         let bucket = buckets.entry(*key).or_insert(Bucket {
             credit: capacity,
             at: now,
@@ -149,6 +172,25 @@ mod tests {
             limiter.check_at(&key, start + Duration::from_secs(90)),
             Ok(())
         );
+    }
+
+    #[test]
+    fn a_bounded_limiter_forgets_idle_clients_and_refuses_new_ones_when_all_are_busy() {
+        let limiter = RateLimiter::bounded(RateLimit::per_second(1, 1), 2);
+        let start = Instant::now();
+        let (a, b, c) = ([1u8; 32], [2u8; 32], [3u8; 32]);
+        assert_eq!(limiter.check_at(&a, start), Ok(()));
+        assert_eq!(limiter.check_at(&b, start), Ok(()));
+        // Both known clients are still paying off their request: no room for a third.
+        assert_eq!(limiter.check_at(&c, start), Err(1));
+        // A known client is still served by its own bucket.
+        assert_eq!(limiter.check_at(&a, start + Duration::from_secs(1)), Ok(()));
+        // Once b's bucket is full again (idle), it is forgotten and c gets room.
+        let later = start + Duration::from_millis(1_500);
+        assert_eq!(limiter.check_at(&c, later), Ok(()));
+        assert_eq!(limiter.check_at(&c, later), Err(1));
+        // b comes back as a new client, but a and c are both busy now.
+        assert_eq!(limiter.check_at(&b, later), Err(1));
     }
 
     #[test]

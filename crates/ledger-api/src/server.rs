@@ -1,5 +1,6 @@
 //! Assembling the actix-web application: routes, extractor error handlers, CORS, limits,
-//! and the HTTP edges around the routes (HEAD, 405 with `Allow`, encoded bodies, errors
+//! running it (on the caller's thread, or on one of its own for tests and benches), and
+//! the HTTP edges around the routes (HEAD, 405 with `Allow`, encoded bodies, errors
 //! raised outside a handler).
 //!
 //! Every extractor failure (bad query, path, JSON) is turned into a problem+json answer
@@ -360,4 +361,54 @@ pub fn test_app_with(
         web::Data::new(PublicBase::new(config.public_url.clone())),
         config.body_limit,
     )
+}
+
+/// A server running on a thread of its own (tests and the benchmark serve a ledger they
+/// also write to); stopped when dropped.
+#[derive(Debug)]
+pub struct Spawned {
+    /// The address it listens on.
+    pub addr: std::net::SocketAddr,
+    system: actix_web::rt::System,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Starts [`run`] on a new thread and waits (up to a minute) until it listens.
+pub fn spawn(state: AppState, config: ServerConfig) -> std::io::Result<Spawned> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        let runner = actix_web::rt::System::new();
+        runner.block_on(async move {
+            let system = actix_web::rt::System::current();
+            actix_web::rt::spawn(async move {
+                let failed = tx.clone();
+                let served = run(web::Data::new(state), config, move |addrs| {
+                    let _ = tx.send(addrs.first().copied().map(|a| (a, system)));
+                })
+                .await;
+                if let Err(e) = served {
+                    tracing::error!(error = %e, "the spawned server failed");
+                    let _ = failed.send(None);
+                }
+            });
+        });
+        let _ = runner.run();
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(Some((addr, system))) => Ok(Spawned {
+            addr,
+            system,
+            thread: Some(thread),
+        }),
+        _ => Err(std::io::Error::other("the server did not start listening")),
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        self.system.stop();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }

@@ -83,7 +83,7 @@ fn taskset_works() -> bool {
 }
 
 /// This binary, under `taskset -c core` when pinning works.
-fn pinned_self(core: Option<u32>) -> anyhow::Result<Command> {
+pub fn pinned_self(core: Option<u32>) -> anyhow::Result<Command> {
     let exe = std::env::current_exe()?;
     Ok(match core {
         Some(core) => {
@@ -154,33 +154,59 @@ pub fn measure(
     let server = start_server(dir, pin)?;
     let mut figures = Vec::new();
     for (path, window) in paths {
-        let output = pinned_self(pin.then_some(1))?
-            .arg("load-child")
-            .arg("--addr")
-            .arg(server.addr.to_string())
-            .arg("--path")
-            .arg(path)
-            .arg("--connections")
-            .arg(connections.to_string())
-            .arg("--warmup-ms")
-            .arg(warmup.as_millis().to_string())
-            .arg("--window-ms")
-            .arg(window.as_millis().to_string())
-            .output()
-            .context("cannot start the load child")?;
-        if !output.status.success() {
-            bail!(
-                "the load child failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        let mut figure: LoadFigure =
-            serde_json::from_slice(&output.stdout).context("the load child printed no figures")?;
+        let mut figure = load_in_child(
+            server.addr,
+            path,
+            connections,
+            warmup,
+            *window,
+            pin.then_some(1),
+        )?;
         figure.pinned = pin;
         figures.push(figure);
     }
     drop(server);
     Ok(figures)
+}
+
+/// Runs a load child (on `core` when given) against `addr` and returns its figures.
+pub fn load_in_child(
+    addr: SocketAddr,
+    path: &str,
+    connections: usize,
+    warmup: Duration,
+    window: Duration,
+    core: Option<u32>,
+) -> anyhow::Result<LoadFigure> {
+    let mut command = pinned_self(core)?;
+    command
+        .arg("load-child")
+        .arg("--addr")
+        .arg(addr.to_string())
+        .arg("--path")
+        .arg(path)
+        .arg("--connections")
+        .arg(connections.to_string())
+        .arg("--warmup-ms")
+        .arg(warmup.as_millis().to_string())
+        .arg("--window-ms")
+        .arg(window.as_millis().to_string());
+    figures_of(command, "load")
+}
+
+/// Runs a child that prints one [`LoadFigure`] as JSON (`what` names it in errors).
+pub fn figures_of(mut command: Command, what: &str) -> anyhow::Result<LoadFigure> {
+    let output = command
+        .output()
+        .with_context(|| format!("cannot start the {what} child"))?;
+    if !output.status.success() {
+        bail!(
+            "the {what} child failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    serde_json::from_slice(&output.stdout)
+        .with_context(|| format!("the {what} child printed no figures"))
 }
 
 /// The load child: drives `connections` keep-alive connections on one thread and prints
@@ -192,12 +218,69 @@ pub fn load_child(
     warmup: Duration,
     window: Duration,
 ) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let figure = runtime.block_on(drive(addr, path, connections, warmup, window))?;
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n\r\n");
+    let requests = |_| -> Requests {
+        let request = request.clone().into_bytes();
+        Box::new(move || request.clone())
+    };
+    let figure = drive(addr, path, connections, warmup, window, requests)?;
     println!("{}", serde_json::to_string(&figure)?);
     Ok(())
+}
+
+/// The next request of one connection, complete (head and empty body).
+pub type Requests = Box<dyn FnMut() -> Vec<u8>>;
+
+/// The flood child: `connections` keep-alive connections each asking, in a closed loop,
+/// for a round's result at a random record count in `[first, length)` (three requests in
+/// four) or for the digest of a random range of up to 2,000 records of the log's first
+/// `length`; prints one JSON object. Any answer but `200` counts as an error.
+pub fn flood_child(
+    addr: SocketAddr,
+    round: &str,
+    first: u64,
+    length: u64,
+    connections: usize,
+    window: Duration,
+) -> anyhow::Result<()> {
+    let span = length.saturating_sub(first).max(1);
+    let requests = |connection: usize| -> Requests {
+        let mut seed = connection as u64 + 1;
+        let round = round.to_owned();
+        Box::new(move || {
+            let pick = splitmix(&mut seed);
+            let path = if pick.is_multiple_of(4) {
+                let from = first + splitmix(&mut seed) % span;
+                let to = (from + 1 + splitmix(&mut seed) % 2_000).min(length);
+                format!("/v1/digest?from={from}&to={to}")
+            } else {
+                let at = first + splitmix(&mut seed) % span;
+                format!("/v1/rounds/{round}/result?at={at}")
+            };
+            format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n\r\n")
+                .into_bytes()
+        })
+    };
+    let figure = drive(
+        addr,
+        "?at= and /v1/digest at random past counts",
+        connections,
+        Duration::ZERO,
+        window,
+        requests,
+    )?;
+    println!("{}", serde_json::to_string(&figure)?);
+    Ok(())
+}
+
+/// splitmix64: the flood's choices, the same on every run.
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 struct Connection {
@@ -207,33 +290,32 @@ struct Connection {
     body_bytes: usize,
 }
 
-async fn drive(
+/// Drives `connections` connections, each sending what `requests` makes for it, on one
+/// thread (a current-thread runtime).
+fn drive(
     addr: SocketAddr,
     path: &str,
     connections: usize,
     warmup: Duration,
     window: Duration,
+    requests: impl Fn(usize) -> Requests,
 ) -> anyhow::Result<LoadFigure> {
-    let request =
-        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n\r\n");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let measured_from = Instant::now() + warmup;
     let until = measured_from + window;
     let local = tokio::task::LocalSet::new();
-    let results = local
-        .run_until(async {
-            let tasks: Vec<_> = (0..connections)
-                .map(|_| {
-                    let request = request.clone().into_bytes();
-                    tokio::task::spawn_local(connection(addr, request, measured_from, until))
-                })
-                .collect();
-            let mut results = Vec::new();
-            for task in tasks {
-                results.push(task.await);
-            }
-            results
-        })
-        .await;
+    let results = runtime.block_on(local.run_until(async {
+        let tasks: Vec<_> = (0..connections)
+            .map(|n| tokio::task::spawn_local(connection(addr, requests(n), measured_from, until)))
+            .collect();
+        let mut results = Vec::new();
+        for task in tasks {
+            results.push(task.await);
+        }
+        results
+    }));
     let mut ok = 0;
     let mut errors = 0;
     let mut body_bytes = 0;
@@ -265,7 +347,7 @@ async fn drive(
 
 async fn connection(
     addr: SocketAddr,
-    request: Vec<u8>,
+    mut requests: Requests,
     measured_from: Instant,
     until: Instant,
 ) -> anyhow::Result<Connection> {
@@ -283,7 +365,7 @@ async fn connection(
         if sent >= until {
             break;
         }
-        stream.write_all(&request).await?;
+        stream.write_all(&requests()).await?;
         let (status, body) = read_response(&mut stream, &mut buffer).await?;
         if sent >= measured_from {
             if status == 200 {

@@ -9,6 +9,7 @@
 //! without saying so, and never report a target as met on the `--quick` sizes.
 
 mod api;
+mod flood;
 mod limit;
 mod machine;
 mod plan;
@@ -108,6 +109,23 @@ enum Role {
         #[arg(long)]
         dir: PathBuf,
     },
+    /// Floods a server with `?at=` and `/v1/digest` requests at random past record
+    /// counts and prints figures as JSON.
+    #[command(hide = true)]
+    FloodChild {
+        #[arg(long)]
+        addr: SocketAddr,
+        #[arg(long)]
+        round: String,
+        #[arg(long)]
+        first: u64,
+        #[arg(long)]
+        length: u64,
+        #[arg(long)]
+        connections: usize,
+        #[arg(long)]
+        window_ms: u64,
+    },
     /// Loads a server with GET requests and prints figures as JSON.
     #[command(hide = true)]
     LoadChild {
@@ -162,6 +180,21 @@ fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&fill)?);
             Ok(())
         }
+        Some(Role::FloodChild {
+            addr,
+            round,
+            first,
+            length,
+            connections,
+            window_ms,
+        }) => api::flood_child(
+            addr,
+            &round,
+            first,
+            length,
+            connections,
+            Duration::from_millis(window_ms),
+        ),
         Some(Role::LoadChild {
             addr,
             path,
@@ -331,6 +364,25 @@ fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
     step("sled alone: one pass over the events tree in a child process");
     let sled_read = sled_floor::read_in_child(&replay_dir)?;
 
+    step(&format!(
+        "read load: filling a ledger of {} records (no fsync), then the result route alone, \
+         during a flood of ?at= and digests, and during 64 writers",
+        plan.flood_records
+    ));
+    let flood_dir = dir.join("flood");
+    let flood_electorate = votes::prepare(&flood_dir)?;
+    let first = Ledger::open(&flood_dir, LedgerOptions::default())?
+        .head()
+        .length;
+    replay::fill_prepared(
+        &flood_dir,
+        &flood_electorate,
+        plan.flood_records,
+        plan.fill_writers,
+        plan.fill_budget,
+    )?;
+    let flood = flood::measure(&flood_dir, &flood_electorate, first, plan)?;
+
     step(&format!("proofs: tree of {} leaves", plan.proof_tree));
     let proofs = proofs::inclusion(plan.proof_tree, plan.proofs)?;
 
@@ -340,6 +392,7 @@ fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
         ledger: ledger_figures,
         sqlite: sqlite_figures,
         api,
+        flood,
         fill,
         replay,
         proofs,

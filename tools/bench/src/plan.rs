@@ -46,6 +46,11 @@ pub struct Plan {
     /// How long the framework baseline (`GET /healthz`) is measured.
     #[serde(with = "seconds")]
     pub api_baseline_window: Duration,
+    /// Records in the ledger of the read-load lines (flood of past reads, 64 writers).
+    pub flood_records: u64,
+    /// How long each read-load line is measured.
+    #[serde(with = "seconds")]
+    pub flood_window: Duration,
 }
 
 impl Plan {
@@ -66,6 +71,8 @@ impl Plan {
             api_warmup: Duration::from_secs(1),
             api_window: Duration::from_secs(10),
             api_baseline_window: Duration::from_secs(3),
+            flood_records: 100_000,
+            flood_window: Duration::from_secs(10),
         }
     }
 
@@ -86,6 +93,8 @@ impl Plan {
             api_warmup: Duration::from_millis(100),
             api_window: Duration::from_millis(700),
             api_baseline_window: Duration::from_millis(300),
+            flood_records: 3_000,
+            flood_window: Duration::from_millis(700),
         }
     }
 }

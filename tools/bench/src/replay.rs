@@ -17,7 +17,7 @@ use ledger_projections::ReadModel;
 use ledger_store::{Durability, Ledger, LedgerOptions};
 use serde::{Deserialize, Serialize};
 
-use crate::votes::{prepare, VoteStream};
+use crate::votes::{prepare, Electorate, VoteStream};
 
 /// How the fill went (a diagnostic: the write path's speed without any sync).
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -36,6 +36,17 @@ pub struct Fill {
 /// (the replay then reports how many it read).
 pub fn fill(dir: &Path, records: u64, writers: usize, budget: Duration) -> anyhow::Result<Fill> {
     let electorate = prepare(dir)?;
+    fill_prepared(dir, &electorate, records, writers, budget)
+}
+
+/// [`fill`] on a ledger `prepare` already made in `dir` for `electorate`.
+pub fn fill_prepared(
+    dir: &Path,
+    electorate: &Electorate,
+    records: u64,
+    writers: usize,
+    budget: Duration,
+) -> anyhow::Result<Fill> {
     let options = LedgerOptions {
         durability: Durability::None,
         ..LedgerOptions::default()
@@ -51,7 +62,7 @@ pub fn fill(dir: &Path, records: u64, writers: usize, budget: Duration) -> anyho
                 let ledger = ledger.clone();
                 let issued = &issued;
                 let started = &started;
-                let mut votes = VoteStream::new(&electorate, "fill", w);
+                let mut votes = VoteStream::new(electorate, "fill", w);
                 scope.spawn(move || -> anyhow::Result<()> {
                     while issued.fetch_add(1, Ordering::Relaxed) < missing
                         && started.elapsed() < budget
@@ -206,10 +217,15 @@ pub fn child(dir: &Path, budget: Duration) -> anyhow::Result<()> {
 
 /// `VmHWM` of this process, in KiB.
 pub fn peak_rss_kib() -> anyhow::Result<u64> {
+    status_kib("VmHWM:")
+}
+
+/// A `kB` field of `/proc/self/status` (`VmHWM:`, `VmRSS:`), in KiB.
+pub fn status_kib(field: &str) -> anyhow::Result<u64> {
     let status = std::fs::read_to_string("/proc/self/status")?;
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .find_map(|line| line.strip_prefix(field))
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .ok_or_else(|| anyhow!("no VmHWM in /proc/self/status"))
+        .ok_or_else(|| anyhow!("no {field} in /proc/self/status"))
 }

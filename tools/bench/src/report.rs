@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::api::LoadFigure;
+use crate::flood::FloodFigure;
 use crate::limit::LimitWindow;
 use crate::machine::Machine;
 use crate::plan::Plan;
@@ -30,6 +31,8 @@ pub struct Figures {
     pub sqlite: Vec<WriteFigure>,
     /// The result route and the healthz route.
     pub api: Vec<LoadFigure>,
+    /// The result route alone, during a flood of past reads, and during 64 writers.
+    pub flood: FloodFigure,
     /// Filling the replayed ledger.
     pub fill: Fill,
     /// Replaying it.
@@ -176,6 +179,74 @@ fn target(judge: bool, text: String, met: bool) -> Target {
         met: judge.then_some(met),
         holds: met,
     }
+}
+
+/// The p99 of the result reader, in milliseconds.
+fn p99_ms(figure: &LoadFigure) -> f64 {
+    f64::from(figure.latency.p99_us) / 1000.0
+}
+
+fn reader_figure(figure: &LoadFigure) -> String {
+    format!(
+        "p99 {:.2} ms (p50 {:.2} ms, {} reads, {} errors)",
+        p99_ms(figure),
+        f64::from(figure.latency.p50_us) / 1000.0,
+        figure.ok,
+        figure.errors
+    )
+}
+
+/// The read-load lines: the result reader's p99 alone, during the flood and during the
+/// writers, each compared with the reader alone; target 20 ms with no error.
+fn flood_rows(judge: bool, f: &FloodFigure) -> Vec<Row> {
+    let quiet = p99_ms(&f.quiet).max(0.001);
+    let loaded = |key, line: String, reader: &LoadFigure, extra: String, clean: bool| {
+        let p99 = p99_ms(reader).max(0.001);
+        Row {
+            key,
+            line,
+            figure: format!("{}{extra}", reader_figure(reader)),
+            value: p99,
+            unit: "ms",
+            ratios: vec![("reader alone".to_owned(), p99 / quiet)],
+            targets: vec![target(
+                judge,
+                "p99 <= 20 ms".into(),
+                p99 <= 20.0 && reader.errors == 0 && clean,
+            )],
+        }
+    };
+    vec![
+        Row {
+            key: "result_p99_alone",
+            line: format!(
+                "read load: GET /v1/rounds/{{id}}/result p99, 1 client alone, {} records",
+                f.records
+            ),
+            figure: reader_figure(&f.quiet),
+            value: quiet,
+            unit: "ms",
+            ratios: vec![],
+            targets: vec![],
+        },
+        loaded(
+            "result_p99_flood",
+            "read load: result p99 with ?at+digest flood (8 clients, limit off)".into(),
+            &f.flooded,
+            format!(
+                "; flood {:.0} answers/s, {} errors",
+                f.flood.per_second, f.flood.errors
+            ),
+            f.flood.errors == 0,
+        ),
+        loaded(
+            "result_p99_writers",
+            "read load: result p99 during 64 writers (durable votes)".into(),
+            &f.during_writes,
+            format!("; writers {:.0} records/s", f.writes.throughput.per_second),
+            true,
+        ),
+    ]
 }
 
 fn rate(per_second: f64) -> String {
@@ -436,6 +507,7 @@ pub fn rows(plan: &Plan, f: &Figures) -> Vec<Row> {
             targets: vec![],
         });
     }
+    rows.extend(flood_rows(judge, &f.flood));
     rows.push(Row {
         key: "fill_unsynced",
         line: format!(

@@ -7,7 +7,7 @@
 
 use std::process::Command;
 
-const LINES: [&str; 20] = [
+const LINES: [&str; 23] = [
     "limit",
     "ledger_1",
     "ledger_8",
@@ -22,6 +22,9 @@ const LINES: [&str; 20] = [
     "proof_verify",
     "read_api",
     "read_api_healthz",
+    "result_p99_alone",
+    "result_p99_flood",
+    "result_p99_writers",
     "fill_unsynced",
     "limit_spread",
     "sled_insert_floor",
@@ -65,6 +68,8 @@ fn quick_run_prints_every_line_and_writes_the_json() {
         "inclusion proof generation",
         "inclusion proof verification",
         "read API: GET /v1/rounds/r-2023-05/result",
+        "read load: result p99 with ?at+digest flood (8 clients",
+        "read load: result p99 during 64 writers",
         "not judged (--quick)",
     ] {
         assert!(stdout.contains(needle), "no {needle:?} in:\n{stdout}");
@@ -108,8 +113,9 @@ fn quick_run_prints_every_line_and_writes_the_json() {
             "a --quick run judges nothing: {entry}"
         );
     }
-    // The targets sit on eight lines (64 writers and the read API carry two each).
-    assert_eq!(with_target, 8);
+    // The targets sit on ten lines (64 writers and the read API carry two each;
+    // the read-load lines under the flood and the writers one each).
+    assert_eq!(with_target, 10);
     let figures = &report["figures"];
     for writers in figures["ledger"].as_array().unwrap() {
         assert!(writers["throughput"]["count"].as_u64().unwrap() > 0);
@@ -121,6 +127,18 @@ fn quick_run_prints_every_line_and_writes_the_json() {
         assert_eq!(api["errors"].as_u64().unwrap(), 0, "{api}");
         assert!(api["ok"].as_u64().unwrap() > 0, "{api}");
     }
+    // The read-load lines: every reader and the flood answered, all with 200.
+    let flood = &figures["flood"];
+    assert!(flood["records"].as_u64().unwrap() >= 3_000, "{flood}");
+    for part in ["quiet", "flooded", "flood", "during_writes"] {
+        assert_eq!(
+            flood[part]["errors"].as_u64().unwrap(),
+            0,
+            "{part}: {flood}"
+        );
+        assert!(flood[part]["ok"].as_u64().unwrap() > 0, "{part}: {flood}");
+    }
+    assert!(flood["writes"]["throughput"]["count"].as_u64().unwrap() > 0);
     assert!(figures["replay"]["records"].as_u64().unwrap() >= 3_000);
     // The sled floor read the same log the replay opened.
     assert_eq!(

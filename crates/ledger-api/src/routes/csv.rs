@@ -14,7 +14,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use ledger_core::RoundId;
 use ledger_projections::{ReadModel, RoundResult, Share};
 
-use super::{AtQuery, Shared};
+use super::{read, AtQuery, Shared};
 use crate::conditional;
 use crate::problem::ApiError;
 
@@ -168,7 +168,8 @@ fn render_result(result: &RoundResult) -> Result<Vec<u8>, ApiError> {
     get, path = "/v1/rounds/{id}/votes.csv", tag = "rounds", params(("id" = String, Path, description = "Round id"), AtQuery),
     responses(
         (status = 200, description = "RFC 4180 CSV", content_type = "text/csv"),
-        (status = 400, description = "`at` is not a position or is beyond the log's length", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`at` is not a record count or is beyond the log's length", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown round", body = crate::problem::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -180,9 +181,7 @@ pub async fn votes_file(
     query: web::Query<AtQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let key = RoundId::new(id.as_str());
-    let (head, found) = state
-        .live
-        .read(&state.ledger, query.at, |m| render_votes(m, &key))?;
+    let (head, found) = read(&req, &state, query.at, |m| render_votes(m, &key)).await?;
     let body = found.ok_or_else(|| ApiError::NotFound {
         what: "round",
         id: id.chars().take(128).collect(),
@@ -195,7 +194,8 @@ pub async fn votes_file(
     get, path = "/v1/rounds/{id}/result.csv", tag = "rounds", params(("id" = String, Path, description = "Round id"), AtQuery),
     responses(
         (status = 200, description = "RFC 4180 CSV", content_type = "text/csv"),
-        (status = 400, description = "`at` is not a position or is beyond the log's length", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`at` is not a record count or is beyond the log's length", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = crate::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown round", body = crate::problem::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -207,9 +207,7 @@ pub async fn result_file(
     query: web::Query<AtQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let key = RoundId::new(id.as_str());
-    let (head, found) = state
-        .live
-        .read(&state.ledger, query.at, |m| m.round_result(&key))?;
+    let (head, found) = read(&req, &state, query.at, |m| m.round_result(&key)).await?;
     let result = found.ok_or_else(|| ApiError::NotFound {
         what: "round",
         id: id.chars().take(128).collect(),

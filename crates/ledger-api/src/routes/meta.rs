@@ -9,8 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::{json, Shared};
-use crate::live::log_range;
 use crate::problem::{ApiError, Problem};
+
+/// The most records one digest covers: its cost is bounded by this and the checkpoint
+/// spacing of [`crate::history`], not by the log's length.
+pub const MAX_DIGEST_RECORDS: u64 = 10_000;
 
 /// The answer of `/healthz`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -44,23 +47,25 @@ pub async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(crate::openapi::ApiDoc::openapi())
 }
 
-/// `?from=POSITION&to=POSITION`.
+/// `?from=POSITION&to=POSITION`, at most [`MAX_DIGEST_RECORDS`] apart.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DigestQuery {
-    /// First position covered (default 0).
+    /// First position covered (default: `to` less 10,000, or 0).
     pub from: Option<u64>,
     /// First position not covered (default: the head).
     pub to: Option<u64>,
 }
 
-/// What changed in `[from, to)`, grouped by proposal.
+/// What changed in `[from, to)`, grouped by proposal; a range covers at most 10,000
+/// records (a longer one is refused; page through it).
 #[utoipa::path(
     get, path = "/v1/digest", tag = "newsletter", params(DigestQuery),
     responses(
         (status = 200, description = "The changes in the range", body = Digest),
-        (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Bad range, or one of more than 10,000 records (`range-too-large`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many digests from this client; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/digest")]
@@ -70,18 +75,37 @@ pub async fn digest(
     query: web::Query<DigestQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let head = state.ledger.head();
-    let from = query.from.unwrap_or(0);
     let to = query.to.unwrap_or(head.length);
+    let from = query
+        .from
+        .unwrap_or_else(|| to.saturating_sub(MAX_DIGEST_RECORDS));
     if from > to || to > head.length {
         return Err(ApiError::BadRequest(format!(
             "the range must satisfy from <= to <= {}",
             head.length
         )));
     }
-    let mut before = ReadModel::new();
-    before.try_catch_up(log_range(&state.ledger, 0, from), from)?;
-    let range: Vec<_> = log_range(&state.ledger, from, to).collect::<Result<_, _>>()?;
-    let digest = Digest::between(&before, &range, from, to)?;
-    let at = crate::live::head_at(&state.ledger, to)?;
+    if to - from > MAX_DIGEST_RECORDS {
+        return Err(ApiError::RangeTooLarge {
+            from,
+            to,
+            limit: MAX_DIGEST_RECORDS,
+        });
+    }
+    state.past.admit(req.peer_addr().map(|a| a.ip()))?;
+    let history = std::sync::Arc::clone(&state.past.history);
+    let ledger = state.ledger.clone();
+    let (digest, at) = state
+        .past
+        .fold(move || {
+            let before: std::sync::Arc<ReadModel> = history.model_at(&ledger, from)?;
+            let range: Vec<_> = ledger
+                .log(from, to)
+                .collect::<Result<_, _>>()
+                .map_err(|e| ApiError::Internal(format!("store read failed: {e}")))?;
+            let digest = Digest::between(&before, &range, from, to)?;
+            Ok((digest, crate::live::head_at(&ledger, to)?))
+        })
+        .await?;
     Ok(json(&req, &at, &digest))
 }

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
 use crate::conditional;
+use crate::history::PastReads;
 use crate::live::LiveModel;
 use crate::problem::ApiError;
 
@@ -34,6 +35,8 @@ pub struct AppState {
     pub live: LiveModel,
     /// The bearer tokens that may write (`tokens.json` in the data directory).
     pub tokens: ledger_store::TokenBook,
+    /// Reads of the past (`?at=`, `/v1/digest`): their limit, fold pool and models.
+    pub past: PastReads,
 }
 
 impl AppState {
@@ -49,23 +52,35 @@ impl AppState {
     pub fn with_live(ledger: Ledger, live: LiveModel) -> Result<AppState, ApiError> {
         let tokens = ledger_store::TokenBook::open(ledger.data_dir())
             .map_err(|e| ApiError::Internal(format!("cannot open the token book: {e}")))?;
+        let past = PastReads::default();
+        // The checkpoints are folded in the background now, not by the first client.
+        past.warm(&ledger);
         Ok(AppState {
             ledger,
             live,
             tokens,
+            past,
         })
+    }
+
+    /// The same state with past reads limited to `limit` per client address.
+    pub fn with_past_limit(mut self, limit: crate::ratelimit::RateLimit) -> AppState {
+        self.past.set_limit(limit);
+        self
     }
 }
 
 /// The state as actix hands it to handlers.
 pub type Shared = web::Data<AppState>;
 
-/// `?at=POSITION`: read the projection as it was when the log held that many records.
+/// `?at=N`: read the projection as it was when the log held N records (a record count,
+/// not a position: `at=N` covers positions 0 to N-1).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AtQuery {
-    /// Number of records to fold (time travel); the head when absent.
+    /// A record count (time travel): the answer as it was when the log held this many
+    /// records, positions 0 to at-1; 0 is the empty log. The head when absent.
     pub at: Option<u64>,
 }
 
@@ -79,7 +94,8 @@ pub struct ListQuery {
     /// Items per page, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
-    /// Number of records to fold (time travel); the head when absent.
+    /// A record count (time travel): the answer as it was when the log held this many
+    /// records, positions 0 to at-1; 0 is the empty log. The head when absent.
     pub at: Option<u64>,
 }
 
@@ -113,8 +129,29 @@ pub fn json<T: Serialize>(req: &HttpRequest, head: &Head, value: &T) -> HttpResp
     }
 }
 
+/// Runs `f` on the model at the head, or on the model of the log's first `at` records:
+/// a read of the past is admitted by the caller's per-client limit (429) and folded on
+/// the fold pool, never on this worker.
+pub async fn read<T>(
+    req: &HttpRequest,
+    state: &AppState,
+    at: Option<u64>,
+    f: impl FnOnce(&ledger_projections::ReadModel) -> T,
+) -> Result<(Head, T), ApiError> {
+    let length = state.ledger.head().length;
+    match at {
+        Some(at) if at > length => Err(crate::history::beyond(at, length)),
+        Some(at) if at < length => {
+            state.past.admit(req.peer_addr().map(|a| a.ip()))?;
+            let model = state.past.model_at(&state.ledger, at).await?;
+            Ok((crate::live::model_head(&model), f(&model)))
+        }
+        _ => state.live.read(&state.ledger, f),
+    }
+}
+
 /// Runs a read against the live model and renders it, turning `None` into a 404.
-pub fn read_one<T: Serialize>(
+pub async fn read_one<T: Serialize>(
     req: &HttpRequest,
     state: &AppState,
     at: Option<u64>,
@@ -122,7 +159,7 @@ pub fn read_one<T: Serialize>(
     id: &str,
     f: impl FnOnce(&ledger_projections::ReadModel) -> Option<T>,
 ) -> Result<HttpResponse, ApiError> {
-    let (head, found) = state.live.read(&state.ledger, at, f)?;
+    let (head, found) = read(req, state, at, f).await?;
     let value = found.ok_or_else(|| ApiError::NotFound {
         what,
         id: id.chars().take(128).collect(),
@@ -132,7 +169,7 @@ pub fn read_one<T: Serialize>(
 
 /// Runs a paginated read inside one entity (a round's votes): 404 when the entity is
 /// unknown, 400 for a bad cursor or limit.
-pub fn read_one_page<T: Serialize>(
+pub async fn read_one_page<T: Serialize>(
     req: &HttpRequest,
     state: &AppState,
     at: Option<u64>,
@@ -140,7 +177,7 @@ pub fn read_one_page<T: Serialize>(
     id: &str,
     f: impl FnOnce(&ledger_projections::ReadModel) -> Option<Result<T, ProjectionError>>,
 ) -> Result<HttpResponse, ApiError> {
-    let (head, found) = state.live.read(&state.ledger, at, f)?;
+    let (head, found) = read(req, state, at, f).await?;
     let value = found.ok_or_else(|| ApiError::NotFound {
         what,
         id: id.chars().take(128).collect(),
@@ -149,12 +186,12 @@ pub fn read_one_page<T: Serialize>(
 }
 
 /// Runs a list read against the live model and renders it.
-pub fn read_list<T: Serialize>(
+pub async fn read_list<T: Serialize>(
     req: &HttpRequest,
     state: &AppState,
     at: Option<u64>,
     f: impl FnOnce(&ledger_projections::ReadModel) -> Result<T, ProjectionError>,
 ) -> Result<HttpResponse, ApiError> {
-    let (head, page) = state.live.read(&state.ledger, at, f)?;
+    let (head, page) = read(req, state, at, f).await?;
     Ok(json(req, &head, &page?))
 }

@@ -16,7 +16,7 @@ use ledger_report::{checkpoint_from_note, FeedEntry, FeedInput, Lang, PageInput}
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{rounds::checked_limit, Shared};
+use super::{read, rounds::checked_limit, Shared};
 use crate::conditional;
 use crate::problem::{ApiError, Problem};
 use crate::public_url::PublicBase;
@@ -37,14 +37,15 @@ pub struct LangQuery {
     pub lang: Option<String>,
 }
 
-/// `?lang=nl|en&at=POSITION`.
+/// `?lang=nl|en&at=N` (N a record count).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InfographicQuery {
     /// `nl` (default) or `en`.
     pub lang: Option<String>,
-    /// Number of records to fold (time travel); the head when absent.
+    /// A record count (time travel): the answer as it was when the log held this many
+    /// records, positions 0 to at-1; 0 is the empty log. The head when absent.
     pub at: Option<u64>,
 }
 
@@ -113,9 +114,9 @@ pub async fn home(
         base_url: base_url(&req),
         checkpoint,
     };
-    let (head, page) = state.live.read(&state.ledger, None, |m| {
-        ledger_report::render_page(m, &input)
-    })?;
+    let (head, page) = state
+        .live
+        .read(&state.ledger, |m| ledger_report::render_page(m, &input))?;
     let mut response = answer(&req, &head, "text/html; charset=utf-8", page);
     let headers = response.headers_mut();
     headers.insert(
@@ -135,7 +136,8 @@ pub async fn home(
     params(("id" = String, Path, description = "Round id"), InfographicQuery),
     responses(
         (status = 200, description = "SVG image", content_type = "image/svg+xml"),
-        (status = 400, description = "Unknown language or bad position", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Unknown language, or `at` (a record count) beyond the log's length", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -148,9 +150,7 @@ pub async fn result_svg(
 ) -> Result<HttpResponse, ApiError> {
     let lang = language(query.lang.as_deref())?;
     let key = RoundId::new(id.as_str());
-    let (head, found) = state
-        .live
-        .read(&state.ledger, query.at, |m| m.round_result(&key))?;
+    let (head, found) = read(&req, &state, query.at, |m| m.round_result(&key)).await?;
     let result = found.ok_or_else(|| ApiError::NotFound {
         what: "round",
         id: id.chars().take(128).collect(),

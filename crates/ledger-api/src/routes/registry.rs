@@ -16,6 +16,7 @@ use crate::problem::{ApiError, Problem};
     responses(
         (status = 200, description = "A page of libraries", body = Page<LibraryView>),
         (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/libraries")]
@@ -27,6 +28,7 @@ pub async fn list(
     read_list(&req, &state, query.at, |m| {
         page(m.libraries(), &query.page(), Clone::clone)
     })
+    .await
 }
 
 /// One library.
@@ -34,7 +36,8 @@ pub async fn list(
     get, path = "/v1/libraries/{id}", tag = "registry", params(("id" = String, Path, description = "Library id"), AtQuery),
     responses(
         (status = 200, description = "The library", body = LibraryView),
-        (status = 400, description = "`at` is not a position or is beyond the log's length", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`at` is not a record count or is beyond the log's length", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown library", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -49,4 +52,5 @@ pub async fn one(
     read_one(&req, &state, query.at, "library", &id, |m| {
         m.libraries().get(&key).cloned()
     })
+    .await
 }

@@ -20,6 +20,7 @@ use crate::problem::{ApiError, Problem};
     responses(
         (status = 200, description = "A page of rounds", body = Page<RoundSummary>),
         (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/rounds")]
@@ -31,6 +32,7 @@ pub async fn list(
     read_list(&req, &state, query.at, |m| {
         page(m.rounds(), &query.page(), RoundView::summary)
     })
+    .await
 }
 
 /// One round: window, rule, frozen electorate, live participation, votes, signatures.
@@ -38,7 +40,8 @@ pub async fn list(
     get, path = "/v1/rounds/{id}", tag = "rounds", params(("id" = String, Path, description = "Round id"), AtQuery),
     responses(
         (status = 200, description = "The round", body = RoundView),
-        (status = 400, description = "`at` is not a position or is beyond the log's length", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`at` is not a record count or is beyond the log's length", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -53,6 +56,7 @@ pub async fn one(
     read_one(&req, &state, query.at, "round", &id, |m| {
         m.rounds().get(&key).cloned()
     })
+    .await
 }
 
 /// The result of a round: counts per choice, exact shares, outcome, certification.
@@ -60,7 +64,8 @@ pub async fn one(
     get, path = "/v1/rounds/{id}/result", tag = "rounds", params(("id" = String, Path, description = "Round id"), AtQuery),
     responses(
         (status = 200, description = "The result", body = RoundResult),
-        (status = 400, description = "`at` is not a position or is beyond the log's length", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`at` is not a record count or is beyond the log's length", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -75,6 +80,7 @@ pub async fn result(
     read_one(&req, &state, query.at, "round", &id, |m| {
         m.round_result(&key)
     })
+    .await
 }
 
 /// The votes of a round by library: each library's current ballot (the last counts) and
@@ -84,6 +90,7 @@ pub async fn result(
     responses(
         (status = 200, description = "A page of votes", body = Page<VoteView>),
         (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -100,6 +107,7 @@ pub async fn votes(
             .get(&key)
             .map(|round| page(&round.votes, &query.page(), Clone::clone))
     })
+    .await
 }
 
 /// The remarks of a round in log order, superseded ones marked.
@@ -108,6 +116,7 @@ pub async fn votes(
     responses(
         (status = 200, description = "A page of remarks; the cursor is a log position", body = Page<RemarkView>),
         (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -125,6 +134,7 @@ pub async fn remarks(
             .get(&key)
             .map(|round| Ok(pager.page(&round.remarks, |r| r.position)))
     })
+    .await
 }
 
 /// Every ballot one library cast in a round, oldest first (the last one counts), a page
@@ -135,6 +145,7 @@ pub async fn remarks(
     responses(
         (status = 200, description = "A page of ballots; the cursor is a log position", body = Page<BallotView>),
         (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown round, or the library did not vote in it", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -155,6 +166,7 @@ pub async fn ballots(
             .filter(|ballots| !ballots.is_empty())
             .map(|ballots| Ok(pager.page(ballots, |b| b.position)))
     })
+    .await
 }
 
 /// Pages through a list in log order whose cursor is the log position of the last item.

@@ -28,6 +28,10 @@ pub struct Args {
     /// this many bytes, so the store never meets a full disk mid-write; 0 turns it off.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_FREE_SPACE_RESERVE)]
     min_free_space: u64,
+    /// Reads of the past (`?at=` below the head, `/v1/digest`) each client address may
+    /// make per second, in bursts of twice as many (429 beyond); 0 turns the limit off.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    past_reads_per_second: u32,
 }
 
 /// Where and how to listen (shared with `ledger demo`).
@@ -113,7 +117,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Some(live) => live,
         None => LiveModel::load_reporting(&ledger, rebuild_bar()).map_err(cannot_build)?,
     };
-    let state = AppState::with_live(ledger, live).map_err(cannot_build)?;
+    let state = AppState::with_live(ledger, live)
+        .map_err(cannot_build)?
+        .with_past_limit(ledger_api::ratelimit::RateLimit::per_second(
+            args.past_reads_per_second,
+            args.past_reads_per_second.saturating_mul(2),
+        ));
     serve(state, &args.listen, false, |_| {})
 }
 
