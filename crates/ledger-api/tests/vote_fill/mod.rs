@@ -32,7 +32,7 @@ pub struct Filled {
 pub fn filled(records: u64) -> Filled {
     let dir = tempfile::tempdir().expect("temp dir");
     let now = ledger_store::system_clock();
-    let scenario = Scenario::new(now.plus_seconds(-3_600), now.plus_seconds(3_650 * 86_400));
+    let scenario = Scenario::new(now.plus_seconds(-3_600), now.plus_seconds(300 * 86_400));
     let options = LedgerOptions {
         durability: Durability::None,
         ..LedgerOptions::default()
