@@ -29,29 +29,11 @@ pub fn read_rows(text: &str) -> Result<Vec<Row>, String> {
         "region_nl",
         "inhabitants",
     ];
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("line 1: {e}"))?
-        .clone();
-    if headers.iter().collect::<Vec<_>>() != expected {
-        return Err(format!(
-            "line 1: expected the header {}",
-            expected.join(",")
-        ));
-    }
+    check_header(&mut reader, &expected)?;
     let mut lines = LineCounter::new(text);
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-            match e.kind() {
-                // The csv crate's own message repeats its (wrong) line number.
-                csv::ErrorKind::UnequalLengths {
-                    expected_len, len, ..
-                } => format!("line {line}: found {len} fields, expected {expected_len}"),
-                _ => format!("line {line}: {e}"),
-            }
-        })?;
+        let record = record.map_err(|e| record_error(&e, &mut lines))?;
         let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_owned();
         let inhabitants = field(4).parse::<i128>().map_err(|_| {
@@ -73,6 +55,33 @@ pub fn read_rows(text: &str) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
+/// Refuses a file whose first line is not `expected` (cells trimmed).
+pub(crate) fn check_header(
+    reader: &mut csv::Reader<&[u8]>,
+    expected: &[&str],
+) -> Result<(), String> {
+    let headers = reader.headers().map_err(|e| format!("line 1: {e}"))?;
+    if headers.iter().map(str::trim).collect::<Vec<_>>() != expected {
+        return Err(format!(
+            "line 1: expected the header {}",
+            expected.join(",")
+        ));
+    }
+    Ok(())
+}
+
+/// A record the csv crate could not read, named by its editor line.
+pub(crate) fn record_error(e: &csv::Error, lines: &mut LineCounter<'_>) -> String {
+    let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+    match e.kind() {
+        // The csv crate's own message repeats its (wrong) line number.
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("line {line}: found {len} fields, expected {expected_len}"),
+        _ => format!("line {line}: {e}"),
+    }
+}
+
 /// Counts lines the way a person reading the file in an editor does: `\n`, `\r\n` and a
 /// lone `\r` each end one line.
 ///
@@ -82,7 +91,7 @@ pub fn read_rows(text: &str) -> Result<Vec<Row>, String> {
 /// file would put every row on line 1, and the import's command ids, made from line
 /// numbers, would collide. Its byte offsets are right, so lines are counted from those.
 #[derive(Debug)]
-struct LineCounter<'a> {
+pub(crate) struct LineCounter<'a> {
     bytes: &'a [u8],
     /// Bytes before `at` are counted.
     at: usize,
@@ -91,7 +100,7 @@ struct LineCounter<'a> {
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         Self {
             bytes: text.as_bytes(),
             at: 0,
@@ -102,7 +111,7 @@ impl<'a> LineCounter<'a> {
     /// The line of the first byte that is not a line break at or after `offset` (where
     /// the csv crate says a record starts). Offsets only grow while reading, so the
     /// whole file is counted once.
-    fn line_at(&mut self, offset: u64) -> u64 {
+    pub(crate) fn line_at(&mut self, offset: u64) -> u64 {
         let len = self.bytes.len();
         let from = usize::try_from(offset).unwrap_or(len).clamp(self.at, len);
         let skipped = self

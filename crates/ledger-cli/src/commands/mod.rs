@@ -1,19 +1,28 @@
 //! One module per command family; each has its clap `Args` and a `run` function.
 //!
 //! Shared here: the `--data` directory argument and opening a ledger with the errors
-//! classified. New families (`serve`, `demo`, `libraries import`, `token`) go beside
-//! these. This module must never print anything itself.
+//! classified. New families go beside these. This module must never print anything itself.
 
+pub mod advice;
 pub mod certify;
 pub mod client;
+pub mod criteria;
+pub mod decision;
 pub mod demo;
 pub mod export;
 pub mod export_tiles;
+pub mod hash;
 pub mod init;
 pub mod libraries;
 pub mod log;
+pub mod newsletter;
+pub mod priorities;
+pub mod proposal;
+pub mod role;
 pub mod round;
+pub mod scores;
 pub mod serve;
+pub mod sheet;
 pub mod submit;
 pub mod token;
 pub mod verify;
