@@ -19,9 +19,6 @@ pub struct Row {
 
 /// Reads every row or reports the first malformed one by line number.
 pub fn read_rows(text: &str) -> Result<Vec<Row>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
     let expected = [
         "nis_code",
         "municipality_nl",
@@ -29,12 +26,9 @@ pub fn read_rows(text: &str) -> Result<Vec<Row>, String> {
         "region_nl",
         "inhabitants",
     ];
-    check_header(&mut reader, &expected)?;
-    let mut lines = LineCounter::new(text);
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| record_error(&e, &mut lines))?;
-        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+    for item in lined_records(text, &expected)? {
+        let (line, record) = item?;
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_owned();
         let inhabitants = field(4).parse::<i128>().map_err(|_| {
             format!(
@@ -55,11 +49,16 @@ pub fn read_rows(text: &str) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
-/// Refuses a file whose first line is not `expected` (cells trimmed).
-pub(crate) fn check_header(
-    reader: &mut csv::Reader<&[u8]>,
-    expected: &[&str],
-) -> Result<(), String> {
+/// One record with its editor line, or why the record at a line does not read.
+pub(crate) type LinedRecord = Result<(u64, csv::StringRecord), String>;
+
+/// The records of `text` with their editor lines, after checking that the header is
+/// `expected` (cells trimmed); reading stops at the first unreadable record, which ends
+/// the list as an error naming its line, so callers report the first bad row in order.
+pub(crate) fn lined_records(text: &str, expected: &[&str]) -> Result<Vec<LinedRecord>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| format!("line 1: {e}"))?;
     if headers.iter().map(str::trim).collect::<Vec<_>>() != expected {
         return Err(format!(
@@ -67,19 +66,27 @@ pub(crate) fn check_header(
             expected.join(",")
         ));
     }
-    Ok(())
-}
-
-/// A record the csv crate could not read, named by its editor line.
-pub(crate) fn record_error(e: &csv::Error, lines: &mut LineCounter<'_>) -> String {
-    let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-    match e.kind() {
-        // The csv crate's own message repeats its (wrong) line number.
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("line {line}: found {len} fields, expected {expected_len}"),
-        _ => format!("line {line}: {e}"),
+    let mut lines = LineCounter::new(text);
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+                records.push(Err(match e.kind() {
+                    // The csv crate's own message repeats its (wrong) line number.
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!("line {line}: found {len} fields, expected {expected_len}"),
+                    _ => format!("line {line}: {e}"),
+                }));
+                break;
+            }
+        };
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+        records.push(Ok((line, record)));
     }
+    Ok(records)
 }
 
 /// Counts lines the way a person reading the file in an editor does: `\n`, `\r\n` and a
@@ -91,7 +98,7 @@ pub(crate) fn record_error(e: &csv::Error, lines: &mut LineCounter<'_>) -> Strin
 /// file would put every row on line 1, and the import's command ids, made from line
 /// numbers, would collide. Its byte offsets are right, so lines are counted from those.
 #[derive(Debug)]
-pub(crate) struct LineCounter<'a> {
+struct LineCounter<'a> {
     bytes: &'a [u8],
     /// Bytes before `at` are counted.
     at: usize,
@@ -100,7 +107,7 @@ pub(crate) struct LineCounter<'a> {
 }
 
 impl<'a> LineCounter<'a> {
-    pub(crate) fn new(text: &'a str) -> Self {
+    fn new(text: &'a str) -> Self {
         Self {
             bytes: text.as_bytes(),
             at: 0,
@@ -111,7 +118,7 @@ impl<'a> LineCounter<'a> {
     /// The line of the first byte that is not a line break at or after `offset` (where
     /// the csv crate says a record starts). Offsets only grow while reading, so the
     /// whole file is counted once.
-    pub(crate) fn line_at(&mut self, offset: u64) -> u64 {
+    fn line_at(&mut self, offset: u64) -> u64 {
         let len = self.bytes.len();
         let from = usize::try_from(offset).unwrap_or(len).clamp(self.at, len);
         let skipped = self

@@ -76,10 +76,10 @@ enum Command {
     #[command(after_help = EXIT_CODES)]
     Token(commands::token::Args),
     /// Grant or revoke an actor's role (secretariat) through a running server.
-    #[command(after_help = EXIT_CODES)]
+    #[command(subcommand, after_help = EXIT_CODES)]
     Role(commands::role::Args),
     /// File, amend or withdraw a proposal through a running server.
-    #[command(after_help = EXIT_CODES)]
+    #[command(subcommand, after_help = EXIT_CODES)]
     Proposal(commands::proposal::Args),
     /// Open, close or annul a vote round through a running server.
     #[command(after_help = EXIT_CODES)]
@@ -91,28 +91,28 @@ enum Command {
     #[command(after_help = EXIT_CODES)]
     Certify(commands::certify::Args),
     /// Record the advice sent to the government on a certified round, through a server.
-    #[command(after_help = EXIT_CODES)]
+    #[command(subcommand, after_help = EXIT_CODES)]
     Advice(commands::advice::Args),
     /// Record the government's decision, hashing its document, through a running server.
-    #[command(after_help = EXIT_CODES)]
+    #[command(subcommand, after_help = EXIT_CODES)]
     Decision(commands::decision::Args),
     /// Print a document's BLAKE3, as a government decision records it.
     #[command(after_help = EXIT_CODES)]
     Hash(commands::hash::Args),
     /// File a project sheet through a running server.
-    #[command(after_help = EXIT_CODES)]
+    #[command(subcommand, after_help = EXIT_CODES)]
     Sheet(commands::sheet::Args),
     /// Set the weighted criteria for scoring project sheets through a running server.
-    #[command(after_help = EXIT_CODES)]
+    #[command(subcommand, after_help = EXIT_CODES)]
     Criteria(commands::criteria::Args),
     /// Send a member's scores of project sheets from a CSV through a running server.
-    #[command(after_help = EXIT_CODES)]
+    #[command(subcommand, after_help = EXIT_CODES)]
     Scores(commands::scores::Args),
     /// Decide the priority order of project sheets through a running server.
-    #[command(after_help = EXIT_CODES)]
+    #[command(subcommand, after_help = EXIT_CODES)]
     Priorities(commands::priorities::Args),
     /// Record a published newsletter issue through a running server.
-    #[command(after_help = EXIT_CODES)]
+    #[command(subcommand, after_help = EXIT_CODES)]
     Newsletter(commands::newsletter::Args),
 }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use ledger_core::check_id;
 
-use crate::csv_import::{check_header, record_error, LineCounter};
+use crate::csv_import::lined_records;
 
 /// The columns, in order.
 pub const HEADER: [&str; 4] = ["sheet", "criterion", "member", "score"];
@@ -32,16 +32,10 @@ pub struct ScoreRow {
 
 /// Reads every row or reports the first bad one by line number.
 pub fn read_scores(text: &str) -> Result<Vec<ScoreRow>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    check_header(&mut reader, &HEADER)?;
-    let mut lines = LineCounter::new(text);
     let mut rows: Vec<ScoreRow> = Vec::new();
     let mut seen: BTreeMap<(String, String, String), u64> = BTreeMap::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| record_error(&e, &mut lines))?;
-        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+    for item in lined_records(text, &HEADER)? {
+        let (line, record) = item?;
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_owned();
         for (i, kind) in [(0, "sheet"), (1, "criterion"), (2, "member")] {
             check_id(kind, &field(i)).map_err(|e| format!("line {line}: {e}"))?;

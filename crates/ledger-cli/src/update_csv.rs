@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use ledger_core::check_id;
 
-use crate::csv_import::{check_header, record_error, LineCounter};
+use crate::csv_import::lined_records;
 
 /// The columns, in order.
 pub const HEADER: [&str; 5] = [
@@ -52,16 +52,10 @@ pub struct UpdateRow {
 
 /// Reads every row or reports the first bad one by line number.
 pub fn read_updates(text: &str) -> Result<Vec<UpdateRow>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    check_header(&mut reader, &HEADER)?;
-    let mut lines = LineCounter::new(text);
     let mut rows = Vec::new();
     let mut seen = BTreeSet::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| record_error(&e, &mut lines))?;
-        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+    for item in lined_records(text, &HEADER)? {
+        let (line, record) = item?;
         let field = |i: usize| {
             let cell = record.get(i).unwrap_or("").trim();
             (!cell.is_empty()).then(|| cell.to_owned())

@@ -51,7 +51,7 @@ fn fails(out: &Output, code: i32, needle: &str) {
 }
 
 struct Cycle {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     work: tempfile::TempDir,
     server: Server,
     secretariat: String,
@@ -72,7 +72,7 @@ fn cycle() -> Cycle {
         .unwrap();
     let server = Server::start(dir.path(), &[]);
     Cycle {
-        _dir: dir,
+        dir,
         work: tempfile::tempdir().unwrap(),
         server,
         secretariat,
@@ -96,23 +96,26 @@ impl Cycle {
     fn head(&self) -> (u64, String) {
         served_head(&self.server.url)
     }
+    fn file_proposal(&self, id: &str, budget_per_year: &str) -> Output {
+        self.sec(&[
+            "proposal",
+            "file",
+            "--proposal",
+            id,
+            "--title",
+            "E-books",
+            "--text",
+            "Buy e-book licences together.",
+            "--budget-per-year",
+            budget_per_year,
+        ])
+    }
 }
 
 #[test]
 fn proposals_are_filed_amended_and_withdrawn_with_budgets_in_euros() {
     let c = cycle();
-    ok(&c.sec(&[
-        "proposal",
-        "file",
-        "--proposal",
-        "p-2",
-        "--title",
-        "E-books",
-        "--text",
-        "Buy e-book licences together.",
-        "--budget-per-year",
-        "1250.50",
-    ]));
+    ok(&c.file_proposal("p-2", "1250.50"));
     let (_, _, view) = get(&c.server.url, "/v1/proposals/p-2");
     assert_eq!(view["budget_per_year_cents"], 125_050, "{view}");
 
@@ -158,57 +161,21 @@ fn proposals_are_filed_amended_and_withdrawn_with_budgets_in_euros() {
 #[test]
 fn a_round_opens_with_its_rule_printed_and_is_annulled_with_a_reason() {
     let c = cycle();
-    ok(&c.sec(&[
-        "proposal",
-        "file",
-        "--proposal",
-        "p-2",
-        "--title",
-        "E-books",
-        "--text",
-        "Licences.",
-        "--budget-per-year",
-        "100",
-    ]));
+    ok(&c.file_proposal("p-2", "100"));
     let head = c.head();
+    let open = |extra: &[&str]| {
+        let mut args = vec!["round", "open", "--round", "r-2", "--proposal", "p-2"];
+        args.extend_from_slice(extra);
+        c.sec(&args)
+    };
+    fails(&open(&["--closes-in", "2w"]), 2, "--closes-in must be");
     fails(
-        &c.sec(&[
-            "round",
-            "open",
-            "--round",
-            "r-2",
-            "--proposal",
-            "p-2",
-            "--closes-in",
-            "2w",
-        ]),
-        2,
-        "--closes-in must be",
-    );
-    fails(
-        &c.sec(&[
-            "round",
-            "open",
-            "--round",
-            "r-2",
-            "--proposal",
-            "p-2",
-            "--closes-in",
-            "1d",
-            "--quorum",
-            "1/0",
-        ]),
+        &open(&["--closes-in", "1d", "--quorum", "1/0"]),
         2,
         "--quorum must be a fraction",
     );
     assert_eq!(c.head(), head);
-    let opened = ok(&c.sec(&[
-        "round",
-        "open",
-        "--round",
-        "r-2",
-        "--proposal",
-        "p-2",
+    let opened = ok(&open(&[
         "--closes-in",
         "1d",
         "--threshold",
@@ -247,63 +214,38 @@ fn a_decision_records_the_documents_blake3_and_hash_prints_it() {
     assert_eq!(hash, format!("{expected}  besluit.pdf\n"));
 
     let head = c.head();
-    let missing = c.sec(&[
-        "decision",
-        "record",
-        "--decision",
-        "d-1",
-        "--advice",
-        "a-1",
-        "--verdict",
-        "approved",
-        "--amount-per-year",
-        "200000",
-        "--period-start",
-        "2024-01-01",
-        "--period-end",
-        "2028-12-31",
-        "--document",
-        "missing.pdf",
-    ]);
-    fails(&missing, 2, "cannot read missing.pdf");
-    let bad_date = c.sec(&[
-        "decision",
-        "record",
-        "--decision",
-        "d-1",
-        "--advice",
-        "a-1",
-        "--verdict",
-        "approved",
-        "--amount-per-year",
-        "200000",
-        "--period-start",
-        "2024-13-01",
-        "--period-end",
-        "2028-12-31",
-        "--document",
-        "besluit.pdf",
-    ]);
-    fails(&bad_date, 2, "--period-start must be a date");
+    let decision = |period_start: &str, document: &str| {
+        c.sec(&[
+            "decision",
+            "record",
+            "--decision",
+            "d-1",
+            "--advice",
+            "a-1",
+            "--verdict",
+            "approved",
+            "--amount-per-year",
+            "200000",
+            "--period-start",
+            period_start,
+            "--period-end",
+            "2028-12-31",
+            "--document",
+            document,
+        ])
+    };
+    fails(
+        &decision("2024-01-01", "missing.pdf"),
+        2,
+        "cannot read missing.pdf",
+    );
+    fails(
+        &decision("2024-13-01", "besluit.pdf"),
+        2,
+        "--period-start must be a date",
+    );
     // The server refuses a decision on an advice that does not exist: exit 1, nothing written.
-    let unknown = c.sec(&[
-        "decision",
-        "record",
-        "--decision",
-        "d-1",
-        "--advice",
-        "a-1",
-        "--verdict",
-        "approved",
-        "--amount-per-year",
-        "200000",
-        "--period-start",
-        "2024-01-01",
-        "--period-end",
-        "2028-12-31",
-        "--document",
-        "besluit.pdf",
-    ]);
+    let unknown = decision("2024-01-01", "besluit.pdf");
     fails(&unknown, 1, "refused (422");
     assert_eq!(c.head(), head);
 }
@@ -393,10 +335,8 @@ fn scores_from_csv_are_checked_whole_before_anything_is_sent() {
 #[test]
 fn token_issue_grants_the_role_in_the_same_step_or_names_the_command() {
     let c = cycle();
-    let data = c._dir.path().to_str().unwrap().to_owned();
-    let head = c.head();
-    // A steering member may not grant roles: the grant is refused and no token issued.
-    let refused = c.member(&[
+    let data = c.dir.path().to_str().unwrap().to_owned();
+    let grant = [
         "token",
         "issue",
         "--data",
@@ -406,28 +346,21 @@ fn token_issue_grants_the_role_in_the_same_step_or_names_the_command() {
         "--role",
         "library:lib-001",
         "--grant",
-    ]);
+    ];
+    let head = c.head();
+    // A steering member may not grant roles: the grant is refused and no token issued.
+    let refused = c.member(&grant);
     fails(&refused, 1, "refused (403");
     assert!(refused.stdout.is_empty());
     assert_eq!(c.head(), head);
-    let book = TokenBook::open(c._dir.path()).unwrap();
+    let book = TokenBook::open(c.dir.path()).unwrap();
     assert!(!book
         .list()
         .unwrap()
         .iter()
         .any(|e| e.actor.as_str() == "acc-new"));
 
-    let issued = c.sec(&[
-        "token",
-        "issue",
-        "--data",
-        &data,
-        "--actor",
-        "acc-new",
-        "--role",
-        "library:lib-001",
-        "--grant",
-    ]);
+    let issued = c.sec(&grant);
     let token = ok(&issued).trim().to_owned();
     assert!(text(&issued.stderr).contains("granted acc-new the role library:lib-001 in the log"));
     // The new token votes at once.

@@ -150,22 +150,22 @@ fn a_merger_is_applied_from_csv_all_or_nothing() {
     );
     let before = head_of(&dir);
 
+    let merger = "library,name,municipalities,inhabitants,retire_reason\n\
+                  lib-44034,,,,Merged into Deinze on 2019-01-01\n\
+                  lib-44083,Bibliotheek Deinze,44083;44034,45000,\n";
     let update = parent.path().join("merger.csv");
-    std::fs::write(
-        &update,
-        "library,name,municipalities,inhabitants,retire_reason\n\
-         lib-44034,,,,Merged into Deinze on 2019-01-01\n\
-         lib-44083,Bibliotheek Deinze,44083;44034,45000,\n\
-         lib-99999,,,10,\n",
-    )
-    .unwrap();
-    let out = ledger(&[
-        "libraries",
-        "update",
-        "--data",
-        data,
-        update.to_str().unwrap(),
-    ]);
+    let run_update = |content: &str| {
+        std::fs::write(&update, content).unwrap();
+        ledger(&[
+            "libraries",
+            "update",
+            "--data",
+            data,
+            update.to_str().unwrap(),
+        ])
+    };
+    // An unknown library on the last line: the good rows before it are not applied.
+    let out = run_update(&format!("{merger}lib-99999,,,10,\n"));
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
@@ -177,20 +177,7 @@ fn a_merger_is_applied_from_csv_all_or_nothing() {
         "the good first rows were not applied either"
     );
 
-    std::fs::write(
-        &update,
-        "library,name,municipalities,inhabitants,retire_reason\n\
-         lib-44034,,,,Merged into Deinze on 2019-01-01\n\
-         lib-44083,Bibliotheek Deinze,44083;44034,45000,\n",
-    )
-    .unwrap();
-    let out = ledger(&[
-        "libraries",
-        "update",
-        "--data",
-        data,
-        update.to_str().unwrap(),
-    ]);
+    let out = run_update(merger);
     assert!(
         out.status.success(),
         "{}",

@@ -7,15 +7,9 @@ use ledger_core::{AdviceId, Command, RoundId};
 
 use super::client::{self, ServerArgs};
 
-/// Arguments of `ledger advice`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    action: Action,
-}
-
+/// The subcommands of `ledger advice`.
 #[derive(Debug, clap::Subcommand)]
-enum Action {
+pub enum Args {
     /// Record the advice sent on a certified round.
     Send {
         /// The new advice's id.
@@ -36,13 +30,13 @@ enum Action {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let Action::Send {
+    let Args::Send {
         advice,
         round,
         recipient,
         text,
         server,
-    } = args.action;
+    } = args;
     client::send_and_print(
         &server,
         &Command::SendAdvice {

@@ -10,15 +10,9 @@ use ledger_core::{Command, CriterionId};
 use super::client::{self, ServerArgs};
 use crate::failure::{Failure, INPUT};
 
-/// Arguments of `ledger criteria`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    action: Action,
-}
-
+/// The subcommands of `ledger criteria`.
 #[derive(Debug, clap::Subcommand)]
-enum Action {
+pub enum Args {
     /// Set the criteria (replaces earlier ones while no sheet is scored).
     Set {
         /// One criterion as ID:WEIGHT:NAME, e.g. `reach:40:Reach of the public`
@@ -50,7 +44,7 @@ fn criterion(text: &str) -> anyhow::Result<Criterion> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let Action::Set { criteria, server } = args.action;
+    let Args::Set { criteria, server } = args;
     let criteria = criteria
         .iter()
         .map(|c| criterion(c))

@@ -14,15 +14,9 @@ use super::hash::file_blake3;
 use super::proposal::cents;
 use crate::failure::{Failure, INPUT};
 
-/// Arguments of `ledger decision`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    action: Action,
-}
-
+/// The subcommands of `ledger decision`.
 #[derive(Debug, clap::Subcommand)]
-enum Action {
+pub enum Args {
     /// Record the government's decision on an advice.
     Record {
         /// The new decision's id.
@@ -56,23 +50,18 @@ enum Action {
 
 /// The government's verdict.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
-enum VerdictArg {
+pub enum VerdictArg {
     Approved,
     Rejected,
     Amended,
 }
 
 fn date(flag: &str, text: &str) -> anyhow::Result<Date> {
-    Date::parse(text).ok_or_else(|| {
-        Failure::error(
-            INPUT,
-            format!("--{flag} must be a date such as 2023-07-01, got {text:?}"),
-        )
-    })
+    super::parsed(flag, text, "a date such as 2023-07-01", Date::parse)
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let Action::Record {
+    let Args::Record {
         decision,
         advice,
         verdict,
@@ -82,7 +71,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         document,
         reference,
         server,
-    } = args.action;
+    } = args;
     let amount_cents_per_year = cents("amount-per-year", &amount_per_year)?;
     let period_start = date("period-start", &period_start)?;
     let period_end = date("period-end", &period_end)?;

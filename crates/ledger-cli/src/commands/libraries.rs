@@ -61,14 +61,32 @@ enum Action {
     },
 }
 
-/// Decides every envelope against a copy of the state, then appends them all; the first
-/// refused one (named by its line) stops the run before anything is written. We hold
-/// the directory's lock, so nobody else appends in between.
+/// Sends each line's command as `actor` (command ids `{kind}-{run}-{line}`): decides
+/// every one against a copy of the state, then appends them all; the first refused one
+/// (named by its line) stops the run before anything is written. We hold the
+/// directory's lock, so nobody else appends in between.
 fn apply_all(
-    ledger: &Ledger,
+    dir: &DataDir,
     file: &Path,
-    lines_and_envelopes: Vec<(u64, Envelope)>,
+    kind: &str,
+    actor: String,
+    commands: Vec<(u64, Command)>,
 ) -> anyhow::Result<()> {
+    let ledger: Ledger = super::open(dir)?;
+    let actor = ActorId::new(actor);
+    let run = system_clock().as_micros();
+    let lines_and_envelopes: Vec<(u64, Envelope)> = commands
+        .into_iter()
+        .map(|(line, command)| {
+            let envelope = Envelope {
+                command_id: CommandId::new(format!("{kind}-{run}-{line}")),
+                actor: actor.clone(),
+                expected_version: None,
+                command,
+            };
+            (line, envelope)
+        })
+        .collect();
     let mut state = (*ledger.state()).clone();
     let now = system_clock();
     for (line, envelope) in &lines_and_envelopes {
@@ -119,27 +137,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 fn import(dir: &DataDir, file: &Path, actor: String) -> anyhow::Result<()> {
     let rows = read_rows(&read_text(file)?).map_err(|e| bad_file(file, e))?;
-    let actor = ActorId::new(actor);
-    let ledger = super::open(dir)?;
-    let run = system_clock().as_micros();
-    let envelopes = rows
+    let commands = rows
         .iter()
         .map(|row| {
-            let envelope = Envelope {
-                command_id: CommandId::new(format!("import-{run}-{}", row.line)),
-                actor: actor.clone(),
-                expected_version: None,
-                command: Command::RegisterLibrary {
-                    library: LibraryId::new(format!("lib-{}", row.nis_code)),
-                    name: format!("Bibliotheek {}", row.municipality),
-                    municipalities: vec![NisCode(row.nis_code.clone())],
-                    inhabitants: row.inhabitants,
-                },
+            let command = Command::RegisterLibrary {
+                library: LibraryId::new(format!("lib-{}", row.nis_code)),
+                name: format!("Bibliotheek {}", row.municipality),
+                municipalities: vec![NisCode(row.nis_code.clone())],
+                inhabitants: row.inhabitants,
             };
-            (row.line, envelope)
+            (row.line, command)
         })
         .collect();
-    apply_all(&ledger, file, envelopes)?;
+    apply_all(dir, file, "import", actor, commands)?;
     let mut inhabitants: u64 = 0;
     for row in &rows {
         println!("lib-{} {}", row.nis_code, row.municipality);
@@ -155,39 +165,32 @@ fn import(dir: &DataDir, file: &Path, actor: String) -> anyhow::Result<()> {
 
 fn update(dir: &DataDir, file: &Path, actor: String) -> anyhow::Result<()> {
     let rows = read_updates(&read_text(file)?).map_err(|e| bad_file(file, e))?;
-    let actor = ActorId::new(actor);
-    let ledger = super::open(dir)?;
-    let run = system_clock().as_micros();
-    let envelopes = rows
+    let commands = rows
         .iter()
         .map(|row| {
-            let envelope = Envelope {
-                command_id: CommandId::new(format!("update-{run}-{}", row.line)),
-                actor: actor.clone(),
-                expected_version: None,
-                command: match &row.change {
-                    Change::Update {
-                        name,
-                        municipalities,
-                        inhabitants,
-                    } => Command::UpdateLibrary {
-                        library: LibraryId::new(row.library.as_str()),
-                        name: name.clone(),
-                        municipalities: municipalities
-                            .as_ref()
-                            .map(|codes| codes.iter().map(|c| NisCode(c.clone())).collect()),
-                        inhabitants: *inhabitants,
-                    },
-                    Change::Retire(reason) => Command::RetireLibrary {
-                        library: LibraryId::new(row.library.as_str()),
-                        reason: reason.clone(),
-                    },
+            let library = LibraryId::new(row.library.as_str());
+            let command = match &row.change {
+                Change::Update {
+                    name,
+                    municipalities,
+                    inhabitants,
+                } => Command::UpdateLibrary {
+                    library,
+                    name: name.clone(),
+                    municipalities: municipalities
+                        .as_ref()
+                        .map(|codes| codes.iter().map(|c| NisCode(c.clone())).collect()),
+                    inhabitants: *inhabitants,
+                },
+                Change::Retire(reason) => Command::RetireLibrary {
+                    library,
+                    reason: reason.clone(),
                 },
             };
-            (row.line, envelope)
+            (row.line, command)
         })
         .collect();
-    apply_all(&ledger, file, envelopes)?;
+    apply_all(dir, file, "update", actor, commands)?;
     for row in &rows {
         match row.change {
             Change::Update { .. } => println!("updated {}", row.library),

@@ -32,7 +32,7 @@ use std::path::PathBuf;
 
 use ledger_store::{Ledger, LedgerOptions};
 
-use crate::failure;
+use crate::failure::{self, Failure, INPUT};
 
 /// The ledger directory every command works on.
 #[derive(Debug, clap::Args)]
@@ -50,4 +50,15 @@ pub struct DataDir {
 /// Opens the ledger in `dir` with the system clock and full durability.
 pub fn open(dir: &DataDir) -> anyhow::Result<Ledger> {
     Ledger::open(&dir.data, LedgerOptions::default()).map_err(failure::store)
+}
+
+/// The value of `--flag` read by `parse`, or an input error showing `example`.
+pub fn parsed<T>(
+    flag: &str,
+    text: &str,
+    example: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> anyhow::Result<T> {
+    parse(text)
+        .ok_or_else(|| Failure::error(INPUT, format!("--{flag} must be {example}, got {text:?}")))
 }

@@ -10,15 +10,9 @@ use ledger_core::{Command, NewsletterId, Position};
 use super::client::{self, ServerArgs};
 use crate::failure::{Failure, FAULT};
 
-/// Arguments of `ledger newsletter`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    action: Action,
-}
-
+/// The subcommands of `ledger newsletter`.
 #[derive(Debug, clap::Subcommand)]
-enum Action {
+pub enum Args {
     /// Record a published newsletter issue.
     Issue {
         /// The issue's id.
@@ -45,13 +39,13 @@ fn checkpoint_size(note: &str) -> Option<u64> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let Action::Issue {
+    let Args::Issue {
         newsletter,
         title,
         from,
         to,
         server,
-    } = args.action;
+    } = args;
     let client = server.client()?;
     let to = match to {
         Some(to) => to,

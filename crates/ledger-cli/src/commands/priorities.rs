@@ -7,15 +7,9 @@ use ledger_core::{Command, SheetId};
 
 use super::client::{self, ServerArgs};
 
-/// Arguments of `ledger priorities`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    action: Action,
-}
-
+/// The subcommands of `ledger priorities`.
 #[derive(Debug, clap::Subcommand)]
-enum Action {
+pub enum Args {
     /// Decide the priority order: sheets from highest to lowest priority.
     Decide {
         /// The sheets, highest priority first.
@@ -27,7 +21,7 @@ enum Action {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let Action::Decide { ranking, server } = args.action;
+    let Args::Decide { ranking, server } = args;
     client::send_and_print(
         &server,
         &Command::DecidePriorities {

@@ -9,15 +9,9 @@ use ledger_core::{Command, ProposalId};
 use super::client::{self, ServerArgs};
 use crate::failure::{Failure, INPUT};
 
-/// Arguments of `ledger proposal`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    action: Action,
-}
-
+/// The subcommands of `ledger proposal`.
 #[derive(Debug, clap::Subcommand)]
-enum Action {
+pub enum Args {
     /// File a new proposal.
     File {
         /// The new proposal's id, e.g. prop-2023-05.
@@ -96,8 +90,8 @@ fn parse_cents(text: &str) -> Option<i128> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (server, command) = match args.action {
-        Action::File {
+    let (server, command) = match args {
+        Args::File {
             proposal,
             title,
             text,
@@ -112,7 +106,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 budget_cents_per_year: cents("budget-per-year", &budget_per_year)?,
             },
         ),
-        Action::Amend {
+        Args::Amend {
             proposal,
             title,
             text,
@@ -137,7 +131,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 },
             )
         }
-        Action::Withdraw {
+        Args::Withdraw {
             proposal,
             reason,
             server,

@@ -9,37 +9,26 @@ use ledger_core::{ActorId, Command, Role};
 use super::client::{self, ServerArgs};
 use crate::failure::{Failure, INPUT};
 
-/// Arguments of `ledger role`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    action: Action,
+/// The subcommands of `ledger role`.
+#[derive(Debug, clap::Subcommand)]
+pub enum Args {
+    /// Grant an actor a role.
+    Grant(Target),
+    /// Take a role away.
+    Revoke(Target),
 }
 
-#[derive(Debug, clap::Subcommand)]
-enum Action {
-    /// Grant an actor a role.
-    Grant {
-        /// Who.
-        #[arg(long, value_name = "ACTOR")]
-        actor: String,
-        /// secretariat, steering_member or library:LIBRARY.
-        #[arg(long, value_name = "ROLE")]
-        role: String,
-        #[command(flatten)]
-        server: ServerArgs,
-    },
-    /// Take a role away.
-    Revoke {
-        /// Who.
-        #[arg(long, value_name = "ACTOR")]
-        actor: String,
-        /// secretariat, steering_member or library:LIBRARY.
-        #[arg(long, value_name = "ROLE")]
-        role: String,
-        #[command(flatten)]
-        server: ServerArgs,
-    },
+/// Who and which role.
+#[derive(Debug, clap::Args)]
+pub struct Target {
+    /// Who.
+    #[arg(long, value_name = "ACTOR")]
+    actor: String,
+    /// secretariat, steering_member or library:LIBRARY.
+    #[arg(long, value_name = "ROLE")]
+    role: String,
+    #[command(flatten)]
+    server: ServerArgs,
 }
 
 /// A role as typed on the command line.
@@ -53,29 +42,16 @@ pub fn parse_role(text: &str) -> anyhow::Result<Role> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (server, command) = match args.action {
-        Action::Grant {
-            actor,
-            role,
-            server,
-        } => (
-            server,
-            Command::GrantRole {
-                actor: ActorId::new(actor),
-                role: parse_role(&role)?,
-            },
-        ),
-        Action::Revoke {
-            actor,
-            role,
-            server,
-        } => (
-            server,
-            Command::RevokeRole {
-                actor: ActorId::new(actor),
-                role: parse_role(&role)?,
-            },
-        ),
+    let (grant, target) = match args {
+        Args::Grant(target) => (true, target),
+        Args::Revoke(target) => (false, target),
     };
-    client::send_and_print(&server, &command)
+    let actor = ActorId::new(target.actor);
+    let role = parse_role(&target.role)?;
+    let command = if grant {
+        Command::GrantRole { actor, role }
+    } else {
+        Command::RevokeRole { actor, role }
+    };
+    client::send_and_print(&target.server, &command)
 }

@@ -118,14 +118,10 @@ fn seconds(text: &str) -> anyhow::Result<i64> {
 }
 
 fn ratio(flag: &str, text: &str) -> anyhow::Result<Ratio> {
-    text.split_once('/')
-        .and_then(|(n, d)| Ratio::new(n.trim().parse().ok()?, d.trim().parse().ok()?))
-        .ok_or_else(|| {
-            Failure::error(
-                INPUT,
-                format!("--{flag} must be a fraction N/D such as 2/3, got {text:?}"),
-            )
-        })
+    super::parsed(flag, text, "a fraction N/D such as 2/3", |text| {
+        text.split_once('/')
+            .and_then(|(n, d)| Ratio::new(n.trim().parse().ok()?, d.trim().parse().ok()?))
+    })
 }
 
 impl RuleArgs {
@@ -184,12 +180,12 @@ fn describe(rule: &Rule) -> String {
 }
 
 fn timestamp(flag: &str, text: &str) -> anyhow::Result<Timestamp> {
-    Timestamp::parse_rfc3339(text).ok_or_else(|| {
-        Failure::error(
-            INPUT,
-            format!("--{flag} must be an RFC 3339 time such as 2023-05-22T12:00:00Z, got {text:?}"),
-        )
-    })
+    super::parsed(
+        flag,
+        text,
+        "an RFC 3339 time such as 2023-05-22T12:00:00Z",
+        Timestamp::parse_rfc3339,
+    )
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {

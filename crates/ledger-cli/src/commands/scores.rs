@@ -18,15 +18,9 @@ use ledger_core::{check_id, Command, CriterionId, SheetId};
 use super::client::{self, ServerArgs};
 use crate::failure::{Failure, INPUT};
 
-/// Arguments of `ledger scores`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    action: Action,
-}
-
+/// The subcommands of `ledger scores`.
 #[derive(Debug, clap::Subcommand)]
-enum Action {
+pub enum Args {
     /// Send one member's scores from a CSV file (`sheet,criterion,member,score`); the
     /// file may hold every member's rows, only `--member`'s are sent.
     Import {
@@ -41,11 +35,11 @@ enum Action {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let Action::Import {
+    let Args::Import {
         file,
         member,
         server,
-    } = args.action;
+    } = args;
     check_id("actor", &member).map_err(|e| Failure::error(INPUT, format!("--member: {e}")))?;
     if server.idempotency_key.is_some() {
         return Err(Failure::error(

@@ -8,15 +8,9 @@ use ledger_core::{Command, ProposalId, SheetId};
 use super::client::{self, ServerArgs};
 use super::proposal::cents;
 
-/// Arguments of `ledger sheet`.
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    action: Action,
-}
-
+/// The subcommands of `ledger sheet`.
 #[derive(Debug, clap::Subcommand)]
-enum Action {
+pub enum Args {
     /// File a project sheet.
     File {
         /// The new sheet's id.
@@ -40,14 +34,14 @@ enum Action {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let Action::File {
+    let Args::File {
         sheet,
         proposal,
         title,
         summary,
         budget_per_year,
         server,
-    } = args.action;
+    } = args;
     let command = Command::FileProjectSheet {
         sheet: SheetId::new(sheet),
         proposal: proposal.map(ProposalId::new),
