@@ -322,6 +322,15 @@ fn scores_from_csv_are_checked_whole_before_anything_is_sent() {
     // Repeating the same import replays the recorded rows: no score twice.
     ok(&c.member(&["scores", "import", "scores.csv", "--member", "m1"]));
     assert_eq!(c.head(), after);
+    // A token that is not --member's: one score is recorded under the token's actor,
+    // read back, and the rest is not sent.
+    let before = c.head();
+    fails(
+        &c.member(&["scores", "import", "scores.csv", "--member", "other"]),
+        2,
+        "the token acts as m1, not as --member other: the score of scores.csv: line 4 was recorded as m1's",
+    );
+    assert_eq!(c.head().0, before.0 + 1);
     ok(&c.member(&["priorities", "decide", "s-2", "s-1"]));
     let head = c.head();
     fails(

@@ -7,7 +7,8 @@
 //! the file's BLAKE3 and the line: if the server refuses a row midway (an unknown sheet
 //! or criterion), the rows before it stay recorded and repeating the same command after
 //! fixing the cause replays them and sends the rest, never a score twice. The server
-//! records the token's actor as the scorer, so `--member` must name the token's actor.
+//! records the token's actor as the scorer, so `--member` must name the token's actor:
+//! the first recorded score is read back and a mismatch stops the import there.
 //! This module must never judge a score against the ledger's state: the server decides.
 
 use std::path::PathBuf;
@@ -32,6 +33,35 @@ pub enum Args {
         #[command(flatten)]
         server: ServerArgs,
     },
+}
+
+/// The server records the token's actor as the scorer: after the first row, reads that
+/// record back and stops if it is not `--member`, so at most one score lands under the
+/// wrong name (and the message says which).
+fn check_scorer(
+    client: &client::Client,
+    receipt: &ledger_api::routes::commands::CommandReceipt,
+    member: &str,
+    file: &std::path::Path,
+    line: u64,
+    rows: usize,
+) -> anyhow::Result<()> {
+    let Some(position) = receipt.positions.first() else {
+        return Ok(());
+    };
+    let record = client.get(&format!("/v1/events/{position}"))?;
+    let scorer = record["body"]["member"].as_str().unwrap_or("?");
+    if scorer == member {
+        return Ok(());
+    }
+    Err(Failure::error(
+        INPUT,
+        format!(
+            "the token acts as {scorer}, not as --member {member}: the score of {}: line {line} was recorded as {scorer}'s (position {position}); the other {} rows were not sent",
+            file.display(),
+            rows - 1
+        ),
+    ))
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -87,6 +117,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             )
         })?;
         client::print_receipt(&receipt);
+        if sent == 0 {
+            check_scorer(&client, &receipt, &member, &file, row.line, mine.len())?;
+        }
     }
     println!(
         "recorded {} score{} of {member} ({} rows of other members not sent)",
