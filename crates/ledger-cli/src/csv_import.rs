@@ -19,9 +19,6 @@ pub struct Row {
 
 /// Reads every row or reports the first malformed one by line number.
 pub fn read_rows(text: &str) -> Result<Vec<Row>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
     let expected = [
         "nis_code",
         "municipality_nl",
@@ -29,30 +26,9 @@ pub fn read_rows(text: &str) -> Result<Vec<Row>, String> {
         "region_nl",
         "inhabitants",
     ];
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("line 1: {e}"))?
-        .clone();
-    if headers.iter().collect::<Vec<_>>() != expected {
-        return Err(format!(
-            "line 1: expected the header {}",
-            expected.join(",")
-        ));
-    }
-    let mut lines = LineCounter::new(text);
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-            match e.kind() {
-                // The csv crate's own message repeats its (wrong) line number.
-                csv::ErrorKind::UnequalLengths {
-                    expected_len, len, ..
-                } => format!("line {line}: found {len} fields, expected {expected_len}"),
-                _ => format!("line {line}: {e}"),
-            }
-        })?;
-        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+    for item in lined_records(text, &expected)? {
+        let (line, record) = item?;
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_owned();
         let inhabitants = field(4).parse::<i128>().map_err(|_| {
             format!(
@@ -71,6 +47,46 @@ pub fn read_rows(text: &str) -> Result<Vec<Row>, String> {
         return Err("the file holds no rows".to_owned());
     }
     Ok(rows)
+}
+
+/// One record with its editor line, or why the record at a line does not read.
+pub(crate) type LinedRecord = Result<(u64, csv::StringRecord), String>;
+
+/// The records of `text` with their editor lines, after checking that the header is
+/// `expected` (cells trimmed); reading stops at the first unreadable record, which ends
+/// the list as an error naming its line, so callers report the first bad row in order.
+pub(crate) fn lined_records(text: &str, expected: &[&str]) -> Result<Vec<LinedRecord>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|e| format!("line 1: {e}"))?;
+    if headers.iter().map(str::trim).collect::<Vec<_>>() != expected {
+        return Err(format!(
+            "line 1: expected the header {}",
+            expected.join(",")
+        ));
+    }
+    let mut lines = LineCounter::new(text);
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+                records.push(Err(match e.kind() {
+                    // The csv crate's own message repeats its (wrong) line number.
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!("line {line}: found {len} fields, expected {expected_len}"),
+                    _ => format!("line {line}: {e}"),
+                }));
+                break;
+            }
+        };
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+        records.push(Ok((line, record)));
+    }
+    Ok(records)
 }
 
 /// Counts lines the way a person reading the file in an editor does: `\n`, `\r\n` and a

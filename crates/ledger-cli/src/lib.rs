@@ -1,5 +1,6 @@
 //! The pure parts of the `ledger` command that are worth reaching without a process:
-//! today only the Statbel CSV reader of `ledger libraries import`, so the fuzz targets
+//! the CSV readers of `ledger libraries import`, `libraries update` and `scores import`, so
+//! the fuzz targets
 //! (`fuzz/`) and the tests exercise exactly the code the command runs.
 //!
 //! Everything else of the command line stays in the binary (`main.rs`). Nothing here may
@@ -11,3 +12,5 @@
 )]
 
 pub mod csv_import;
+pub mod score_csv;
+pub mod update_csv;

@@ -69,21 +69,51 @@ enum Command {
     /// Build a fresh demo ledger with the May 2023 decision cycle and serve it.
     #[command(after_help = EXIT_CODES)]
     Demo(commands::demo::Args),
-    /// Manage the registry of libraries (import from CSV).
+    /// The registry of libraries: import or update from CSV, list.
     #[command(after_help = EXIT_CODES)]
     Libraries(commands::libraries::Args),
     /// Issue, revoke and list the bearer tokens that may write through `ledger serve`.
     #[command(after_help = EXIT_CODES)]
     Token(commands::token::Args),
+    /// Grant or revoke an actor's role (secretariat) through a running server.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Role(commands::role::Args),
+    /// File, amend or withdraw a proposal through a running server.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Proposal(commands::proposal::Args),
+    /// Open, close or annul a vote round through a running server.
+    #[command(after_help = EXIT_CODES)]
+    Round(commands::round::Args),
     /// Cast (or change) a library's vote through a running server.
     #[command(after_help = EXIT_CODES)]
     Vote(commands::vote::Args),
-    /// Open or close a vote round through a running server.
-    #[command(after_help = EXIT_CODES)]
-    Round(commands::round::Args),
     /// Sign a closed round's tally digest (steering-group member) through a running server.
     #[command(after_help = EXIT_CODES)]
     Certify(commands::certify::Args),
+    /// Record the advice sent to the government on a certified round, through a server.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Advice(commands::advice::Args),
+    /// Record the government's decision, hashing its document, through a running server.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Decision(commands::decision::Args),
+    /// Print a document's BLAKE3, as a government decision records it.
+    #[command(after_help = EXIT_CODES)]
+    Hash(commands::hash::Args),
+    /// File a project sheet through a running server.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Sheet(commands::sheet::Args),
+    /// Set the weighted criteria for scoring project sheets through a running server.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Criteria(commands::criteria::Args),
+    /// Send a member's scores of project sheets from a CSV through a running server.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Scores(commands::scores::Args),
+    /// Decide the priority order of project sheets through a running server.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Priorities(commands::priorities::Args),
+    /// Record a published newsletter issue through a running server.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Newsletter(commands::newsletter::Args),
 }
 
 fn main() -> ExitCode {
@@ -99,9 +129,19 @@ fn main() -> ExitCode {
         Command::Demo(args) => commands::demo::run(args),
         Command::Libraries(args) => commands::libraries::run(args),
         Command::Token(args) => commands::token::run(args),
-        Command::Vote(args) => commands::vote::run(args),
+        Command::Role(args) => commands::role::run(args),
+        Command::Proposal(args) => commands::proposal::run(args),
         Command::Round(args) => commands::round::run(args),
+        Command::Vote(args) => commands::vote::run(args),
         Command::Certify(args) => commands::certify::run(args),
+        Command::Advice(args) => commands::advice::run(args),
+        Command::Decision(args) => commands::decision::run(args),
+        Command::Hash(args) => commands::hash::run(args),
+        Command::Sheet(args) => commands::sheet::run(args),
+        Command::Criteria(args) => commands::criteria::run(args),
+        Command::Scores(args) => commands::scores::run(args),
+        Command::Priorities(args) => commands::priorities::run(args),
+        Command::Newsletter(args) => commands::newsletter::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -58,8 +58,14 @@ fn statbel_municipalities_become_319_libraries() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // One line per library created (its id and municipality), then the totals.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 320, "{stdout}");
+    assert_eq!(lines[0], "lib-11001 Aartselaar");
+    assert!(lines.contains(&"lib-44021 Gent"), "{stdout}");
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
+        lines[319],
         "registered 319 libraries with 7847398 inhabitants in total"
     );
     // Count from the log itself, not from the command's own message.
@@ -113,4 +119,88 @@ fn a_malformed_row_is_named_and_nothing_is_imported() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
     assert_eq!(head_of(&dir), before);
+}
+
+/// A municipal merger from CSV: every row is decided first, so one bad row (an unknown
+/// library) changes nothing; a good file changes every library it names.
+#[test]
+fn a_merger_is_applied_from_csv_all_or_nothing() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = init(parent.path());
+    let data = dir.to_str().unwrap();
+    let import = parent.path().join("import.csv");
+    std::fs::write(
+        &import,
+        "nis_code,municipality_nl,province_nl,region_nl,inhabitants\n\
+         44083,Deinze,Oost-Vlaanderen,Vlaams Gewest,33000\n\
+         44034,Nevele,Oost-Vlaanderen,Vlaams Gewest,12000\n",
+    )
+    .unwrap();
+    let out = ledger(&[
+        "libraries",
+        "import",
+        "--data",
+        data,
+        import.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let before = head_of(&dir);
+
+    let merger = "library,name,municipalities,inhabitants,retire_reason\n\
+                  lib-44034,,,,Merged into Deinze on 2019-01-01\n\
+                  lib-44083,Bibliotheek Deinze,44083;44034,45000,\n";
+    let update = parent.path().join("merger.csv");
+    let run_update = |content: &str| {
+        std::fs::write(&update, content).unwrap();
+        ledger(&[
+            "libraries",
+            "update",
+            "--data",
+            data,
+            update.to_str().unwrap(),
+        ])
+    };
+    // An unknown library on the last line: the good rows before it are not applied.
+    let out = run_update(&format!("{merger}lib-99999,,,10,\n"));
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("merger.csv: line 4: "), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(
+        head_of(&dir),
+        before,
+        "the good first rows were not applied either"
+    );
+
+    let out = run_update(merger);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "retired lib-44034\nupdated lib-44083\nchanged 2 libraries\n"
+    );
+    let log = ledger(&["log", "--data", data, "--json"]);
+    let last: serde_json::Value = serde_json::from_str(
+        String::from_utf8(log.stdout)
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(last["event_type"], "library_updated", "{last}");
+    assert_eq!(
+        last["body"]["municipalities"],
+        serde_json::json!(["44083", "44034"]),
+        "{last}"
+    );
+    assert_eq!(last["body"]["inhabitants"], 45_000, "{last}");
 }

@@ -39,11 +39,20 @@ pub struct ServerArgs {
 impl ServerArgs {
     /// The client, or an input error naming what is missing.
     pub fn client(&self) -> anyhow::Result<Client> {
-        let server = self.server.as_deref().ok_or_else(|| {
-            Failure::error(INPUT, "no server given: use --server URL or LEDGER_SERVER")
-        })?;
         let token = self.token.as_deref().ok_or_else(|| {
             Failure::error(INPUT, "no token given: use LEDGER_TOKEN or --token TOKEN")
+        })?;
+        self.connect(token)
+    }
+
+    /// A client for the public read routes only: no token is needed or sent.
+    pub fn reader(&self) -> anyhow::Result<Client> {
+        self.connect("")
+    }
+
+    fn connect(&self, token: &str) -> anyhow::Result<Client> {
+        let server = self.server.as_deref().ok_or_else(|| {
+            Failure::error(INPUT, "no server given: use --server URL or LEDGER_SERVER")
         })?;
         if !(server.starts_with("http://") || server.starts_with("https://")) {
             return Err(Failure::error(
@@ -137,10 +146,30 @@ impl Client {
 
     /// `GET` of a public read route, as JSON.
     pub fn get(&self, path: &str) -> anyhow::Result<Value> {
-        match self.agent.get(&format!("{}{path}", self.base)).call() {
-            Ok(response) => response
-                .into_json()
-                .map_err(|e| Failure::error(FAULT, format!("{path} does not read: {e}"))),
+        self.get_query(path, &[])
+    }
+
+    /// `GET` of a public read route with query parameters (encoded here), as JSON.
+    pub fn get_query(&self, path: &str, query: &[(&str, String)]) -> anyhow::Result<Value> {
+        self.read(path, query)?
+            .into_json()
+            .map_err(|e| Failure::error(FAULT, format!("{path} does not read: {e}")))
+    }
+
+    /// `GET` of a public read route, as text (the checkpoint note).
+    pub fn get_text(&self, path: &str) -> anyhow::Result<String> {
+        self.read(path, &[])?
+            .into_string()
+            .map_err(|e| Failure::error(FAULT, format!("{path} does not read: {e}")))
+    }
+
+    fn read(&self, path: &str, query: &[(&str, String)]) -> anyhow::Result<ureq::Response> {
+        let mut request = self.agent.get(&format!("{}{path}", self.base));
+        for (name, value) in query {
+            request = request.query(name, value);
+        }
+        match request.call() {
+            Ok(response) => Ok(response),
             Err(ureq::Error::Status(status, response)) => {
                 let text = response.into_string().unwrap_or_default();
                 Err(refused(status, &text))

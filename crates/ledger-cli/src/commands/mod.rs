@@ -1,19 +1,28 @@
 //! One module per command family; each has its clap `Args` and a `run` function.
 //!
 //! Shared here: the `--data` directory argument and opening a ledger with the errors
-//! classified. New families (`serve`, `demo`, `libraries import`, `token`) go beside
-//! these. This module must never print anything itself.
+//! classified. New families go beside these. This module must never print anything itself.
 
+pub mod advice;
 pub mod certify;
 pub mod client;
+pub mod criteria;
+pub mod decision;
 pub mod demo;
 pub mod export;
 pub mod export_tiles;
+pub mod hash;
 pub mod init;
 pub mod libraries;
 pub mod log;
+pub mod newsletter;
+pub mod priorities;
+pub mod proposal;
+pub mod role;
 pub mod round;
+pub mod scores;
 pub mod serve;
+pub mod sheet;
 pub mod submit;
 pub mod token;
 pub mod verify;
@@ -23,7 +32,7 @@ use std::path::PathBuf;
 
 use ledger_store::{Ledger, LedgerOptions};
 
-use crate::failure;
+use crate::failure::{self, Failure, INPUT};
 
 /// The ledger directory every command works on.
 #[derive(Debug, clap::Args)]
@@ -41,4 +50,15 @@ pub struct DataDir {
 /// Opens the ledger in `dir` with the system clock and full durability.
 pub fn open(dir: &DataDir) -> anyhow::Result<Ledger> {
     Ledger::open(&dir.data, LedgerOptions::default()).map_err(failure::store)
+}
+
+/// The value of `--flag` read by `parse`, or an input error showing `example`.
+pub fn parsed<T>(
+    flag: &str,
+    text: &str,
+    example: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> anyhow::Result<T> {
+    parse(text)
+        .ok_or_else(|| Failure::error(INPUT, format!("--{flag} must be {example}, got {text:?}")))
 }

@@ -4,15 +4,18 @@
 //! These commands work while the server runs: the book has its own lock, and the server
 //! re-reads it when it changes. A token is printed once, alone on standard output, so a
 //! script can capture it; only its hash is kept. The role a token names must also be
-//! granted in the log (a public `grant_role` command) before the token can write. This
-//! module must never print a token except when issuing it.
+//! granted in the log (a public `grant_role` command) before the token can write:
+//! `--grant` sends that command through the running server (with the secretariat's
+//! token) before the token is issued, otherwise the exact `ledger role grant` command is
+//! printed. This module must never print a token except when issuing it.
 
 use std::path::PathBuf;
 
-use ledger_core::{check_id, ActorId, Role};
+use ledger_core::{check_id, ActorId, Command};
 use ledger_store::{system_clock, TokenBook, TokenEntry, TokenError, TokenSelector};
 use serde_json::json;
 
+use super::client::ServerArgs;
 use crate::failure::{Failure, FAULT, INPUT};
 
 /// Arguments of `ledger token`.
@@ -34,6 +37,13 @@ enum Action {
         /// The role it acts in: secretariat, steering_member or library:LIBRARY.
         #[arg(long, value_name = "ROLE")]
         role: String,
+        /// Also grant the role in the log first, through the running server given by
+        /// --server/LEDGER_SERVER with the secretariat's --token/LEDGER_TOKEN; if the
+        /// grant is refused, no token is issued.
+        #[arg(long)]
+        grant: bool,
+        #[command(flatten)]
+        server: ServerArgs,
     },
     /// Revoke tokens: every active token of an actor, or one by hash prefix or by value.
     Revoke {
@@ -88,19 +98,38 @@ fn token_failure(error: TokenError) -> anyhow::Error {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     match args.action {
-        Action::Issue { dir, actor, role } => {
+        Action::Issue {
+            dir,
+            actor,
+            role,
+            grant,
+            server,
+        } => {
             check_id("actor", &actor)
                 .map_err(|e| Failure::error(INPUT, format!("--actor: {e}")))?;
-            let role = Role::parse_label(&role).ok_or_else(|| {
-                Failure::error(
-                    INPUT,
-                    format!(
-                        "--role must be secretariat, steering_member or library:LIBRARY, got {role:?}"
-                    ),
-                )
-            })?;
+            let role = super::role::parse_role(&role)?;
             let actor = ActorId::new(actor);
-            let token = book(&dir)?
+            // Open the book before granting: a wrong directory must not leave a grant
+            // behind without its token.
+            let book = book(&dir)?;
+            if grant {
+                let command = Command::GrantRole {
+                    actor: actor.clone(),
+                    role: role.clone(),
+                };
+                let receipt =
+                    server
+                        .client()?
+                        .submit(&command, server.idempotency_key.as_deref(), None)?;
+                eprintln!(
+                    "granted {actor} the role {role} in the log at position {}",
+                    receipt
+                        .positions
+                        .first()
+                        .map_or_else(|| "?".to_owned(), u64::to_string)
+                );
+            }
+            let token = book
                 .issue(&actor, &role, system_clock())
                 .map_err(token_failure)?;
             println!("{token}");
@@ -108,10 +137,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 "issued a token for actor {actor} acting as {role} (hash {}); it is shown only this once",
                 short(&ledger_store::tokens::token_hash(&token))
             );
-            eprintln!(
-                "it writes only while the log grants {actor} that role (if not yet, the secretariat submits {{\"type\": \"grant_role\", \"actor\": \"{actor}\", \"role\": {}}})",
-                serde_json::to_string(&role).unwrap_or_default()
-            );
+            if !grant {
+                eprintln!(
+                    "it writes only while the log grants {actor} that role; if it does not yet, the secretariat runs: ledger role grant --actor {actor} --role {}",
+                    role.label()
+                );
+            }
             Ok(())
         }
         Action::Revoke {
