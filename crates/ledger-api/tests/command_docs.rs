@@ -1,0 +1,142 @@
+//! Every command is documented where people look: the served OpenAPI document gives
+//! `POST /v1/commands` a `oneOf` with every `Command` variant, its required fields and
+//! an example, and each example gets past the real parser over HTTP. A body that lacks
+//! fields is refused naming all of them at once, and the log is left as it was.
+
+mod write_fixture;
+
+use std::collections::BTreeSet;
+
+use actix_web::test::{call_service, init_service, read_body, TestRequest};
+use ledger_api::test_app;
+use serde_json::{json, Value};
+use write_fixture::{fixture, post, Auth};
+
+/// Every variant of the core's command schema: its `type` and its required fields.
+fn core_variants() -> Vec<(String, BTreeSet<String>)> {
+    let schema = serde_json::to_value(ledger_core::schema::envelope_schema()).unwrap();
+    schema["definitions"]["Command"]["oneOf"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|variant| {
+            let name = variant["properties"]["type"]["enum"][0].as_str().unwrap();
+            let required = variant["required"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap().to_owned())
+                .collect();
+            (name.to_owned(), required)
+        })
+        .collect()
+}
+
+async fn served_document() -> Value {
+    let f = fixture();
+    let app = init_service(test_app(f.state.clone())).await;
+    let response = call_service(&app, TestRequest::get().uri("/openapi.json").to_request()).await;
+    assert_eq!(response.status().as_u16(), 200);
+    serde_json::from_slice(&read_body(response).await).unwrap()
+}
+
+#[actix_web::test]
+async fn the_request_body_is_a_one_of_every_command_with_its_required_fields_and_an_example() {
+    let document = served_document().await;
+    let body =
+        &document["paths"]["/v1/commands"]["post"]["requestBody"]["content"]["application/json"];
+    assert_eq!(
+        body["schema"],
+        json!({"$ref": "#/components/schemas/Command"})
+    );
+    let command = &document["components"]["schemas"]["Command"];
+    let one_of = command["oneOf"].as_array().expect("a oneOf of commands");
+    let variants = core_variants();
+    assert_eq!(one_of.len(), variants.len());
+    for (name, required) in &variants {
+        let documented = one_of
+            .iter()
+            .find(|v| v["properties"]["type"]["enum"][0] == json!(name))
+            .unwrap_or_else(|| panic!("{name} is not in the oneOf"));
+        let documented_required: BTreeSet<String> = documented["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(&documented_required, required, "{name}");
+        assert_eq!(documented["additionalProperties"], json!(false), "{name}");
+        let example = &documented["examples"][0];
+        assert_eq!(example["type"], json!(name), "{name}");
+        assert_eq!(&body["examples"][name]["value"], example, "{name}");
+        let parsed = ledger_core::command_docs::parse_command(example.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("the example of {name} does not parse: {e}"));
+        assert_eq!(parsed.type_name(), name);
+    }
+    // Every reference in the command schemas resolves to a component.
+    let text = command.to_string();
+    for reference in text.split("\"$ref\":\"").skip(1) {
+        let target = reference.split('"').next().unwrap();
+        let name = target.strip_prefix("#/components/schemas/").unwrap();
+        assert!(
+            document["components"]["schemas"].get(name).is_some(),
+            "{target} does not resolve"
+        );
+    }
+    // Ids carry their limits.
+    let vote = one_of
+        .iter()
+        .find(|v| v["properties"]["type"]["enum"][0] == json!("cast_vote"))
+        .unwrap();
+    assert_eq!(vote["properties"]["round"]["maxLength"], json!(128));
+    assert_eq!(vote["properties"]["round"]["minLength"], json!(1));
+}
+
+#[test]
+fn the_command_schemas_take_no_name_the_read_side_uses() {
+    let (_, definitions) = ledger_core::command_docs::openapi_schemas();
+    let read_side =
+        serde_json::to_value(<ledger_api::openapi::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+    for name in definitions.keys().chain(["Command".to_owned()].iter()) {
+        assert!(
+            read_side["components"]["schemas"].get(name).is_none(),
+            "{name} is both a command schema and a read-side schema"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn every_documented_example_gets_past_the_parser() {
+    let f = fixture();
+    let app = init_service(test_app(f.state.clone())).await;
+    for doc in ledger_core::command_docs::catalogue() {
+        let request = post(
+            Auth::Bearer(&f.tokens.secretariat),
+            doc.example.to_string().as_bytes(),
+        );
+        let response = call_service(&app, request.to_request()).await;
+        let status = response.status().as_u16();
+        let body = String::from_utf8_lossy(&read_body(response).await).into_owned();
+        assert_ne!(status, 400, "{}: {body}", doc.type_name);
+        assert!(status < 500, "{}: {status} {body}", doc.type_name);
+    }
+}
+
+#[actix_web::test]
+async fn a_body_missing_fields_is_refused_naming_all_of_them_and_nothing_is_written() {
+    let f = fixture();
+    let app = init_service(test_app(f.state.clone())).await;
+    let head = f.ledger.head();
+    let request = post(
+        Auth::Bearer(&f.tokens.secretariat),
+        br#"{"type": "record_government_decision", "decision": "d-1", "verdict": "approved"}"#,
+    );
+    let response = call_service(&app, request.to_request()).await;
+    assert_eq!(response.status().as_u16(), 400);
+    let problem: Value = serde_json::from_slice(&read_body(response).await).unwrap();
+    assert_eq!(
+        problem["detail"],
+        json!("the body is not a command: `record_government_decision`: missing fields `advice`, `amount_cents_per_year`, `period_start`, `period_end`, `document_reference`, `document_blake3`")
+    );
+    assert_eq!(f.ledger.head(), head);
+}
