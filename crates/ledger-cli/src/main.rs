@@ -12,7 +12,7 @@ mod render;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::failure::Failure;
 
@@ -84,10 +84,16 @@ enum Command {
     /// Sign a closed round's tally digest (steering-group member) through a running server.
     #[command(after_help = EXIT_CODES)]
     Certify(commands::certify::Args),
+    /// List every command the ledger accepts: fields, types, limits, who may issue it, an
+    /// example.
+    #[command(after_help = EXIT_CODES)]
+    Commands(commands::catalogue::Args),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let long_help = format!("{}\n{EXIT_CODES}", commands::catalogue::help_text());
+    let matches = Cli::command().after_long_help(long_help).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let outcome = match cli.command {
         Command::Init(args) => commands::init::run(args),
         Command::Submit(args) => commands::submit::run(args),
@@ -102,6 +108,7 @@ fn main() -> ExitCode {
         Command::Vote(args) => commands::vote::run(args),
         Command::Round(args) => commands::round::run(args),
         Command::Certify(args) => commands::certify::run(args),
+        Command::Commands(args) => commands::catalogue::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -213,7 +213,7 @@ fn an_unknown_command_type_is_an_input_error() {
     let output = submit(&dir, &file);
     assert_eq!(status(&output), 2);
     assert_one_line_error(&output);
-    assert!(stderr(&output).contains("unknown variant `set_weight`"));
+    assert!(stderr(&output).contains("unknown command type `set_weight`"));
     assert_eq!(head(&dir), before);
 }
 

@@ -25,6 +25,23 @@ pub struct CommandDoc {
     pub example: Value,
 }
 
+impl CommandDoc {
+    /// The example as one line of JSON with `type` first and the fields in declaration
+    /// order, as people read it (a JSON map would sort them).
+    pub fn example_line(&self) -> String {
+        let entry = |name: &str| {
+            self.example
+                .get(name)
+                .map(|value| format!("{}: {value}", Value::String(name.to_owned())))
+        };
+        let entries: Vec<String> = std::iter::once("type")
+            .chain(self.fields.iter().map(|f| f.name.as_str()))
+            .filter_map(entry)
+            .collect();
+        format!("{{{}}}", entries.join(", "))
+    }
+}
+
 /// One field of a command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldDoc {
@@ -341,7 +358,9 @@ fn type_text(schema: &Value, root: &Value) -> String {
         let name = reference.rsplit('/').next().unwrap_or(reference);
         let target = root.pointer(&format!("/definitions/{name}"));
         return match target {
-            Some(target) if target.get("enum").is_some() => type_text(target, root),
+            Some(target) if target.get("enum").is_some() || target.get("oneOf").is_some() => {
+                type_text(target, root)
+            }
             Some(target) if target.get("format").is_some() => type_text(target, root),
             _ => name.to_owned(),
         };
@@ -354,6 +373,29 @@ fn type_text(schema: &Value, root: &Value) -> String {
         {
             return type_text(first, root);
         }
+    }
+    if let Some(choices) = schema.get("oneOf").and_then(Value::as_array) {
+        let names: Vec<String> = choices
+            .iter()
+            .map(
+                |choice| match choice.get("enum").and_then(Value::as_array) {
+                    Some(values) => values
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    None => match choice.get("properties").and_then(Value::as_object) {
+                        Some(properties) => properties
+                            .iter()
+                            .map(|(k, v)| format!("{{\"{k}\": {}}}", type_text(v, root)))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        None => type_text(choice, root),
+                    },
+                },
+            )
+            .collect();
+        return format!("one of {}", names.join(", "));
     }
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         let names: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
@@ -490,6 +532,21 @@ mod tests {
             assert_eq!(command.type_name(), doc.type_name);
             assert!(!doc.description.is_empty(), "{}", doc.type_name);
         }
+    }
+
+    #[test]
+    fn the_example_line_keeps_the_declared_order_and_parses() {
+        let vote = catalogue()
+            .into_iter()
+            .find(|d| d.type_name == "cast_vote")
+            .unwrap();
+        assert_eq!(
+            vote.example_line(),
+            r#"{"type": "cast_vote", "round": "r-2023-05", "library": "lib-11002", "choice": "yes", "remark": "Agreed, if the collection includes Dutch titles."}"#
+        );
+        assert!(parse_command(vote.example_line().as_bytes()).is_ok());
+        let choice = vote.fields.iter().find(|f| f.name == "choice").unwrap();
+        assert_eq!(choice.type_text, "one of yes, no, abstain");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! classified. New families (`serve`, `demo`, `libraries import`, `token`) go beside
 //! these. This module must never print anything itself.
 
+pub mod catalogue;
 pub mod certify;
 pub mod client;
 pub mod demo;
