@@ -140,3 +140,24 @@ async fn a_body_missing_fields_is_refused_naming_all_of_them_and_nothing_is_writ
     );
     assert_eq!(f.ledger.head(), head);
 }
+
+#[actix_web::test]
+async fn an_unknown_proposal_is_refused_with_a_reason_that_names_the_proposal() {
+    let f = fixture();
+    let app = init_service(test_app(f.state.clone())).await;
+    let head = f.ledger.head();
+    let request = post(
+        Auth::Bearer(&f.tokens.secretariat),
+        br#"{"type": "withdraw_proposal", "proposal": "p-nowhere", "reason": "Replaced"}"#,
+    );
+    let response = call_service(&app, request.to_request()).await;
+    assert_eq!(response.status().as_u16(), 422);
+    let problem: Value = serde_json::from_slice(&read_body(response).await).unwrap();
+    assert_eq!(problem["reason"], json!("unknown_proposal"));
+    assert_eq!(
+        problem["rejection"],
+        json!({"reason": "unknown_proposal", "kind": "proposal", "id": "p-nowhere"})
+    );
+    assert_eq!(problem["detail"], json!("unknown proposal p-nowhere"));
+    assert_eq!(f.ledger.head(), head);
+}
