@@ -54,6 +54,21 @@ pub fn fields(sealed: &Sealed) -> anyhow::Result<Map<String, Value>> {
     }
 }
 
+/// `1 library`, `2 libraries`: a count with the word that agrees with it.
+pub fn counted(count: impl std::fmt::Display, singular: &str, plural: &str) -> String {
+    let text = count.to_string();
+    format!("{text} {}", agreeing(&text, singular, plural))
+}
+
+/// The word that agrees with a count as printed: `singular` for exactly 1.
+pub fn agreeing<'a>(count: &str, singular: &'a str, plural: &'a str) -> &'a str {
+    if count == "1" {
+        singular
+    } else {
+        plural
+    }
+}
+
 fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

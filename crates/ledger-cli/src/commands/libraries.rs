@@ -91,9 +91,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         inhabitants = inhabitants.saturating_add(u64::try_from(row.inhabitants).unwrap_or(0));
     }
     println!(
-        "registered {} libraries with {} inhabitants in total",
-        rows.len(),
-        inhabitants
+        "registered {} with {} in total",
+        crate::render::counted(rows.len(), "library", "libraries"),
+        crate::render::counted(inhabitants, "inhabitant", "inhabitants")
     );
     Ok(())
 }
