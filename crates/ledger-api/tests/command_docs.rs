@@ -161,3 +161,31 @@ async fn an_unknown_proposal_is_refused_with_a_reason_that_names_the_proposal() 
     assert_eq!(problem["detail"], json!("unknown proposal p-nowhere"));
     assert_eq!(f.ledger.head(), head);
 }
+
+#[actix_web::test]
+async fn a_budget_has_one_name_in_the_command_the_view_and_the_event() {
+    let f = fixture();
+    let app = init_service(test_app(f.state.clone())).await;
+    let request = post(
+        Auth::Bearer(&f.tokens.secretariat),
+        br#"{"type": "file_proposal", "proposal": "p-words", "title": "E-books", "text": "One collection.", "budget_cents_per_year": 1234}"#,
+    );
+    let response = call_service(&app, request.to_request()).await;
+    assert_eq!(response.status().as_u16(), 201);
+    let receipt: Value = serde_json::from_slice(&read_body(response).await).unwrap();
+    let get = |uri: String| {
+        let app = &app;
+        async move {
+            let response = call_service(app, TestRequest::get().uri(&uri).to_request()).await;
+            assert_eq!(response.status().as_u16(), 200, "{uri}");
+            serde_json::from_slice::<Value>(&read_body(response).await).unwrap()
+        }
+    };
+    let view = get("/v1/proposals/p-words".to_owned()).await;
+    assert_eq!(view["budget_cents_per_year"], json!(1234), "{view}");
+    assert!(view.get("budget_per_year_cents").is_none(), "{view}");
+    let event = get(format!("/v1/events/{}", receipt["positions"][0])).await;
+    assert_eq!(event["type"], json!("proposal_filed"), "{event}");
+    assert_eq!(event["body"]["budget_cents_per_year"], json!(1234), "{event}");
+    assert!(event["body"].get("budget_per_year").is_none(), "{event}");
+}

@@ -44,7 +44,7 @@ pub fn fields(sealed: &Sealed) -> anyhow::Result<Map<String, Value>> {
         "actor": r.actor,
         "stream": r.stream,
         "stream_version": r.stream_version,
-        "event_type": r.event_type,
+        "type": r.event_type,
         "schema_version": r.schema_version,
         "body": body,
     });

@@ -133,7 +133,7 @@ fn init_submit_log_verify_and_export_work_together() {
         .collect();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["position"], 1);
-    assert_eq!(records[0]["event_type"], "role_granted");
+    assert_eq!(records[0]["type"], "role_granted");
     assert_eq!(records[0]["body"]["actor"], "secretariaat");
     assert_eq!(records[0]["body"]["role"], "secretariat");
 
