@@ -7,29 +7,43 @@ mod write_fixture;
 
 use std::collections::BTreeSet;
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
 use actix_web::test::{call_service, init_service, read_body, TestRequest};
 use ledger_api::test_app;
 use serde_json::{json, Value};
 use write_fixture::{fixture, post, Auth};
 
-/// Every variant of the core's command schema: its `type` and its required fields.
+/// Every command the core documents: its `type` and its required fields.
 fn core_variants() -> Vec<(String, BTreeSet<String>)> {
-    let schema = serde_json::to_value(ledger_core::schema::envelope_schema()).unwrap();
-    schema["definitions"]["Command"]["oneOf"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|variant| {
-            let name = variant["properties"]["type"]["enum"][0].as_str().unwrap();
-            let required = variant["required"]
-                .as_array()
-                .unwrap()
+    ledger_core::command_docs::catalogue()
+        .into_iter()
+        .map(|doc| {
+            let mut required: BTreeSet<String> = doc
+                .fields
                 .iter()
-                .map(|r| r.as_str().unwrap().to_owned())
+                .filter(|f| f.required)
+                .map(|f| f.name.clone())
                 .collect();
-            (name.to_owned(), required)
+            required.insert("type".to_owned());
+            (doc.type_name, required)
         })
         .collect()
+}
+
+/// Posts `body` with `token`, expects `status` as problem+json and returns the problem.
+async fn refusal<S, B>(app: &S, token: &str, body: &[u8], status: u16) -> Value
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let response = call_service(app, post(Auth::Bearer(token), body).to_request()).await;
+    assert_eq!(response.status().as_u16(), status);
+    assert_eq!(
+        response.headers().get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    serde_json::from_slice(&read_body(response).await).unwrap()
 }
 
 async fn served_document() -> Value {
@@ -127,13 +141,9 @@ async fn a_body_missing_fields_is_refused_naming_all_of_them_and_nothing_is_writ
     let f = fixture();
     let app = init_service(test_app(f.state.clone())).await;
     let head = f.ledger.head();
-    let request = post(
-        Auth::Bearer(&f.tokens.secretariat),
-        br#"{"type": "record_government_decision", "decision": "d-1", "verdict": "approved"}"#,
-    );
-    let response = call_service(&app, request.to_request()).await;
-    assert_eq!(response.status().as_u16(), 400);
-    let problem: Value = serde_json::from_slice(&read_body(response).await).unwrap();
+    let body =
+        br#"{"type": "record_government_decision", "decision": "d-1", "verdict": "approved"}"#;
+    let problem = refusal(&app, &f.tokens.secretariat, body, 400).await;
     assert_eq!(
         problem["detail"],
         json!("the body is not a command: `record_government_decision`: missing fields `advice`, `amount_cents_per_year`, `period_start`, `period_end`, `document_reference`, `document_blake3`")
@@ -146,13 +156,8 @@ async fn an_unknown_proposal_is_refused_with_a_reason_that_names_the_proposal() 
     let f = fixture();
     let app = init_service(test_app(f.state.clone())).await;
     let head = f.ledger.head();
-    let request = post(
-        Auth::Bearer(&f.tokens.secretariat),
-        br#"{"type": "withdraw_proposal", "proposal": "p-nowhere", "reason": "Replaced"}"#,
-    );
-    let response = call_service(&app, request.to_request()).await;
-    assert_eq!(response.status().as_u16(), 422);
-    let problem: Value = serde_json::from_slice(&read_body(response).await).unwrap();
+    let body = br#"{"type": "withdraw_proposal", "proposal": "p-nowhere", "reason": "Replaced"}"#;
+    let problem = refusal(&app, &f.tokens.secretariat, body, 422).await;
     assert_eq!(problem["reason"], json!("unknown_proposal"));
     assert_eq!(
         problem["rejection"],
@@ -186,6 +191,10 @@ async fn a_budget_has_one_name_in_the_command_the_view_and_the_event() {
     assert!(view.get("budget_per_year_cents").is_none(), "{view}");
     let event = get(format!("/v1/events/{}", receipt["positions"][0])).await;
     assert_eq!(event["type"], json!("proposal_filed"), "{event}");
-    assert_eq!(event["body"]["budget_cents_per_year"], json!(1234), "{event}");
+    assert_eq!(
+        event["body"]["budget_cents_per_year"],
+        json!(1234),
+        "{event}"
+    );
     assert!(event["body"].get("budget_per_year").is_none(), "{event}");
 }

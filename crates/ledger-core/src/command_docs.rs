@@ -196,27 +196,19 @@ fn check_shape(value: &Value) -> Option<CommandSyntaxError> {
     if missing.is_empty() && unknown.is_empty() {
         return None;
     }
+    // `missing field `a`` or `missing fields `a`, `b``.
+    let named = |what: &str, names: &[String]| {
+        let word = if names.len() == 1 { "field" } else { "fields" };
+        format!("{what} {word} {}", quoted(names))
+    };
     let mut parts = Vec::new();
     if !missing.is_empty() {
-        parts.push(format!(
-            "missing {} {}",
-            if missing.len() == 1 {
-                "field"
-            } else {
-                "fields"
-            },
-            quoted(&missing)
-        ));
+        parts.push(named("missing", &missing));
     }
     if !unknown.is_empty() {
         parts.push(format!(
-            "unknown {} {} (it has {})",
-            if unknown.len() == 1 {
-                "field"
-            } else {
-                "fields"
-            },
-            quoted(&unknown),
+            "{} (it has {})",
+            named("unknown", &unknown),
             quoted(&order)
         ));
     }
