@@ -542,6 +542,24 @@ mod tests {
     }
 
     #[test]
+    fn text_limits_in_the_documents_are_the_ones_decide_enforces() {
+        let limit = |type_name: &str, field: &str| {
+            let (variant, _) = variant_named(type_name).unwrap();
+            variant["properties"][field]["maxLength"].as_u64().unwrap() as usize
+        };
+        assert_eq!(limit("file_proposal", "title"), crate::MAX_SHORT_TEXT);
+        assert_eq!(limit("file_proposal", "text"), crate::MAX_LONG_TEXT);
+        assert_eq!(limit("cast_vote", "remark"), crate::MAX_REMARK_CHARS);
+        let docs = catalogue();
+        let title = docs
+            .iter()
+            .find(|d| d.type_name == "file_proposal")
+            .and_then(|d| d.fields.iter().find(|f| f.name == "title"))
+            .unwrap();
+        assert_eq!(title.type_text, "string (at most 200 characters)");
+    }
+
+    #[test]
     fn every_missing_field_is_named_at_once() {
         let error = parse_command(br#"{"type": "file_proposal", "title": "x"}"#).unwrap_err();
         assert_eq!(error.missing, ["proposal", "text", "budget_cents_per_year"]);
