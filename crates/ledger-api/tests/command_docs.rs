@@ -197,4 +197,13 @@ async fn a_budget_has_one_name_in_the_command_the_view_and_the_event() {
         "{event}"
     );
     assert!(event["body"].get("budget_per_year").is_none(), "{event}");
+    // JSON written before the rename (an old export) still reads as the same event.
+    let tagged = json!({"type": event["type"], "body": event["body"]});
+    let now: ledger_core::Event = serde_json::from_value(tagged.clone()).unwrap();
+    let mut old = tagged;
+    let body = old["body"].as_object_mut().unwrap();
+    let budget = body.remove("budget_cents_per_year").unwrap();
+    body.insert("budget_per_year".to_owned(), budget);
+    let before: ledger_core::Event = serde_json::from_value(old).unwrap();
+    assert_eq!(before, now);
 }
