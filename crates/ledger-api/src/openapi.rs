@@ -1,8 +1,13 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 //!
 //! The committed `schemas/openapi.json` is compared with this by a test, so the document
-//! can never drift from the code. This module must never hand-write a path or a schema.
+//! can never drift from the code. The body of `POST /v1/commands` is the JSON Schema that
+//! schemars generates from `ledger_core::Command` (a `oneOf` with one example per
+//! command), added to utoipa's document here. This module must never hand-write a path or
+//! a schema.
 
+use ledger_core::command_docs;
+use serde_json::{json, Map, Value};
 use utoipa::OpenApi;
 
 use crate::auth::BearerScheme;
@@ -60,9 +65,41 @@ use crate::routes;
 )]
 pub struct ApiDoc;
 
+/// The path and method whose body is one command.
+const COMMANDS_POST: &str = "/paths/~1v1~1commands/post/requestBody/content/application~1json";
+
+/// The whole document: utoipa's paths and components, and the command schemas.
+pub fn document() -> Value {
+    let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null);
+    let (command, definitions) = command_docs::openapi_schemas();
+    if let Some(Value::Object(schemas)) = document.pointer_mut("/components/schemas") {
+        for (name, schema) in definitions {
+            // A name the read side already uses would silently change its meaning; the
+            // openapi test refuses such a collision, so keep the read side's here.
+            schemas.entry(name).or_insert(schema);
+        }
+        schemas.insert("Command".to_owned(), command);
+    }
+    let examples: Map<String, Value> = command_docs::catalogue()
+        .into_iter()
+        .map(|doc| {
+            let example = json!({"summary": doc.description, "value": doc.example});
+            (doc.type_name, example)
+        })
+        .collect();
+    if let Some(Value::Object(body)) = document.pointer_mut(COMMANDS_POST) {
+        body.insert(
+            "schema".to_owned(),
+            json!({"$ref": "#/components/schemas/Command"}),
+        );
+        body.insert("examples".to_owned(), Value::Object(examples));
+    }
+    document
+}
+
 /// The document as the committed file holds it: pretty JSON with a final newline.
 pub fn document_text() -> String {
-    let mut text = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&document()).unwrap_or_default();
     text.push('\n');
     text
 }

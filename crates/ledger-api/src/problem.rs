@@ -247,7 +247,7 @@ impl ApiError {
     /// The problem details body.
     pub fn problem(&self) -> Problem {
         let (reason, rejection) = match self {
-            ApiError::Rejected(r) => (Some(r.code()), serde_json::to_value(r).ok()),
+            ApiError::Rejected(r) => (Some(r.code()), Some(r.to_json())),
             _ => (None, None),
         };
         Problem {

@@ -12,7 +12,7 @@ mod render;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::failure::Failure;
 
@@ -114,10 +114,16 @@ enum Command {
     /// Record a published newsletter issue through a running server.
     #[command(subcommand, after_help = EXIT_CODES)]
     Newsletter(commands::newsletter::Args),
+    /// List every command the ledger accepts: fields, types, limits, who may issue it, an
+    /// example.
+    #[command(after_help = EXIT_CODES)]
+    Commands(commands::catalogue::Args),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let long_help = format!("{}\n{EXIT_CODES}", commands::catalogue::help_text());
+    let matches = Cli::command().after_long_help(long_help).get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let outcome = match cli.command {
         Command::Init(args) => commands::init::run(args),
         Command::Submit(args) => commands::submit::run(args),
@@ -142,6 +148,7 @@ fn main() -> ExitCode {
         Command::Scores(args) => commands::scores::run(args),
         Command::Priorities(args) => commands::priorities::run(args),
         Command::Newsletter(args) => commands::newsletter::run(args),
+        Command::Commands(args) => commands::catalogue::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -44,13 +44,28 @@ pub fn fields(sealed: &Sealed) -> anyhow::Result<Map<String, Value>> {
         "actor": r.actor,
         "stream": r.stream,
         "stream_version": r.stream_version,
-        "event_type": r.event_type,
+        "type": r.event_type,
         "schema_version": r.schema_version,
         "body": body,
     });
     match value {
         Value::Object(map) => Ok(map),
         _ => Ok(Map::new()),
+    }
+}
+
+/// `1 library`, `2 libraries`: a count with the word that agrees with it.
+pub fn counted(count: impl std::fmt::Display, singular: &str, plural: &str) -> String {
+    let text = count.to_string();
+    format!("{text} {}", agreeing(&text, singular, plural))
+}
+
+/// The word that agrees with a count as printed: `singular` for exactly 1.
+pub fn agreeing<'a>(count: &str, singular: &'a str, plural: &'a str) -> &'a str {
+    if count == "1" {
+        singular
+    } else {
+        plural
     }
 }
 

@@ -133,7 +133,7 @@ fn init_submit_log_verify_and_export_work_together() {
         .collect();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["position"], 1);
-    assert_eq!(records[0]["event_type"], "role_granted");
+    assert_eq!(records[0]["type"], "role_granted");
     assert_eq!(records[0]["body"]["actor"], "secretariaat");
     assert_eq!(records[0]["body"]["role"], "secretariat");
 
@@ -213,7 +213,7 @@ fn an_unknown_command_type_is_an_input_error() {
     let output = submit(&dir, &file);
     assert_eq!(status(&output), 2);
     assert_one_line_error(&output);
-    assert!(stderr(&output).contains("unknown variant `set_weight`"));
+    assert!(stderr(&output).contains("unknown command type `set_weight`"));
     assert_eq!(head(&dir), before);
 }
 
@@ -421,4 +421,135 @@ fn commands_with_wide_numbers_can_be_submitted() {
     let output = submit(&dir, &file);
     assert_eq!(status(&output), 0, "{}", stderr(&output));
     assert_eq!(head(&dir).0, 3);
+}
+
+// `ledger commands` and `ledger --help` list every command the ledger accepts, as the
+// OpenAPI document does; `ledger submit` names every missing field of a command at once.
+
+#[test]
+fn commands_lists_every_command_with_its_fields_roles_and_example() {
+    let output = ledger(&["commands"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let docs = ledger_core::command_docs::catalogue();
+    assert_eq!(docs.len(), 21);
+    for doc in &docs {
+        let heading = format!("{}: {}\n", doc.type_name, doc.description);
+        let start = text
+            .find(&heading)
+            .unwrap_or_else(|| panic!("no heading {heading:?} in\n{text}"));
+        let section = text[start..].split("\n\n").next().unwrap();
+        for field in &doc.fields {
+            let need = if field.required {
+                "required"
+            } else {
+                "optional"
+            };
+            assert!(
+                section.lines().any(|l| {
+                    l.trim_start().starts_with(&format!("{} ", field.name)) && l.contains(need)
+                }),
+                "{}: field {} in\n{section}",
+                doc.type_name,
+                field.name
+            );
+        }
+        let example = section
+            .lines()
+            .find_map(|l| l.strip_prefix("  example: "))
+            .unwrap_or_else(|| panic!("no example in\n{section}"));
+        let parsed = ledger_core::command_docs::parse_command(example.as_bytes()).unwrap();
+        assert_eq!(parsed.type_name(), doc.type_name);
+    }
+    let vote = text
+        .split("\n\n")
+        .find(|s| s.starts_with("cast_vote:"))
+        .unwrap();
+    assert!(vote.contains("  issued by: library\n"), "{vote}");
+    assert!(
+        vote.lines().any(|l| l.starts_with("  round ")
+            && l.ends_with("required  id (1 to 128 of A-Z a-z 0-9 . _ : -): The round.")),
+        "{vote}"
+    );
+    assert!(
+        vote.contains("required  one of yes, no, abstain: Yes, no or abstain."),
+        "{vote}"
+    );
+    let sign = text
+        .split("\n\n")
+        .find(|s| s.starts_with("sign_certification:"))
+        .unwrap();
+    assert!(sign.contains("  issued by: steering_member\n"), "{sign}");
+}
+
+#[test]
+fn help_names_the_same_commands_as_the_listing() {
+    let output = ledger(&["--help"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let help = stdout(&output);
+    assert!(help.contains("  commands "), "{help}");
+    for doc in ledger_core::command_docs::catalogue() {
+        assert!(
+            help.lines().any(|l| {
+                let l = l.trim_start();
+                l.starts_with(&format!("{} ", doc.type_name)) && l.ends_with(&doc.description)
+            }),
+            "{} missing from --help:\n{help}",
+            doc.type_name
+        );
+    }
+    assert!(help.contains("Exit status:"), "{help}");
+}
+
+#[test]
+fn one_command_as_json_has_an_example_the_parser_accepts() {
+    let output = ledger(&["commands", "record_government_decision", "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["type"], "record_government_decision");
+    assert_eq!(lines[0]["issued_by"], serde_json::json!(["secretariat"]));
+    let example = lines[0]["example"].to_string();
+    let command = ledger_core::command_docs::parse_command(example.as_bytes()).unwrap();
+    assert_eq!(command.type_name(), "record_government_decision");
+    let names: Vec<&str> = lines[0]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names[..2], ["decision", "advice"]);
+}
+
+#[test]
+fn an_unknown_type_is_an_input_error() {
+    let output = ledger(&["commands", "seize_power"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "ledger: unknown command type `seize_power`; `ledger commands` lists them\n"
+    );
+}
+
+#[test]
+fn submit_names_every_missing_field_at_once_and_writes_nothing() {
+    let (parent, dir) = fresh();
+    let before = head(&dir);
+    let file = write(
+        parent.path(),
+        "proposal.json",
+        r#"{"command_id": "c-1", "actor": "secretariaat", "command": {"type": "file_proposal", "title": "E-books"}}"#,
+    );
+    let output = submit(&dir, &file);
+    assert_eq!(status(&output), 2);
+    assert_one_line_error(&output);
+    assert!(
+        stderr(&output).ends_with("proposal.json is not a valid command envelope: its command: `file_proposal`: missing fields `proposal`, `text`, `budget_cents_per_year`\n"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(head(&dir), before);
 }

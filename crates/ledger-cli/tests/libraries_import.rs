@@ -74,7 +74,7 @@ fn statbel_municipalities_become_319_libraries() {
     let mut inhabitants = 0u64;
     for line in String::from_utf8(log.stdout).unwrap().lines() {
         let record: serde_json::Value = serde_json::from_str(line).unwrap();
-        if record["event_type"] == "library_registered" {
+        if record["type"] == "library_registered" {
             libraries += 1;
             inhabitants += record["body"]["inhabitants"].as_u64().unwrap();
         }

@@ -349,6 +349,10 @@ fn one_hundred_ninety_libraries_vote_concurrently_and_retries_never_append_twice
     assert_eq!(certify.status.code(), Some(0), "{}", text(&certify.stderr));
     let shown = text(&certify.stdout);
     assert!(shown.contains("round r-1: closed"), "{shown}");
+    assert!(
+        shown.ends_with("signatures with yours: 1 of 1 required; the round is certified\n"),
+        "{shown}"
+    );
     assert!(shown.contains("tally digest "), "{shown}");
 
     // The result is what the libraries sent.

@@ -49,6 +49,7 @@ pub enum Command {
         /// The new library's id.
         library: LibraryId,
         /// Its name.
+        #[schemars(length(min = 1, max = 200))]
         name: String,
         /// The municipalities it serves.
         municipalities: Vec<NisCode>,
@@ -63,6 +64,7 @@ pub enum Command {
         library: LibraryId,
         /// A new name, if it changes.
         #[serde(default)]
+        #[schemars(length(min = 1, max = 200))]
         name: Option<String>,
         /// A new list of municipalities, if it changes (a merger).
         #[serde(default)]
@@ -77,6 +79,7 @@ pub enum Command {
         /// The library.
         library: LibraryId,
         /// Why.
+        #[schemars(length(min = 1, max = 10_000))]
         reason: String,
     },
     /// File a proposal of the steering group.
@@ -84,8 +87,10 @@ pub enum Command {
         /// The new proposal's id.
         proposal: ProposalId,
         /// Title.
+        #[schemars(length(min = 1, max = 200))]
         title: String,
         /// Full text.
+        #[schemars(length(min = 1, max = 10_000))]
         text: String,
         /// Budget in euro cents per year.
         #[serde(deserialize_with = "crate::amount::wide_int")]
@@ -98,9 +103,11 @@ pub enum Command {
         proposal: ProposalId,
         /// A new title, if it changes.
         #[serde(default)]
+        #[schemars(length(min = 1, max = 200))]
         title: Option<String>,
         /// A new text, if it changes.
         #[serde(default)]
+        #[schemars(length(min = 1, max = 10_000))]
         text: Option<String>,
         /// A new budget, if it changes.
         #[serde(default, deserialize_with = "crate::amount::wide_int_opt")]
@@ -112,6 +119,7 @@ pub enum Command {
         /// The proposal.
         proposal: ProposalId,
         /// Why.
+        #[schemars(length(min = 1, max = 10_000))]
         reason: String,
     },
     /// Open a vote round; freezes the electorate.
@@ -139,6 +147,7 @@ pub enum Command {
         choice: Choice,
         /// An optional remark, at most 2,000 characters.
         #[serde(default)]
+        #[schemars(length(max = 2_000))]
         remark: Option<String>,
     },
     /// Close a round (at or after its window, or early once everybody voted).
@@ -151,6 +160,7 @@ pub enum Command {
         /// The round.
         round: RoundId,
         /// Why.
+        #[schemars(length(min = 1, max = 10_000))]
         reason: String,
     },
     /// Sign off a closed round's tally digest.
@@ -167,8 +177,10 @@ pub enum Command {
         /// The certified round it rests on.
         round: RoundId,
         /// To whom.
+        #[schemars(length(min = 1, max = 200))]
         recipient: String,
         /// Text of the advice.
+        #[schemars(length(min = 1, max = 10_000))]
         text: String,
     },
     /// Record the government's decision on the management agreement.
@@ -188,6 +200,7 @@ pub enum Command {
         /// Last day of the period.
         period_end: Date,
         /// The official document's reference.
+        #[schemars(length(min = 1, max = 200))]
         document_reference: String,
         /// BLAKE3 of the official document (64 lowercase hex).
         document_blake3: String,
@@ -205,8 +218,10 @@ pub enum Command {
         #[serde(default)]
         proposal: Option<ProposalId>,
         /// Title.
+        #[schemars(length(min = 1, max = 200))]
         title: String,
         /// Summary.
+        #[schemars(length(min = 1, max = 10_000))]
         summary: String,
         /// Budget in euro cents per year.
         #[serde(deserialize_with = "crate::amount::wide_int")]

@@ -89,6 +89,7 @@ pub struct ProposalFiled {
     /// Its full text.
     pub text: String,
     /// The yearly budget it concerns.
+    #[serde(rename = "budget_cents_per_year", alias = "budget_per_year")]
     pub budget_per_year: Cents,
 }
 
@@ -102,6 +103,7 @@ pub struct ProposalAmended {
     /// The text after the amendment.
     pub text: String,
     /// The budget after the amendment.
+    #[serde(rename = "budget_cents_per_year", alias = "budget_per_year")]
     pub budget_per_year: Cents,
 }
 
@@ -242,6 +244,7 @@ pub struct GovernmentDecisionRecorded {
     /// Approved, rejected or amended.
     pub verdict: Verdict,
     /// The yearly amount granted (zero when rejected).
+    #[serde(rename = "amount_cents_per_year", alias = "amount_per_year")]
     pub amount_per_year: Cents,
     /// First day of the period.
     pub period_start: Date,
@@ -284,6 +287,7 @@ pub struct ProjectSheetFiled {
     /// Its summary.
     pub summary: String,
     /// Its yearly budget.
+    #[serde(rename = "budget_cents_per_year", alias = "budget_per_year")]
     pub budget_per_year: Cents,
 }
 

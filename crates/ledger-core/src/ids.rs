@@ -31,14 +31,41 @@ pub fn check_id(kind: &'static str, value: &str) -> Result<(), Rejection> {
     }
 }
 
+/// The schema of every id: a string of the shared syntax, so the documents state the
+/// limits `check_id` enforces.
+fn id_schema() -> schemars::schema::Schema {
+    schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::String.into()),
+        string: Some(Box::new(schemars::schema::StringValidation {
+            max_length: Some(MAX_ID_LEN as u32),
+            min_length: Some(1),
+            pattern: Some("^[A-Za-z0-9._:-]+$".to_owned()),
+        })),
+        ..Default::default()
+    }
+    .into()
+}
+
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $kind:literal) => {
         $(#[$doc])*
-        #[derive(
-            Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-        )]
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub String);
+
+        impl JsonSchema for $name {
+            fn schema_name() -> String {
+                stringify!($name).to_owned()
+            }
+
+            fn is_referenceable() -> bool {
+                false
+            }
+
+            fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+                id_schema()
+            }
+        }
 
         impl $name {
             /// The name used for this kind of id in rejections.

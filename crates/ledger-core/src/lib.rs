@@ -14,6 +14,7 @@
 pub mod amount;
 pub mod chain;
 pub mod command;
+pub mod command_docs;
 mod decide;
 pub mod event;
 pub mod ids;

@@ -376,11 +376,27 @@ impl Rejection {
         }
     }
 
-    /// A stable snake_case code for this reason, e.g. `tally_digest_mismatch`.
+    /// A stable snake_case code for this reason, e.g. `tally_digest_mismatch`; a missing
+    /// or taken id names its kind (`unknown_proposal`, `round_exists`, `invalid_round_id`).
     pub fn code(&self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.get("reason").and_then(|r| r.as_str()).map(str::to_owned))
-            .unwrap_or_else(|| "rejected".to_owned())
+        match self {
+            Rejection::Unknown { kind, .. } => format!("unknown_{kind}"),
+            Rejection::AlreadyExists { kind, .. } => format!("{kind}_exists"),
+            Rejection::InvalidId { kind, .. } => format!("invalid_{kind}_id"),
+            _ => serde_json::to_value(self)
+                .ok()
+                .and_then(|v| v.get("reason").and_then(|r| r.as_str()).map(str::to_owned))
+                .unwrap_or_else(|| "rejected".to_owned()),
+        }
+    }
+
+    /// The rejection as JSON for people and programs: its fields, with `reason` the
+    /// specific [`Rejection::code`].
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        if let Some(map) = value.as_object_mut() {
+            map.insert("reason".to_owned(), serde_json::Value::String(self.code()));
+        }
+        value
     }
 }

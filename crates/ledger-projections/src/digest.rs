@@ -176,7 +176,7 @@ pub struct SheetFiling {
     #[schema(value_type = Option<String>)]
     pub proposal: Option<ProposalId>,
     /// Yearly budget in euro cents.
-    pub budget_per_year_cents: u64,
+    pub budget_cents_per_year: u64,
     /// The record of the filing.
     pub position: u64,
 }
@@ -392,7 +392,7 @@ impl Notes {
                 sheet: e.sheet.clone(),
                 title: e.title.clone(),
                 proposal: e.proposal.clone(),
-                budget_per_year_cents: e.budget_per_year.0,
+                budget_cents_per_year: e.budget_per_year.0,
                 position,
             }),
             Event::SheetScored(e) => *self.sheets_scored.entry(e.sheet.clone()).or_insert(0) += 1,

@@ -99,7 +99,7 @@ pub struct SheetView {
     /// Summary.
     pub summary: String,
     /// Yearly budget in euro cents.
-    pub budget_per_year_cents: u64,
+    pub budget_cents_per_year: u64,
     /// The record that filed it.
     pub position: u64,
     /// When it was recorded.
@@ -257,7 +257,7 @@ impl ReadModel {
             proposal: e.proposal.clone(),
             title: e.title.clone(),
             summary: e.summary.clone(),
-            budget_per_year_cents: e.budget_per_year.0,
+            budget_cents_per_year: e.budget_per_year.0,
             position: at.position,
             recorded_at: at.recorded_at,
             scores: Vec::new(),

@@ -91,7 +91,7 @@ pub struct ProposalView {
     /// Full text (after amendments).
     pub text: String,
     /// Yearly budget in euro cents (after amendments).
-    pub budget_per_year_cents: u64,
+    pub budget_cents_per_year: u64,
     /// Whether it was withdrawn.
     pub withdrawn: bool,
     /// Why it was withdrawn, if it was.
@@ -155,7 +155,7 @@ pub struct DecisionView {
     /// Approved, rejected or amended.
     pub verdict: VerdictView,
     /// The yearly amount granted, in euro cents.
-    pub amount_per_year_cents: u64,
+    pub amount_cents_per_year: u64,
     /// First day of the period.
     #[schema(value_type = String, format = Date)]
     pub period_start: Date,
@@ -189,7 +189,7 @@ impl ReadModel {
                 id: e.proposal.clone(),
                 title: e.title.clone(),
                 text: e.text.clone(),
-                budget_per_year_cents: e.budget_per_year.0,
+                budget_cents_per_year: e.budget_per_year.0,
                 withdrawn: false,
                 withdrawal_reason: None,
                 status: Step::Filed,
@@ -206,7 +206,7 @@ impl ReadModel {
         if let Some(view) = self.proposals.get_mut(&e.proposal) {
             view.title = e.title.clone();
             view.text = e.text.clone();
-            view.budget_per_year_cents = e.budget_per_year.0;
+            view.budget_cents_per_year = e.budget_per_year.0;
         }
         self.push_step(&e.proposal, TimelineStep::new(Step::Amended, at));
     }
@@ -253,7 +253,7 @@ impl ReadModel {
                 advice: e.advice.clone(),
                 proposal: e.proposal.clone(),
                 verdict: e.verdict.into(),
-                amount_per_year_cents: e.amount_per_year.0,
+                amount_cents_per_year: e.amount_per_year.0,
                 period_start: e.period_start,
                 period_end: e.period_end,
                 document_reference: e.document_reference.clone(),

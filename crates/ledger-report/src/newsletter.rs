@@ -565,11 +565,11 @@ impl<'a> Writer<'a> {
             line.push(text(match lang {
                 Lang::Nl => format!(
                     "Budget: {} per jaar.",
-                    euros(proposal.budget_per_year_cents, lang)
+                    euros(proposal.budget_cents_per_year, lang)
                 ),
                 Lang::En => format!(
                     "Budget: {} a year.",
-                    euros(proposal.budget_per_year_cents, lang)
+                    euros(proposal.budget_cents_per_year, lang)
                 ),
             }));
             if let Some(link) = self.link(
@@ -854,13 +854,13 @@ impl<'a> Writer<'a> {
                 text(match lang {
                     Lang::Nl => format!(
                         ", {} per jaar, van {} tot en met {}.",
-                        euros(d.amount_per_year_cents, lang),
+                        euros(d.amount_cents_per_year, lang),
                         calendar_date(d.period_start, lang),
                         calendar_date(d.period_end, lang)
                     ),
                     Lang::En => format!(
                         ", {} a year, from {} to {}.",
-                        euros(d.amount_per_year_cents, lang),
+                        euros(d.amount_cents_per_year, lang),
                         calendar_date(d.period_start, lang),
                         calendar_date(d.period_end, lang)
                     ),
@@ -942,10 +942,10 @@ impl<'a> Writer<'a> {
                             log(s.title.clone()),
                             text(match lang {
                                 Lang::Nl => {
-                                    format!(": {} per jaar", euros(s.budget_per_year_cents, lang))
+                                    format!(": {} per jaar", euros(s.budget_cents_per_year, lang))
                                 }
                                 Lang::En => {
-                                    format!(": {} a year", euros(s.budget_per_year_cents, lang))
+                                    format!(": {} a year", euros(s.budget_cents_per_year, lang))
                                 }
                             }),
                         ]

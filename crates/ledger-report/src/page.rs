@@ -237,13 +237,13 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
             Lang::Nl => format!(
                 "Voorstel {} van de stuurgroep. Budget: {} per jaar. Stand van zaken: {}.",
                 proposal.id,
-                euros(proposal.budget_per_year_cents, lang),
+                euros(proposal.budget_cents_per_year, lang),
                 lang.step(proposal.status).to_lowercase()
             ),
             Lang::En => format!(
                 "Proposal {} of the steering group. Budget: {} a year. Status: {}.",
                 proposal.id,
-                euros(proposal.budget_per_year_cents, lang),
+                euros(proposal.budget_cents_per_year, lang),
                 lang.step(proposal.status).to_lowercase()
             ),
         },
@@ -317,14 +317,14 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
             escape_html(&match lang {
                 Lang::Nl => format!(
                     "{} per jaar, van {} tot en met {}. Document: {}.",
-                    euros(decision.amount_per_year_cents, lang),
+                    euros(decision.amount_cents_per_year, lang),
                     calendar_date(decision.period_start, lang),
                     calendar_date(decision.period_end, lang),
                     decision.document_reference
                 ),
                 Lang::En => format!(
                     "{} a year, from {} to {}. Document: {}.",
-                    euros(decision.amount_per_year_cents, lang),
+                    euros(decision.amount_cents_per_year, lang),
                     calendar_date(decision.period_start, lang),
                     calendar_date(decision.period_end, lang),
                     decision.document_reference
@@ -372,7 +372,7 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
                 log_text(&sheet.title, lang),
                 escape_html(&format!(
                     "({} {}{total})",
-                    euros(sheet.budget_per_year_cents, lang),
+                    euros(sheet.budget_cents_per_year, lang),
                     lang.pick("per jaar", "a year")
                 ))
             ));

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use actix_web::http::header;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use ledger_core::{check_id, Command, CommandId, Envelope};
+use ledger_core::{check_id, command_docs, Command, CommandId, Envelope};
 use ledger_store::{Ledger, Receipt};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -80,9 +80,9 @@ impl From<&Receipt> for CommandReceipt {
 
 /// Submits one command as the token's actor.
 ///
-/// The body is one command as in `schemas/command.schema.json`'s `command` property,
-/// e.g. `{"type": "cast_vote", "round": "r-2023-05", "library": "lib-11002", "choice":
-/// "yes"}`; any content type is read as JSON. Keys are the actor's own: a repeat of the
+/// The body is one command: `{"type": "...", ...}`, one of the `oneOf` below (also
+/// `ledger commands`); any content type is read as JSON. A body that is not a command is
+/// refused (400) naming every missing and unknown field at once. Keys are the actor's own: a repeat of the
 /// same command with the same `Idempotency-Key` is answered with the first receipt (200)
 /// and appends nothing; another command with a key the actor used is refused (422
 /// `idempotency-key-reused`) and appends nothing.
@@ -92,7 +92,7 @@ impl From<&Receipt> for CommandReceipt {
         ("Idempotency-Key" = Option<String>, Header, description = "The command id (1 to 128 of A-Z a-z 0-9 . _ : -), scoped to the token's actor: a repeat of the same command returns the first receipt, another command with it is refused (422 `idempotency-key-reused`); when another actor already used the key, the command is stored as `actor/key`. Chosen by the server when absent."),
         ("If-Match" = Option<String>, Header, description = "The number of events the command's stream must hold, e.g. `\"3\"` or `3`"),
     ),
-    request_body(content = Object, description = "One command: {\"type\": \"...\", ...}", content_type = "application/json"),
+    request_body(content = Object, description = "One command: {\"type\": \"...\", ...}; every command with its fields and an example", content_type = "application/json"),
     responses(
         (status = 201, description = "Appended; `Location` names the first record", body = CommandReceipt),
         (status = 200, description = "Applied before with this Idempotency-Key: the original receipt", body = CommandReceipt),
@@ -126,8 +126,8 @@ pub async fn submit(
             retry_after_seconds,
         })?;
     let body = read_body(&req, payload, limits).await?;
-    let command: Command = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::BadRequest(format!("the body is not a command: {e}")))?;
+    let command: Command =
+        command_docs::parse_command(&body).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let command_id = match single_header(&req, IDEMPOTENCY_KEY)? {
         Some(key) => {
             check_id("command", key)

@@ -6,7 +6,7 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use ledger_projections::{Digest, ReadModel};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
 use super::{json, Shared};
 use crate::problem::{ApiError, Problem};
@@ -44,7 +44,7 @@ pub async fn healthz(state: Shared) -> Result<HttpResponse, ApiError> {
 #[utoipa::path(get, path = "/openapi.json", tag = "meta", responses((status = 200, description = "OpenAPI 3.1 document")))]
 #[get("/openapi.json")]
 pub async fn openapi() -> HttpResponse {
-    HttpResponse::Ok().json(crate::openapi::ApiDoc::openapi())
+    HttpResponse::Ok().json(crate::openapi::document())
 }
 
 /// `?from=POSITION&to=POSITION`, at most [`MAX_DIGEST_RECORDS`] apart.

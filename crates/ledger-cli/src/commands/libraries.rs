@@ -156,9 +156,9 @@ fn import(dir: &DataDir, file: &Path, actor: String) -> anyhow::Result<()> {
         inhabitants = inhabitants.saturating_add(u64::try_from(row.inhabitants).unwrap_or(0));
     }
     println!(
-        "registered {} libraries with {} inhabitants in total",
-        rows.len(),
-        inhabitants
+        "registered {} with {} in total",
+        crate::render::counted(rows.len(), "library", "libraries"),
+        crate::render::counted(inhabitants, "inhabitant", "inhabitants")
     );
     Ok(())
 }

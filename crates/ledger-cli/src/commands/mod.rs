@@ -4,6 +4,7 @@
 //! classified. New families go beside these. This module must never print anything itself.
 
 pub mod advice;
+pub mod catalogue;
 pub mod certify;
 pub mod client;
 pub mod criteria;

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use ledger_core::Envelope;
+use ledger_core::{command_docs, Envelope};
 
 use super::DataDir;
 use crate::failure::{self, Failure, INPUT};
@@ -19,7 +19,8 @@ pub struct Args {
     dir: DataDir,
     /// A JSON file holding one envelope: {"command_id", "actor", "expected_version"
     /// (optional), "command": {"type": ..., ...}}; `-` reads standard input. With
-    /// --server it may also hold a bare command ({"type": ..., ...}).
+    /// --server it may also hold a bare command ({"type": ..., ...}). `ledger commands`
+    /// lists every command with its fields and an example.
     #[arg(value_name = "FILE.json")]
     file: PathBuf,
     /// With a server (--server or LEDGER_SERVER) the command goes through it as the
@@ -59,9 +60,20 @@ fn read_envelope(file: &PathBuf) -> anyhow::Result<Envelope> {
     }
     .map_err(|e| Failure::error(INPUT, format!("{e:#}")))?;
     serde_json::from_str(&text).map_err(|e| {
+        // Name every missing and unknown field of the command at once, not serde's first.
+        let detail = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|envelope| {
+                let command = envelope.get("command")?;
+                command_docs::parse_command_value(command).err()
+            })
+            .map_or_else(|| e.to_string(), |e| format!("its command: {e}"));
         Failure::error(
             INPUT,
-            format!("{} is not a valid command envelope: {e}", file.display()),
+            format!(
+                "{} is not a valid command envelope: {detail}",
+                file.display()
+            ),
         )
     })
 }

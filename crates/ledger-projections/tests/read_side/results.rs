@@ -321,7 +321,7 @@ fn advice_decisions_newsletters_and_the_overview() {
 
     let decision = model.decisions().values().next().unwrap();
     assert_eq!(decision.verdict, VerdictView::Approved);
-    assert_eq!(decision.amount_per_year_cents, 20_000_000);
+    assert_eq!(decision.amount_cents_per_year, 20_000_000);
     assert_eq!(
         decision.document_reference,
         "BVR 2023/1234 beheersovereenkomst"
