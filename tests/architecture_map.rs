@@ -1,6 +1,7 @@
 //! ARCHITECTURE.md's "Crates" section tells the truth about what it can be checked on:
 //! a tool it calls "an HTTP client only" neither depends on nor uses the store, and the
-//! golden files it says `ledger-report` has are exactly the ones there.
+//! golden files it says `ledger-report` has are exactly the ones there; the folds the
+//! map says read with `Ledger::log` do, and never with `Ledger::records`.
 //!
 //! The claims are read from ARCHITECTURE.md itself, so changing the code without the
 //! sentence (or the sentence without the code) fails here. This file only reads.
@@ -140,4 +141,33 @@ fn the_golden_files_the_map_names_are_the_ones_there() {
     assert!(files
         .iter()
         .all(|f| !f.contains("page") && !f.contains("feed") && !f.ends_with(".xml")));
+}
+
+/// The map says every fold after the open (catch-up, rebuild, reads of the past, the
+/// digest) reads with `Ledger::log` and that `Ledger::records` only hands records out.
+/// The API's folding modules must then call the one and never the other.
+#[test]
+fn the_folds_the_map_names_read_with_the_fast_reader_only() {
+    let text = std::fs::read_to_string(workspace().join("ARCHITECTURE.md")).expect("the map");
+    let claim = "reads with `Ledger::log`";
+    assert!(
+        text.contains(claim),
+        "ARCHITECTURE.md no longer says which reader the folds use ({claim:?}); update this test with the map"
+    );
+    let api = workspace().join("crates/ledger-api/src");
+    let mut folds_with_log = 0;
+    for name in ["live.rs", "history.rs"] {
+        let path = api.join(name);
+        let code = std::fs::read_to_string(&path).expect("a folding module of the API");
+        assert!(
+            !code.contains(".records("),
+            "{} folds with Ledger::records, which re-reads and re-hashes every record; the map says folds use Ledger::log",
+            path.display()
+        );
+        folds_with_log += code.matches(".log(").count();
+    }
+    assert!(
+        folds_with_log > 0,
+        "the API's folds never call Ledger::log, though the map says they do"
+    );
 }

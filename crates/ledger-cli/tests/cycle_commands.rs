@@ -117,7 +117,7 @@ fn proposals_are_filed_amended_and_withdrawn_with_budgets_in_euros() {
     let c = cycle();
     ok(&c.file_proposal("p-2", "1250.50"));
     let (_, _, view) = get(&c.server.url, "/v1/proposals/p-2");
-    assert_eq!(view["budget_per_year_cents"], 125_050, "{view}");
+    assert_eq!(view["budget_cents_per_year"], 125_050, "{view}");
 
     let head = c.head();
     let bad = c.sec(&[

@@ -196,7 +196,7 @@ fn a_merger_is_applied_from_csv_all_or_nothing() {
             .unwrap(),
     )
     .unwrap();
-    assert_eq!(last["event_type"], "library_updated", "{last}");
+    assert_eq!(last["type"], "library_updated", "{last}");
     assert_eq!(
         last["body"]["municipalities"],
         serde_json::json!(["44083", "44034"]),
