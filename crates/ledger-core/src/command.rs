@@ -238,6 +238,54 @@ pub enum Command {
         /// First position not covered; at most the log's length.
         covers_to: Position,
     },
+    /// Correct sent advice: a new text replaces it, the earlier one stays in the log and
+    /// is shown as superseded.
+    SupersedeAdvice {
+        /// The advice corrected.
+        advice: AdviceId,
+        /// The advice's text from now on.
+        text: String,
+        /// Why it is corrected.
+        reason: String,
+    },
+    /// Correct a recorded government decision (an amended decision of the government, or
+    /// a mistake in the record); the earlier record stays and is shown as superseded.
+    AmendGovernmentDecision {
+        /// The decision corrected.
+        decision: DecisionId,
+        /// Approved, rejected or amended.
+        verdict: Verdict,
+        /// Amount granted per year in cents (zero when rejected).
+        #[serde(deserialize_with = "crate::amount::wide_int")]
+        #[schemars(with = "i64")]
+        amount_cents_per_year: i128,
+        /// First day of the period.
+        period_start: Date,
+        /// Last day of the period.
+        period_end: Date,
+        /// The official document's reference.
+        document_reference: String,
+        /// BLAKE3 of the official document (64 lowercase hex).
+        document_blake3: String,
+        /// Why it is corrected.
+        reason: String,
+    },
+    /// Extend or shorten an open round's voting window.
+    ChangeVotingWindow {
+        /// The round.
+        round: RoundId,
+        /// The new first instant a vote is no longer accepted.
+        closes_at: Timestamp,
+        /// Why the window changes.
+        reason: String,
+    },
+    /// Withdraw a round's certification; the round must then be certified again.
+    WithdrawCertification {
+        /// The round.
+        round: RoundId,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl Command {
@@ -258,10 +306,14 @@ impl Command {
             | Command::CastVote { round, .. }
             | Command::CloseRound { round }
             | Command::AnnulRound { round, .. }
-            | Command::SignCertification { round, .. } => format!("round/{round}"),
+            | Command::SignCertification { round, .. }
+            | Command::ChangeVotingWindow { round, .. }
+            | Command::WithdrawCertification { round, .. } => format!("round/{round}"),
             // The government's decision answers one advice, so both share its stream.
             Command::SendAdvice { advice, .. }
-            | Command::RecordGovernmentDecision { advice, .. } => format!("advice/{advice}"),
+            | Command::RecordGovernmentDecision { advice, .. }
+            | Command::SupersedeAdvice { advice, .. } => format!("advice/{advice}"),
+            Command::AmendGovernmentDecision { decision, .. } => format!("decision/{decision}"),
             Command::SetCriteria { .. } => "criteria".into(),
             Command::FileProjectSheet { sheet, .. } | Command::ScoreSheet { sheet, .. } => {
                 format!("sheet/{sheet}")
@@ -291,6 +343,9 @@ impl Command {
             | Command::AnnulRound { .. }
             | Command::SendAdvice { .. }
             | Command::RecordGovernmentDecision { .. }
+            | Command::SupersedeAdvice { .. }
+            | Command::AmendGovernmentDecision { .. }
+            | Command::ChangeVotingWindow { .. }
             | Command::IssueNewsletter { .. } => SECRETARIAT,
             Command::FileProposal { .. }
             | Command::AmendProposal { .. }
@@ -300,7 +355,8 @@ impl Command {
             Command::SignCertification { .. }
             | Command::SetCriteria { .. }
             | Command::ScoreSheet { .. }
-            | Command::DecidePriorities { .. } => MEMBER,
+            | Command::DecidePriorities { .. }
+            | Command::WithdrawCertification { .. } => MEMBER,
             Command::CastVote { .. } => LIBRARY,
         }
     }
@@ -329,6 +385,10 @@ impl Command {
             Command::ScoreSheet { .. } => "score_sheet",
             Command::DecidePriorities { .. } => "decide_priorities",
             Command::IssueNewsletter { .. } => "issue_newsletter",
+            Command::SupersedeAdvice { .. } => "supersede_advice",
+            Command::AmendGovernmentDecision { .. } => "amend_government_decision",
+            Command::ChangeVotingWindow { .. } => "change_voting_window",
+            Command::WithdrawCertification { .. } => "withdraw_certification",
         }
     }
 }

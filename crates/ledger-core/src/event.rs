@@ -320,6 +320,71 @@ pub struct NewsletterIssued {
     pub covers_to: Position,
 }
 
+/// Sent advice was corrected: `text` replaces the advice's text from here on; the
+/// earlier text stays in its own record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AdviceSuperseded {
+    /// The advice.
+    pub advice: AdviceId,
+    /// The proposal it concerns.
+    pub proposal: ProposalId,
+    /// The advice's text from now on.
+    pub text: String,
+    /// Why it was corrected.
+    pub reason: String,
+}
+
+/// A recorded government decision was corrected; the values here replace the earlier
+/// ones, which stay in their own record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct GovernmentDecisionAmended {
+    /// The decision.
+    pub decision: DecisionId,
+    /// The advice it answers.
+    pub advice: AdviceId,
+    /// The proposal.
+    pub proposal: ProposalId,
+    /// Approved, rejected or amended.
+    pub verdict: Verdict,
+    /// The yearly amount granted (zero when rejected).
+    pub amount_per_year: Cents,
+    /// First day of the period.
+    pub period_start: Date,
+    /// Last day of the period.
+    pub period_end: Date,
+    /// The official document's reference.
+    pub document_reference: String,
+    /// BLAKE3 of the official document, 64 lowercase hex characters.
+    pub document_blake3: String,
+    /// Why it was corrected.
+    pub reason: String,
+}
+
+/// An open round's voting window was extended or shortened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct VotingWindowChanged {
+    /// The round.
+    pub round: RoundId,
+    /// The window's end before the change.
+    pub previous_closes_at: Timestamp,
+    /// The window's end from now on (first instant a vote is no longer accepted).
+    pub closes_at: Timestamp,
+    /// Why.
+    pub reason: String,
+}
+
+/// A steering-group member withdrew a round's certification: its signatures no longer
+/// count and the round must be certified again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CertificationWithdrawn {
+    /// The round.
+    pub round: RoundId,
+    /// The member withdrawing it.
+    pub member: ActorId,
+    /// Why.
+    pub reason: String,
+}
+
 macro_rules! events {
     ($($variant:ident => $name:literal, $version:literal, $stream:expr;)*) => {
         /// Every event of the ledger. JSON form: `{"type": "...", "body": {...}}`.
@@ -398,4 +463,8 @@ events! {
     SheetScored => "sheet_scored", 1, |e: &SheetScored| format!("sheet/{}", e.sheet);
     PrioritiesDecided => "priorities_decided", 1, |_: &PrioritiesDecided| "priorities".to_string();
     NewsletterIssued => "newsletter_issued", 1, |_: &NewsletterIssued| "newsletter".to_string();
+    AdviceSuperseded => "advice_superseded", 1, |e: &AdviceSuperseded| format!("advice/{}", e.advice);
+    GovernmentDecisionAmended => "government_decision_amended", 1, |e: &GovernmentDecisionAmended| format!("decision/{}", e.decision);
+    VotingWindowChanged => "voting_window_changed", 1, |e: &VotingWindowChanged| format!("round/{}", e.round);
+    CertificationWithdrawn => "certification_withdrawn", 1, |e: &CertificationWithdrawn| format!("round/{}", e.round);
 }

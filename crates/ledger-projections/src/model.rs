@@ -167,6 +167,10 @@ impl ReadModel {
             Event::SheetScored(e) => self.on_sheet_scored(at, e),
             Event::PrioritiesDecided(e) => self.on_priorities_decided(at, e),
             Event::NewsletterIssued(e) => self.on_newsletter_issued(at, e),
+            Event::AdviceSuperseded(e) => self.on_advice_superseded(at, e),
+            Event::GovernmentDecisionAmended(e) => self.on_decision_amended(at, e),
+            Event::VotingWindowChanged(e) => self.on_window_changed(at, e),
+            Event::CertificationWithdrawn(e) => self.on_certification_withdrawn(at, e),
         }
         let event_type = event.event_type();
         match self.event_counts.get_mut(event_type) {

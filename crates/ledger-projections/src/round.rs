@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ledger_core::event::{
-    CertificationSigned, ResultCertified, RoundAnnulled, RoundClosed, RoundOpened, VoteCast,
+    CertificationSigned, CertificationWithdrawn, ResultCertified, RoundAnnulled, RoundClosed,
+    RoundOpened, VoteCast, VotingWindowChanged,
 };
 use ledger_core::{
     ActorId, AdviceId, Choice, LibraryId, ProposalId, RoundId, Rule, Tally, Timestamp,
@@ -183,6 +184,43 @@ pub struct CertificationView {
     pub recorded_at: Timestamp,
 }
 
+/// A change of a round's voting window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WindowChangeView {
+    /// The window's end before the change.
+    #[schema(value_type = String, format = DateTime)]
+    pub previous_closes_at: Timestamp,
+    /// The window's end after the change.
+    #[schema(value_type = String, format = DateTime)]
+    pub closes_at: Timestamp,
+    /// Why.
+    pub reason: String,
+    /// The record of the change.
+    pub position: u64,
+    /// When it was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
+}
+
+/// A certification that was withdrawn, with the signatures it rested on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WithdrawnCertificationView {
+    /// The certification as it stood.
+    pub certification: CertificationView,
+    /// The signatures it rested on, which no longer count.
+    pub signatures: Vec<SignatureView>,
+    /// The member who withdrew it.
+    #[schema(value_type = String)]
+    pub member: ActorId,
+    /// Why.
+    pub reason: String,
+    /// The record of the withdrawal.
+    pub position: u64,
+    /// When it was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
+}
+
 /// A vote round with its full history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RoundView {
@@ -234,6 +272,10 @@ pub struct RoundView {
     /// The advice sent on it, if any.
     #[schema(value_type = Option<String>)]
     pub advice: Option<AdviceId>,
+    /// Changes of the voting window, oldest first (`closes_at` is the current end).
+    pub window_changes: Vec<WindowChangeView>,
+    /// Certifications withdrawn, oldest first; the round must be certified again.
+    pub withdrawn_certifications: Vec<WithdrawnCertificationView>,
 }
 
 /// A round in one line, for lists.
@@ -457,6 +499,8 @@ impl ReadModel {
             annulment: None,
             certification: None,
             advice: None,
+            window_changes: Vec::new(),
+            withdrawn_certifications: Vec::new(),
         };
         view.recount();
         self.rounds.insert(e.round.clone(), view);
@@ -576,6 +620,7 @@ impl ReadModel {
         let proposal = round.proposal.clone();
         let mut step = TimelineStep::new(Step::Annulled, at);
         step.round = Some(e.round.clone());
+        step.reason = Some(e.reason.clone());
         self.push_step(&proposal, step);
     }
 
@@ -609,6 +654,51 @@ impl ReadModel {
         let mut step = TimelineStep::new(Step::Certified, at);
         step.round = Some(e.round.clone());
         step.outcome = Some(e.outcome.into());
+        self.push_step(&proposal, step);
+    }
+}
+
+impl ReadModel {
+    pub(crate) fn on_window_changed(&mut self, at: At, e: &VotingWindowChanged) {
+        let Some(round) = self.rounds.get_mut(&e.round) else {
+            return;
+        };
+        round.closes_at = e.closes_at;
+        round.window_changes.push(WindowChangeView {
+            previous_closes_at: e.previous_closes_at,
+            closes_at: e.closes_at,
+            reason: e.reason.clone(),
+            position: at.position,
+            recorded_at: at.recorded_at,
+        });
+        let proposal = round.proposal.clone();
+        let mut step = TimelineStep::new(Step::WindowChanged, at);
+        step.round = Some(e.round.clone());
+        step.reason = Some(e.reason.clone());
+        self.push_step(&proposal, step);
+    }
+
+    pub(crate) fn on_certification_withdrawn(&mut self, at: At, e: &CertificationWithdrawn) {
+        let Some(round) = self.rounds.get_mut(&e.round) else {
+            return;
+        };
+        self.certifications.remove(&e.round);
+        if let Some(certification) = round.certification.take() {
+            round
+                .withdrawn_certifications
+                .push(WithdrawnCertificationView {
+                    certification,
+                    signatures: std::mem::take(&mut round.signatures),
+                    member: e.member.clone(),
+                    reason: e.reason.clone(),
+                    position: at.position,
+                    recorded_at: at.recorded_at,
+                });
+        }
+        let proposal = round.proposal.clone();
+        let mut step = TimelineStep::new(Step::CertificationWithdrawn, at);
+        step.round = Some(e.round.clone());
+        step.reason = Some(e.reason.clone());
         self.push_step(&proposal, step);
     }
 }

@@ -255,6 +255,17 @@ fn heading_line(level: u8, line: Line) -> Block {
     }
 }
 
+/// Whether `step` corrects an earlier record.
+fn is_correction(step: Step) -> bool {
+    matches!(
+        step,
+        Step::WindowChanged
+            | Step::CertificationWithdrawn
+            | Step::AdviceSuperseded
+            | Step::DecisionAmended
+    )
+}
+
 /// Joins names: `a`, `a en b`, `a, b en c` (nl) / `a and b` (en).
 pub(crate) fn join_names(names: &[String], lang: Lang) -> String {
     let and = lang.pick(" en ", " and ");
@@ -473,6 +484,7 @@ impl<'a> Writer<'a> {
         self.remarks(&mut out);
         self.advice(&mut out);
         self.decisions(&mut out);
+        self.corrections(&mut out);
         self.projects(&mut out);
         self.registry(&mut out);
         self.footer(&mut out);
@@ -818,6 +830,30 @@ impl<'a> Writer<'a> {
                 text: advice.text.clone(),
                 cite: format!("{} {}", self.pick("advies", "advice"), advice.id),
             });
+            let d = &self.input.digest;
+            for old in advice
+                .superseded
+                .iter()
+                .filter(|o| (d.from..d.to).contains(&o.position))
+            {
+                blocks.push(Block::Quote {
+                    text: old.text.clone(),
+                    cite: match lang {
+                        Lang::Nl => format!(
+                            "advies {}, vervangen op {} (record {})",
+                            advice.id,
+                            brussels_date(old.recorded_at, lang),
+                            old.position
+                        ),
+                        Lang::En => format!(
+                            "advice {}, superseded on {} (record {})",
+                            advice.id,
+                            brussels_date(old.recorded_at, lang),
+                            old.position
+                        ),
+                    },
+                });
+            }
         }
         self.section(
             out,
@@ -887,6 +923,60 @@ impl<'a> Writer<'a> {
             "Government decisions",
             blocks,
         );
+    }
+
+    /// Every correction recorded in the range (a changed voting window, a withdrawn
+    /// certification, corrected advice, a corrected government decision) with its reason;
+    /// the earlier records stay in the log and the sections above show them superseded.
+    fn corrections(&self, out: &mut Vec<Block>) {
+        let lang = self.lang;
+        let mut items = Vec::new();
+        for p in &self.input.digest.proposals {
+            for step in p.steps.iter().filter(|s| is_correction(s.step)) {
+                let about = step
+                    .round
+                    .as_ref()
+                    .map(|r| format!("{} {r}", self.pick("stemronde", "vote round")))
+                    .or_else(|| {
+                        step.decision
+                            .as_ref()
+                            .map(|d| format!("{} {d}", self.pick("beslissing", "decision")))
+                    })
+                    .or_else(|| {
+                        step.advice
+                            .as_ref()
+                            .map(|a| format!("{} {a}", self.pick("advies", "advice")))
+                    })
+                    .unwrap_or_default();
+                let mut line = vec![
+                    text(format!(
+                        "{} {}: {} ({about}, “",
+                        self.pick("Op", "On"),
+                        brussels_date(step.recorded_at, lang),
+                        lang.step(step.step),
+                    )),
+                    log(p.title.clone()),
+                    text(format!(
+                        "”, record {}). {} ",
+                        step.position,
+                        self.pick("Reden:", "Reason:")
+                    )),
+                ];
+                if let Some(reason) = &step.reason {
+                    line.push(log(reason.clone()));
+                }
+                items.push(line);
+            }
+        }
+        if items.is_empty() {
+            return;
+        }
+        out.push(heading(2, self.pick("Verbeteringen", "Corrections")));
+        out.push(para(vec![text(self.pick(
+            "Niets wordt overschreven: elke verbetering is een nieuw record en het vorige blijft in het register.",
+            "Nothing is overwritten: every correction is a new record and the earlier one stays in the ledger.",
+        ))]));
+        out.push(Block::List(items));
     }
 
     /// Appends a section under its heading, or nothing when it has no blocks, so an

@@ -114,6 +114,14 @@ fn anchor(prefix: &str, id: &str) -> String {
     format!("{prefix}-{safe}")
 }
 
+/// "Superseded by record N. Reason:", before the reason of a correction.
+fn superseded_by(position: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Nl => format!("Vervangen door record {position}. Reden:"),
+        Lang::En => format!("Superseded by record {position}. Reason:"),
+    }
+}
+
 /// One timeline step as a sentence.
 fn step_text(step: &TimelineStep, lang: Lang) -> String {
     let mut text = lang.step(step.step).to_owned();
@@ -264,8 +272,13 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
     h.element("h3", lang.pick("Tijdlijn", "Timeline"));
     h.line("<ol>");
     for step in &proposal.timeline {
+        let reason = step
+            .reason
+            .as_deref()
+            .map(|r| format!(" {} {}", lang.pick("Reden:", "Reason:"), log_text(r, lang)))
+            .unwrap_or_default();
         h.line(&format!(
-            "<li>{}: {} <a href=\"/v1/events/{}\">(record {})</a></li>",
+            "<li>{}: {}{reason} <a href=\"/v1/events/{}\">(record {})</a></li>",
             time(step.recorded_at, lang),
             escape_html(&step_text(step, lang)),
             step.position,
@@ -300,6 +313,19 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
             log_lang_attr(lang),
             escape_html(&advice.text)
         ));
+        // Oldest first: each earlier text with the correction that replaced it.
+        for old in &advice.superseded {
+            h.line(&format!(
+                "<p class=\"superseded\">{} {}</p>",
+                escape_html(&superseded_by(old.position, lang)),
+                log_text(&old.reason, lang)
+            ));
+            h.line(&format!(
+                "<blockquote{}><p><del>{}</del></p></blockquote>",
+                log_lang_attr(lang),
+                escape_html(&old.text)
+            ));
+        }
     }
     for decision in proposal
         .decisions
@@ -339,6 +365,36 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
             )),
             escape_html(&decision.document_blake3)
         ));
+        for old in &decision.superseded {
+            h.line(&format!(
+                "<p class=\"superseded\">{} {}</p>",
+                escape_html(&superseded_by(old.position, lang)),
+                log_text(&old.reason, lang)
+            ));
+            h.line(&format!(
+                "<p><del>{}</del></p>",
+                escape_html(&match lang {
+                    Lang::Nl => format!(
+                        "{}, {} per jaar, van {} tot en met {}. Document: {} (BLAKE3 {}).",
+                        lang.verdict(old.verdict),
+                        euros(old.amount_per_year_cents, lang),
+                        calendar_date(old.period_start, lang),
+                        calendar_date(old.period_end, lang),
+                        old.document_reference,
+                        old.document_blake3
+                    ),
+                    Lang::En => format!(
+                        "{}, {} a year, from {} to {}. Document: {} (BLAKE3 {}).",
+                        lang.verdict(old.verdict),
+                        euros(old.amount_per_year_cents, lang),
+                        calendar_date(old.period_start, lang),
+                        calendar_date(old.period_end, lang),
+                        old.document_reference,
+                        old.document_blake3
+                    ),
+                })
+            ));
+        }
     }
     let sheets: Vec<_> = proposal
         .sheets

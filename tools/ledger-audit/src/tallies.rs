@@ -237,6 +237,20 @@ impl Recount {
                     audit.certified_at = Some(position);
                 }
             }
+            // The round must be certified again: earlier signatures no longer count.
+            Event::CertificationWithdrawn(e) => {
+                if !self.known_round(position, &e.round)?.certified {
+                    bail!(
+                        "position {position} withdraws the certification of round {}, which \
+                         is not certified",
+                        e.round
+                    );
+                }
+                if let Some(audit) = self.rounds.get_mut(&e.round) {
+                    audit.certified_at = None;
+                    audit.signatures = 0;
+                }
+            }
             _ => {}
         }
         Ok(())

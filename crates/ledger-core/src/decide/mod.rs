@@ -65,10 +65,14 @@ pub fn decide(state: &State, envelope: &Envelope, now: Timestamp) -> Result<Vec<
         Command::OpenRound { .. }
         | Command::CastVote { .. }
         | Command::CloseRound { .. }
-        | Command::AnnulRound { .. } => rounds::decide(state, actor, command, now),
+        | Command::AnnulRound { .. }
+        | Command::ChangeVotingWindow { .. } => rounds::decide(state, actor, command, now),
         Command::SignCertification { .. }
         | Command::SendAdvice { .. }
-        | Command::RecordGovernmentDecision { .. } => certification::decide(state, actor, command),
+        | Command::RecordGovernmentDecision { .. }
+        | Command::SupersedeAdvice { .. }
+        | Command::AmendGovernmentDecision { .. }
+        | Command::WithdrawCertification { .. } => certification::decide(state, actor, command),
         Command::SetCriteria { .. }
         | Command::FileProjectSheet { .. }
         | Command::ScoreSheet { .. }

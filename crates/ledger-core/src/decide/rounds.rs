@@ -7,7 +7,9 @@
 //! electorate in the round counts.
 
 use crate::command::Command;
-use crate::event::{Elector, Event, RoundAnnulled, RoundClosed, RoundOpened, VoteCast};
+use crate::event::{
+    Elector, Event, RoundAnnulled, RoundClosed, RoundOpened, VoteCast, VotingWindowChanged,
+};
 use crate::ids::ActorId;
 use crate::rejection::Rejection;
 use crate::role::Role;
@@ -50,22 +52,7 @@ pub(super) fn decide(
                 }
             }
             let opens_at = opens_at.unwrap_or(now);
-            if *closes_at <= opens_at {
-                return Err(Rejection::WindowClosesBeforeOpening);
-            }
-            if *closes_at <= now {
-                return Err(Rejection::WindowInThePast {
-                    closes_at: *closes_at,
-                });
-            }
-            let max_seconds = MAX_WINDOW_DAYS * 86_400;
-            if *closes_at > opens_at.plus_seconds(max_seconds)
-                || opens_at > now.plus_seconds(max_seconds)
-            {
-                return Err(Rejection::WindowTooLong {
-                    max_days: MAX_WINDOW_DAYS,
-                });
-            }
+            check_window(opens_at, *closes_at, now)?;
             let rule = rule.unwrap_or_default();
             rule.check()?;
             let members = state.steering_members();
@@ -203,6 +190,55 @@ pub(super) fn decide(
                 reason: reason.clone(),
             })])
         }
+        Command::ChangeVotingWindow {
+            round,
+            closes_at,
+            reason,
+        } => {
+            let target = known("round", round.as_str(), state.rounds.get(round))?;
+            if target.status != RoundStatus::Open {
+                return Err(Rejection::RoundNotOpen {
+                    round: round.clone(),
+                });
+            }
+            // A window that has passed is not reopened: the round can only be closed.
+            if now >= target.closes_at {
+                return Err(Rejection::VotingWindowPassed {
+                    closes_at: target.closes_at,
+                });
+            }
+            check_window(target.opens_at, *closes_at, now)?;
+            check_text("reason", reason, MAX_LONG_TEXT)?;
+            Ok(vec![Event::VotingWindowChanged(VotingWindowChanged {
+                round: round.clone(),
+                previous_closes_at: target.closes_at,
+                closes_at: *closes_at,
+                reason: reason.clone(),
+            })])
+        }
         _ => Ok(Vec::new()),
     }
+}
+
+/// Requires a voting window `[opens_at, closes_at)` judged at `now` to end after it
+/// starts and after now, to last at most [`MAX_WINDOW_DAYS`] and to open at most that far
+/// ahead.
+fn check_window(
+    opens_at: Timestamp,
+    closes_at: Timestamp,
+    now: Timestamp,
+) -> Result<(), Rejection> {
+    if closes_at <= opens_at {
+        return Err(Rejection::WindowClosesBeforeOpening);
+    }
+    if closes_at <= now {
+        return Err(Rejection::WindowInThePast { closes_at });
+    }
+    let max_seconds = MAX_WINDOW_DAYS * 86_400;
+    if closes_at > opens_at.plus_seconds(max_seconds) || opens_at > now.plus_seconds(max_seconds) {
+        return Err(Rejection::WindowTooLong {
+            max_days: MAX_WINDOW_DAYS,
+        });
+    }
+    Ok(())
 }
