@@ -87,7 +87,7 @@ pub enum Command {
         title: String,
         /// Full text.
         text: String,
-        /// Budget in euro cents per year.
+        /// Budget in euro cents per year; 0 for a proposal without a budget.
         #[serde(deserialize_with = "crate::amount::wide_int")]
         #[schemars(with = "i64")]
         budget_cents_per_year: i128,

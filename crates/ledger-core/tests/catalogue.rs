@@ -12,8 +12,8 @@ use common::{at, Ledger};
 use ledger_core::amount::{MAX_CENTS, MAX_INHABITANTS};
 use ledger_core::tally::Abstentions;
 use ledger_core::{
-    ActorId, Choice, Command, Envelope, NisCode, Position, Ratio, Rejection, RejectionKind, Role,
-    RoleKind, Rule, SheetId, MAX_REMARK_CHARS,
+    ActorId, Choice, Command, Envelope, Event, NisCode, Position, Ratio, Rejection, RejectionKind,
+    Role, RoleKind, Rule, SheetId, MAX_REMARK_CHARS,
 };
 
 use RejectionKind::{Domain, Forbidden};
@@ -371,17 +371,24 @@ fn a_population_update_during_a_round_leaves_its_frozen_weights_and_tally_alone(
 // ---- proposals ----
 
 #[test]
-fn a_zero_budget() {
+fn a_proposal_without_a_budget_is_filed_with_zero_and_amended_to_zero() {
     let mut l = registry();
-    let r = l.refuse("sec", file("p-9", 0), at(SETUP), Domain);
-    assert_eq!(
-        r,
-        Rejection::AmountOutOfRange {
-            value: "0".into(),
-            min: "1".into(),
-            max: MAX_CENTS.to_string()
-        }
+    let events = l.run("sec", file("p-9", 0), at(SETUP));
+    assert!(
+        matches!(&events[..], [Event::ProposalFiled(e)] if e.budget_per_year.0 == 0),
+        "{events:?}"
     );
+    l.run(
+        "sec",
+        Command::AmendProposal {
+            proposal: proposal("p-1"),
+            title: None,
+            text: None,
+            budget_cents_per_year: Some(0),
+        },
+        at(SETUP),
+    );
+    assert_eq!(l.state.proposals[&proposal("p-1")].budget_per_year.0, 0);
 }
 
 #[test]
@@ -1229,7 +1236,7 @@ fn overflowing_numbers_on_the_wire_reach_decide_and_get_their_own_rejection() {
         ),
         (
             r#"{"type":"file_proposal","proposal":"p-9","title":"T","text":"Tekst.",
-               "budget_cents_per_year":0}"#,
+               "budget_cents_per_year":-1}"#,
             "amount_out_of_range",
         ),
     ];

@@ -19,7 +19,7 @@ use ledger_tlog::Checkpoint;
 use crate::doc::{to_html, to_markdown, Block, Inline, Line, Table};
 use crate::error::ReportError;
 use crate::lang::Lang;
-use crate::number::{euros, integer, percent};
+use crate::number::{budget_sentence, euros, integer, percent};
 use crate::page::STYLE;
 use crate::remarks::{select_remarks, SelectedRemark, REMARKS_PER_ROUND};
 use crate::svg::{
@@ -574,16 +574,7 @@ impl<'a> Writer<'a> {
                     Lang::En => format!("Filed by the steering group on {filed}. "),
                 }));
             }
-            line.push(text(match lang {
-                Lang::Nl => format!(
-                    "Budget: {} per jaar.",
-                    euros(proposal.budget_per_year_cents, lang)
-                ),
-                Lang::En => format!(
-                    "Budget: {} a year.",
-                    euros(proposal.budget_per_year_cents, lang)
-                ),
-            }));
+            line.push(text(budget_sentence(proposal.budget_per_year_cents, lang)));
             if let Some(link) = self.link(
                 format!("{} {}", self.pick("Voorstel", "Proposal"), proposal.id),
                 &format!("/v1/proposals/{}", proposal.id),

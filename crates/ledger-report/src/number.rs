@@ -86,6 +86,20 @@ mod tests {
     }
 
     #[test]
+    fn a_proposal_without_a_budget_says_so_instead_of_zero_euros() {
+        assert_eq!(budget_sentence(0, Lang::En), "No budget.");
+        assert_eq!(budget_sentence(0, Lang::Nl), "Geen budget.");
+        assert_eq!(
+            budget_sentence(20_000_000, Lang::En),
+            "Budget: EUR 200,000 a year."
+        );
+        assert_eq!(
+            budget_sentence(20_000_000, Lang::Nl),
+            "Budget: EUR 200.000 per jaar."
+        );
+    }
+
+    #[test]
     fn money_is_whole_euros_unless_there_are_cents() {
         assert_eq!(euros(20_000_000, Lang::Nl), "EUR 200.000");
         assert_eq!(euros(20_000_000, Lang::En), "EUR 200,000");
@@ -120,5 +134,15 @@ mod tests {
         assert_eq!(scaled(300, 7, 0), 0);
         assert_eq!(scaled(300, u64::MAX, u64::MAX), 300);
         assert_eq!(scaled(300, 5, 3), 300);
+    }
+}
+
+/// A proposal's budget as a sentence: `Budget: € 200.000,00 per jaar.`, or `Geen budget.`
+/// when it has none (zero).
+pub(crate) fn budget_sentence(cents: u64, lang: Lang) -> String {
+    match (cents, lang) {
+        (0, _) => lang.pick("Geen budget.", "No budget.").to_owned(),
+        (_, Lang::Nl) => format!("Budget: {} per jaar.", euros(cents, lang)),
+        (_, Lang::En) => format!("Budget: {} a year.", euros(cents, lang)),
     }
 }

@@ -17,7 +17,7 @@ use crate::doc::{html_table, log_lang_attr, to_html, Block};
 use crate::escape::escape_html;
 use crate::lang::Lang;
 use crate::newsletter::{certification_line, decimal, outcome_line, result_table};
-use crate::number::{euros, integer};
+use crate::number::{budget_sentence, euros, integer};
 use crate::svg::{result_svg, turnout_sentence};
 use crate::time::{brussels_date_time, calendar_date};
 
@@ -243,15 +243,15 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
         "p",
         &match lang {
             Lang::Nl => format!(
-                "Voorstel {} van de stuurgroep. Budget: {} per jaar. Stand van zaken: {}.",
+                "Voorstel {} van de stuurgroep. {} Stand van zaken: {}.",
                 proposal.id,
-                euros(proposal.budget_per_year_cents, lang),
+                budget_sentence(proposal.budget_per_year_cents, lang),
                 lang.step(proposal.status).to_lowercase()
             ),
             Lang::En => format!(
-                "Proposal {} of the steering group. Budget: {} a year. Status: {}.",
+                "Proposal {} of the steering group. {} Status: {}.",
                 proposal.id,
-                euros(proposal.budget_per_year_cents, lang),
+                budget_sentence(proposal.budget_per_year_cents, lang),
                 lang.step(proposal.status).to_lowercase()
             ),
         },
