@@ -436,6 +436,7 @@ fn one_of_each() -> Vec<Event> {
                     inhabitants: 7,
                 },
             ],
+            title: Some("Stemronde mei 2023".into()),
         }),
         Event::RoundOpened(RoundOpened {
             round: round(),
@@ -444,6 +445,7 @@ fn one_of_each() -> Vec<Event> {
             closes_at: Timestamp::from_micros(1_000),
             rule: Rule::default(),
             electorate: vec![],
+            title: None,
         }),
         Event::VoteCast(VoteCast {
             round: round(),
@@ -605,6 +607,22 @@ fn one_of_each() -> Vec<Event> {
             round: round(),
             member: ActorId::new("lid-2"),
             reason: "verkeerde telling gezien".into(),
+        }),
+        Event::ActorNamed(ActorNamed {
+            actor: ActorId::new("lid-1"),
+            name: "An Peeters (stuurgroep)".into(),
+        }),
+        Event::DocumentLinked(DocumentLinked {
+            subject: DocumentSubject::Proposal(proposal()),
+            title: "Nota aan de stuurgroep".into(),
+            url: "https://bibliotheken.example/nota.pdf".into(),
+            document_blake3: "2b".repeat(32),
+        }),
+        Event::DocumentLinked(DocumentLinked {
+            subject: DocumentSubject::Sheet(SheetId::new("s-1")),
+            title: "Projectfiche e-boeken".into(),
+            url: "http://x".into(),
+            document_blake3: String::new(),
         }),
     ]
 }

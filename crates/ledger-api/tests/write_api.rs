@@ -87,6 +87,7 @@ const MATRIX: &[(&str, &[(Who, u16)])] = &[
     ("initialize_ledger", &[]),
     ("grant_role", &[(Who::Secretariat, 201)]),
     ("revoke_role", &[(Who::Secretariat, 201)]),
+    ("name_actor", &[(Who::Secretariat, 201)]),
     ("register_library", &[(Who::Secretariat, 201)]),
     ("update_library", &[(Who::Secretariat, 201)]),
     ("retire_library", &[(Who::Secretariat, 201)]),
@@ -101,6 +102,10 @@ const MATRIX: &[(&str, &[(Who, u16)])] = &[
     (
         "withdraw_proposal",
         &[(Who::Secretariat, 201), (Who::Member, 422)],
+    ),
+    (
+        "link_document",
+        &[(Who::Secretariat, 201), (Who::Member, 201)],
     ),
     ("open_round", &[(Who::Secretariat, 201)]),
     ("cast_vote", &[(Who::LibraryA, 201)]),
@@ -178,6 +183,11 @@ fn body(kind: &str, library: &str, digest: &str) -> Value {
         "issue_newsletter" => {
             json!({"type": kind, "newsletter": "n-1", "title": "Issue 1", "covers_from": 0, "covers_to": 1})
         }
+        "name_actor" => json!({"type": kind, "actor": "m1", "name": "An Peeters"}),
+        "link_document" => json!({
+            "type": kind, "subject": {"proposal": "p-1"}, "title": "Note to the steering group",
+            "url": "https://bibliotheken.example/note.pdf", "document_blake3": "ef".repeat(32)
+        }),
         "change_voting_window" => {
             json!({"type": kind, "round": "r-1", "closes_at": "2023-05-20T09:00:00Z", "reason": "Extended after an outage."})
         }

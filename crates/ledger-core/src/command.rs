@@ -8,8 +8,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::event::Criterion;
-use crate::event::Verdict;
+use crate::event::{Criterion, DocumentSubject, Verdict};
 use crate::ids::{
     ActorId, AdviceId, CommandId, CriterionId, DecisionId, LibraryId, NewsletterId, NisCode,
     Position, ProposalId, RoundId, SheetId,
@@ -128,6 +127,11 @@ pub enum Command {
         /// The decision rule (defaults: more than half of represented inhabitants).
         #[serde(default)]
         rule: Option<Rule>,
+        /// The round's title for people, e.g. `Stemronde mei 2023`.
+        // Added after commands were stored: left out of the digest's bytes when absent
+        // (see `Envelope::digest`), so a stored command's digest never changes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
     },
     /// Cast (or change) a library's vote.
     CastVote {
@@ -286,6 +290,24 @@ pub enum Command {
         /// Why.
         reason: String,
     },
+    /// Give an actor (a steering member, the secretariat) a display name for people.
+    NameActor {
+        /// Who.
+        actor: ActorId,
+        /// The name shown with the id, e.g. `An Peeters (stuurgroep)`.
+        name: String,
+    },
+    /// Link a document (its address and BLAKE3 hash) to a proposal or a project sheet.
+    LinkDocument {
+        /// The proposal or sheet the document belongs to.
+        subject: DocumentSubject,
+        /// The document's title.
+        title: String,
+        /// Where to fetch it: an `https://` or `http://` address.
+        url: String,
+        /// BLAKE3 of the document (64 lowercase hex), so a reader can check the copy.
+        document_blake3: String,
+    },
 }
 
 impl Command {
@@ -293,9 +315,10 @@ impl Command {
     pub fn target_stream(&self) -> String {
         match self {
             Command::InitializeLedger { .. } => "ledger".into(),
-            Command::GrantRole { actor, .. } | Command::RevokeRole { actor, .. } => {
-                format!("actor/{actor}")
-            }
+            Command::GrantRole { actor, .. }
+            | Command::RevokeRole { actor, .. }
+            | Command::NameActor { actor, .. } => format!("actor/{actor}"),
+            Command::LinkDocument { subject, .. } => subject.stream(),
             Command::RegisterLibrary { library, .. }
             | Command::UpdateLibrary { library, .. }
             | Command::RetireLibrary { library, .. } => format!("library/{library}"),
@@ -346,12 +369,14 @@ impl Command {
             | Command::SupersedeAdvice { .. }
             | Command::AmendGovernmentDecision { .. }
             | Command::ChangeVotingWindow { .. }
+            | Command::NameActor { .. }
             | Command::IssueNewsletter { .. } => SECRETARIAT,
             Command::FileProposal { .. }
             | Command::AmendProposal { .. }
             | Command::WithdrawProposal { .. }
             | Command::CloseRound { .. }
-            | Command::FileProjectSheet { .. } => STEERING_GROUP,
+            | Command::FileProjectSheet { .. }
+            | Command::LinkDocument { .. } => STEERING_GROUP,
             Command::SignCertification { .. }
             | Command::SetCriteria { .. }
             | Command::ScoreSheet { .. }
@@ -389,6 +414,8 @@ impl Command {
             Command::AmendGovernmentDecision { .. } => "amend_government_decision",
             Command::ChangeVotingWindow { .. } => "change_voting_window",
             Command::WithdrawCertification { .. } => "withdraw_certification",
+            Command::NameActor { .. } => "name_actor",
+            Command::LinkDocument { .. } => "link_document",
         }
     }
 }
@@ -441,6 +468,9 @@ impl Envelope {
     /// and ids: u64 LE length and UTF-8; `Option`: 0x00, or 0x01 and the value; `Vec`:
     /// u64 LE count and the items; `i128`: 16 bytes LE; unit enums such as `Choice`:
     /// their index as u32 LE; `Timestamp`: i64 LE microseconds; `Date`: as in records).
+    ///
+    /// A field added to a command after commands were stored (`open_round`'s `title`) is
+    /// left out entirely when absent, so every stored command keeps its digest.
     ///
     /// Not covered: the command id (it is the key the digest is stored under) and
     /// `expected_version` (a precondition checked when the command was applied; a retry

@@ -429,6 +429,8 @@ impl State {
                     r.closes_at = e.closes_at;
                 }
             }
+            // Names and documents are for people; `decide` never consults them.
+            Event::ActorNamed(_) | Event::DocumentLinked(_) => {}
             Event::CertificationWithdrawn(e) => {
                 if let Some(r) = self.rounds.get_mut(&e.round) {
                     r.certified = false;

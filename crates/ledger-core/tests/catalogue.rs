@@ -545,6 +545,7 @@ fn a_rule_needing_more_signatures_than_members() {
     let r = l.refuse(
         "sec",
         Command::OpenRound {
+            title: None,
             round: round("r-9"),
             proposal: proposal("p-1"),
             opens_at: None,
@@ -572,6 +573,7 @@ fn a_rule_whose_threshold_is_everything() {
     let r = l.refuse(
         "sec",
         Command::OpenRound {
+            title: None,
             round: round("r-9"),
             proposal: proposal("p-1"),
             opens_at: None,

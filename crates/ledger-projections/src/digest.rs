@@ -420,6 +420,12 @@ impl Notes {
                     decisions.push(e.decision.clone());
                 }
             }
+            Event::ActorNamed(_) => {}
+            Event::DocumentLinked(e) => {
+                if let ledger_core::event::DocumentSubject::Proposal(p) = &e.subject {
+                    self.proposal(p);
+                }
+            }
             Event::VotingWindowChanged(ledger_core::event::VotingWindowChanged {
                 round, ..
             })

@@ -35,8 +35,8 @@ pub use project::{
     PrioritiesView, SheetView,
 };
 pub use proposal::{
-    AdviceView, DecisionView, ProposalView, Step, SupersededAdvice, SupersededDecision,
-    TimelineStep,
+    AdviceView, DecisionView, DocumentView, ProposalView, Step, SupersededAdvice,
+    SupersededDecision, TimelineStep,
 };
 pub use registry::{ActorView, LibraryView};
 pub use round::{

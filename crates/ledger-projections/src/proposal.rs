@@ -7,8 +7,8 @@
 //! are appended in position order only.
 
 use ledger_core::event::{
-    AdviceSent, AdviceSuperseded, GovernmentDecisionAmended, GovernmentDecisionRecorded,
-    ProposalAmended, ProposalFiled, ProposalWithdrawn,
+    AdviceSent, AdviceSuperseded, DocumentLinked, DocumentSubject, GovernmentDecisionAmended,
+    GovernmentDecisionRecorded, ProposalAmended, ProposalFiled, ProposalWithdrawn,
 };
 use ledger_core::{AdviceId, Date, DecisionId, ProposalId, RoundId, SheetId, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -126,6 +126,25 @@ pub struct ProposalView {
     /// Project sheets that implement it.
     #[schema(value_type = Vec<String>)]
     pub sheets: Vec<SheetId>,
+    /// Documents linked to it, oldest first.
+    pub documents: Vec<DocumentView>,
+}
+
+/// A document linked to a proposal or a project sheet: where to fetch it and the
+/// BLAKE3 hash a reader checks the copy against.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentView {
+    /// The document's title.
+    pub title: String,
+    /// Where to fetch it.
+    pub url: String,
+    /// BLAKE3 of the document, 64 lowercase hex characters.
+    pub document_blake3: String,
+    /// The record that linked it.
+    pub position: u64,
+    /// When it was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
 }
 
 /// Advice sent to the government on a certified, adopted round.
@@ -258,6 +277,7 @@ impl ReadModel {
                 advice: Vec::new(),
                 decisions: Vec::new(),
                 sheets: Vec::new(),
+                documents: Vec::new(),
             },
         );
     }
@@ -386,5 +406,27 @@ impl ReadModel {
         step.verdict = Some(e.verdict.into());
         step.reason = Some(e.reason.clone());
         self.push_step(&e.proposal, step);
+    }
+
+    pub(crate) fn on_document_linked(&mut self, at: At, e: &DocumentLinked) {
+        let document = DocumentView {
+            title: e.title.clone(),
+            url: e.url.clone(),
+            document_blake3: e.document_blake3.clone(),
+            position: at.position,
+            recorded_at: at.recorded_at,
+        };
+        match &e.subject {
+            DocumentSubject::Proposal(id) => {
+                if let Some(view) = self.proposals.get_mut(id) {
+                    view.documents.push(document);
+                }
+            }
+            DocumentSubject::Sheet(id) => {
+                if let Some(view) = self.sheets.get_mut(id) {
+                    view.documents.push(document);
+                }
+            }
+        }
     }
 }

@@ -227,6 +227,8 @@ pub struct RoundView {
     /// Its id.
     #[schema(value_type = String)]
     pub id: RoundId,
+    /// Its title for people, e.g. `Stemronde mei 2023` (null for rounds opened without).
+    pub title: Option<String>,
     /// The proposal voted on.
     #[schema(value_type = String)]
     pub proposal: ProposalId,
@@ -284,6 +286,8 @@ pub struct RoundSummary {
     /// Its id.
     #[schema(value_type = String)]
     pub id: RoundId,
+    /// Its title for people, if it has one.
+    pub title: Option<String>,
     /// The proposal voted on.
     #[schema(value_type = String)]
     pub proposal: ProposalId,
@@ -317,6 +321,8 @@ pub struct RoundResult {
     /// The round.
     #[schema(value_type = String)]
     pub round: RoundId,
+    /// Its title for people, if it has one.
+    pub title: Option<String>,
     /// The proposal voted on.
     #[schema(value_type = String)]
     pub proposal: ProposalId,
@@ -401,6 +407,7 @@ impl RoundView {
         let rule = Rule::from(self.rule);
         RoundResult {
             round: self.id.clone(),
+            title: self.title.clone(),
             proposal: self.proposal.clone(),
             status: self.status,
             outcome: self.outcome(),
@@ -440,6 +447,7 @@ impl RoundView {
         let tally = self.tally();
         RoundSummary {
             id: self.id.clone(),
+            title: self.title.clone(),
             proposal: self.proposal.clone(),
             status: self.status,
             outcome: self.outcome(),
@@ -474,6 +482,7 @@ impl ReadModel {
     pub(crate) fn on_round_opened(&mut self, at: At, e: &RoundOpened) {
         let mut view = RoundView {
             id: e.round.clone(),
+            title: e.title.clone(),
             proposal: e.proposal.clone(),
             opens_at: e.opens_at,
             closes_at: e.closes_at,

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ledger_core::{LibraryId, ProposalId, RoundId, Timestamp};
+use ledger_core::{ActorId, LibraryId, ProposalId, RoundId, Timestamp};
 use ledger_projections::{
     ChoiceView, Digest, ProposalView, RoundResult, RoundStatusView, RoundView, Step,
 };
@@ -84,6 +84,8 @@ pub struct NewsletterInput {
     pub rounds: BTreeMap<RoundId, RoundView>,
     /// Names of the libraries whose remarks are quoted.
     pub library_names: BTreeMap<LibraryId, String>,
+    /// Display names of the members who signed the certifications shown.
+    pub actor_names: BTreeMap<ActorId, String>,
     /// When the first and the last record of the range were recorded.
     pub period: Option<(Timestamp, Timestamp)>,
     /// The checkpoint the issue was made from, when the server publishes one.
@@ -104,6 +106,11 @@ pub trait ViewSource {
     fn round(&mut self, id: &RoundId) -> Result<Option<RoundView>, Self::Error>;
     /// A library's name.
     fn library_name(&mut self, id: &LibraryId) -> Result<Option<String>, Self::Error>;
+    /// An actor's display name; a source that cannot tell answers `None` and the issue
+    /// shows the id alone.
+    fn actor_name(&mut self, _id: &ActorId) -> Result<Option<String>, Self::Error> {
+        Ok(None)
+    }
 }
 
 /// A read model as of the digest's end is a source too (for tests and offline use).
@@ -121,6 +128,10 @@ impl ViewSource for ledger_projections::ReadModel {
     fn library_name(&mut self, id: &LibraryId) -> Result<Option<String>, Self::Error> {
         Ok(self.libraries().get(id).map(|l| l.name.clone()))
     }
+
+    fn actor_name(&mut self, id: &ActorId) -> Result<Option<String>, Self::Error> {
+        Ok(ledger_projections::ReadModel::actor_name(self, id).map(str::to_owned))
+    }
 }
 
 impl NewsletterInput {
@@ -133,6 +144,7 @@ impl NewsletterInput {
             proposals: BTreeMap::new(),
             rounds: BTreeMap::new(),
             library_names: BTreeMap::new(),
+            actor_names: BTreeMap::new(),
             period: None,
             checkpoint: None,
             link_base: None,
@@ -182,6 +194,18 @@ impl NewsletterInput {
         for id in libraries {
             if let Some(name) = source.library_name(&id)? {
                 self.library_names.insert(id, name);
+            }
+        }
+        let signers: BTreeSet<ActorId> = self
+            .rounds
+            .values()
+            .filter_map(|r| r.certification.as_ref())
+            .chain(self.digest.proposals.iter().flat_map(|p| &p.certifications))
+            .flat_map(|c| c.signers.iter().cloned())
+            .collect();
+        for id in signers {
+            if let Some(name) = source.actor_name(&id)? {
+                self.actor_names.insert(id, name);
             }
         }
         Ok(())
@@ -253,6 +277,27 @@ fn heading_line(level: u8, line: Line) -> Block {
         text: line,
         id: None,
     }
+}
+
+/// A round as people name it: `Stemronde mei 2023 (r-2023-05)` when it has a title,
+/// else `Stemronde r-2023-05`.
+pub(crate) fn round_heading(id: &RoundId, title: Option<&str>, lang: Lang) -> String {
+    match title {
+        Some(title) => format!("{title} ({id})"),
+        None => format!("{} {id}", lang.pick("Stemronde", "Vote round")),
+    }
+}
+
+/// Each actor by display name with the id (`An Peeters (stuurgroep-an)`), or by id
+/// alone when it has no name.
+pub(crate) fn named_actors(actors: &[ActorId], names: &BTreeMap<ActorId, String>) -> Vec<String> {
+    actors
+        .iter()
+        .map(|a| match names.get(a) {
+            Some(name) => format!("{name} ({a})"),
+            None => a.to_string(),
+        })
+        .collect()
 }
 
 /// Whether `step` corrects an earlier record.
@@ -400,10 +445,15 @@ pub(crate) fn outcome_line(result: &RoundResult, lang: Lang) -> Line {
 
 /// "Certified on 9 June 2023 by an and bart (2 of the 2 signatures required)." or how
 /// many signatures are still missing.
-pub(crate) fn certification_line(round: &RoundView, result: &RoundResult, lang: Lang) -> Line {
+pub(crate) fn certification_line(
+    round: &RoundView,
+    result: &RoundResult,
+    names: &BTreeMap<ActorId, String>,
+    lang: Lang,
+) -> Line {
     match &round.certification {
         Some(c) => {
-            let signers: Vec<String> = c.signers.iter().map(|s| s.to_string()).collect();
+            let signers = named_actors(&c.signers, names);
             vec![text(match lang {
                 Lang::Nl => format!(
                     "Gecertificeerd op {} door {} ({} van de {} vereiste handtekeningen op de telling).",
@@ -625,7 +675,7 @@ impl<'a> Writer<'a> {
                     .map(|s| format!(" ({})", crate::number::share_percent(s, lang)))
                     .unwrap_or_default();
                 items.push(vec![
-                    strong(id.to_string()),
+                    strong(round_heading(id, round.title.as_deref(), lang)),
                     text(self.pick(" over “", " on “")),
                     log(title),
                     text(match lang {
@@ -672,9 +722,8 @@ impl<'a> Writer<'a> {
                     3,
                     vec![
                         text(format!(
-                            "{} {}: ",
-                            self.pick("Stemronde", "Vote round"),
-                            result.round
+                            "{}: ",
+                            round_heading(&result.round, result.title.as_deref(), lang)
                         )),
                         log(self.proposal_title(&result.proposal)),
                     ],
@@ -705,7 +754,12 @@ impl<'a> Writer<'a> {
                 blocks.push(para(outcome_line(result, lang)));
                 blocks.push(para(vec![text(turnout_sentence(result, lang))]));
                 if let Some(round) = self.input.rounds.get(&result.round) {
-                    blocks.push(para(certification_line(round, result, lang)));
+                    blocks.push(para(certification_line(
+                        round,
+                        result,
+                        &self.input.actor_names,
+                        lang,
+                    )));
                 }
             }
         }
@@ -716,7 +770,7 @@ impl<'a> Writer<'a> {
                 .iter()
                 .filter(|c| !closed_here.contains(&c.round))
             {
-                let signers: Vec<String> = c.signers.iter().map(|s| s.to_string()).collect();
+                let signers = named_actors(&c.signers, &self.input.actor_names);
                 later.push(vec![text(match lang {
                     Lang::Nl => format!(
                         "Het resultaat van stemronde {} ({}) werd gecertificeerd op {} door {}.",

@@ -70,6 +70,16 @@ pub(crate) fn scaled(track: u64, numerator: u64, denominator: u64) -> u64 {
     u64::try_from(quotient).unwrap_or(track).min(track)
 }
 
+/// A proposal's budget as a sentence: `Budget: € 200.000,00 per jaar.`, or `Geen budget.`
+/// when it has none (zero).
+pub(crate) fn budget_sentence(cents: u64, lang: Lang) -> String {
+    match (cents, lang) {
+        (0, _) => lang.pick("Geen budget.", "No budget.").to_owned(),
+        (_, Lang::Nl) => format!("Budget: {} per jaar.", euros(cents, lang)),
+        (_, Lang::En) => format!("Budget: {} a year.", euros(cents, lang)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,15 +144,5 @@ mod tests {
         assert_eq!(scaled(300, 7, 0), 0);
         assert_eq!(scaled(300, u64::MAX, u64::MAX), 300);
         assert_eq!(scaled(300, 5, 3), 300);
-    }
-}
-
-/// A proposal's budget as a sentence: `Budget: € 200.000,00 per jaar.`, or `Geen budget.`
-/// when it has none (zero).
-pub(crate) fn budget_sentence(cents: u64, lang: Lang) -> String {
-    match (cents, lang) {
-        (0, _) => lang.pick("Geen budget.", "No budget.").to_owned(),
-        (_, Lang::Nl) => format!("Budget: {} per jaar.", euros(cents, lang)),
-        (_, Lang::En) => format!("Budget: {} a year.", euros(cents, lang)),
     }
 }

@@ -9,14 +9,18 @@
 //! captions and header scopes on tables, text contrast of at least 7:1, visible focus. This module must never emit a script, and never put a text from
 //! the log on the page without escaping it.
 
-use ledger_core::{LibraryId, Timestamp};
-use ledger_projections::{ProposalView, ReadModel, RoundStatusView, RoundView, TimelineStep};
+use std::collections::BTreeMap;
+
+use ledger_core::{ActorId, LibraryId, Timestamp};
+use ledger_projections::{
+    DocumentView, ProposalView, ReadModel, RoundStatusView, RoundView, TimelineStep,
+};
 use ledger_tlog::Checkpoint;
 
 use crate::doc::{html_table, log_lang_attr, to_html, Block};
 use crate::escape::escape_html;
 use crate::lang::Lang;
-use crate::newsletter::{certification_line, decimal, outcome_line, result_table};
+use crate::newsletter::{certification_line, decimal, outcome_line, result_table, round_heading};
 use crate::number::{budget_sentence, euros, integer};
 use crate::svg::{result_svg, turnout_sentence};
 use crate::time::{brussels_date_time, calendar_date};
@@ -112,6 +116,33 @@ fn anchor(prefix: &str, id: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
     format!("{prefix}-{safe}")
+}
+
+/// Linked documents as a list: the title links to the address (only `http(s)://`, which
+/// `decide` requires; anything else a damaged log might hold is shown as text), then the
+/// BLAKE3 hash a reader checks a downloaded copy against.
+fn document_list(h: &mut Html, documents: &[DocumentView], lang: Lang) {
+    if documents.is_empty() {
+        return;
+    }
+    h.line("<ul class=\"documents\">");
+    for d in documents {
+        let title = if d.url.starts_with("https://") || d.url.starts_with("http://") {
+            format!(
+                "<a href=\"{}\">{}</a>",
+                escape_html(&d.url),
+                log_text(&d.title, lang)
+            )
+        } else {
+            format!("{} ({})", log_text(&d.title, lang), escape_html(&d.url))
+        };
+        h.line(&format!(
+            "<li>{title}, {} <code>{}</code></li>",
+            escape_html(lang.pick("BLAKE3-hash:", "BLAKE3 hash:")),
+            escape_html(&d.document_blake3)
+        ));
+    }
+    h.line("</ul>");
 }
 
 /// "Superseded by record N. Reason:", before the reason of a correction.
@@ -269,6 +300,10 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
             log_text(reason, lang)
         ));
     }
+    if !proposal.documents.is_empty() {
+        h.element("h3", lang.pick("Documenten", "Documents"));
+        document_list(h, &proposal.documents, lang);
+    }
     h.element("h3", lang.pick("Tijdlijn", "Timeline"));
     h.line("<ol>");
     for step in &proposal.timeline {
@@ -423,7 +458,7 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
                 })
                 .unwrap_or_default();
             h.line(&format!(
-                "<li>{}{} {}</li>",
+                "<li>{}{} {}",
                 escape_html(&rank),
                 log_text(&sheet.title, lang),
                 escape_html(&format!(
@@ -432,6 +467,8 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
                     lang.pick("per jaar", "a year")
                 ))
             ));
+            document_list(h, &sheet.documents, lang);
+            h.line("</li>");
         }
         h.line("</ul>");
     }
@@ -443,9 +480,8 @@ fn round_section(h: &mut Html, model: &ReadModel, round: &RoundView, lang: Lang)
     let id = anchor("r", round.id.as_str());
     h.line(&format!("<section aria-labelledby=\"{id}\">"));
     h.line(&format!(
-        "<h3 id=\"{id}\">{} {}</h3>",
-        lang.pick("Stemronde", "Vote round"),
-        escape_html(round.id.as_str())
+        "<h3 id=\"{id}\">{}</h3>",
+        escape_html(&round_heading(&round.id, round.title.as_deref(), lang))
     ));
     let window = match round.status {
         RoundStatusView::Open => lang.pick("Stemmen kan van", "Voting is open from"),
@@ -481,7 +517,13 @@ fn round_section(h: &mut Html, model: &ReadModel, round: &RoundView, lang: Lang)
     h.raw(&paragraph(outcome_line(&result, lang)));
     h.element("p", &turnout_sentence(&result, lang));
     if round.status != RoundStatusView::Open {
-        h.raw(&paragraph(certification_line(round, &result, lang)));
+        let names: BTreeMap<ActorId, String> = round
+            .certification
+            .iter()
+            .flat_map(|c| &c.signers)
+            .filter_map(|a| model.actor_name(a).map(|n| (a.clone(), n.to_owned())))
+            .collect();
+        h.raw(&paragraph(certification_line(round, &result, &names, lang)));
     }
     if let Some(annulment) = &round.annulment {
         h.line(&format!(

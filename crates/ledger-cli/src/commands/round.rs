@@ -74,6 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 })
                 .transpose()?;
             let command = Command::OpenRound {
+                title: None,
                 round: RoundId::new(round),
                 proposal: ProposalId::new(proposal),
                 opens_at: opens_at.map(|t| timestamp("opens-at", &t)).transpose()?,

@@ -17,7 +17,9 @@ use crate::state::{RoundStatus, State};
 use crate::tally::Outcome;
 use crate::time::Date;
 
-use super::{check_line, check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT};
+use super::{
+    check_blake3, check_line, check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT,
+};
 
 pub(super) fn decide(
     state: &State,
@@ -238,13 +240,7 @@ impl DecisionTerms {
             return Err(Rejection::InvalidPeriod);
         }
         check_line("document_reference", document_reference, MAX_SHORT_TEXT)?;
-        let hex_ok = document_blake3.len() == 64
-            && document_blake3
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if !hex_ok {
-            return Err(Rejection::InvalidDocumentHash);
-        }
+        check_blake3(document_blake3)?;
         Ok(Self {
             verdict,
             amount_per_year,

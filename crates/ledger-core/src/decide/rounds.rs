@@ -17,8 +17,8 @@ use crate::state::{RoundStatus, State};
 use crate::time::Timestamp;
 
 use super::{
-    check_controls, check_text, known, must_be_new, LAYOUT, MAX_BALLOTS_PER_LIBRARY, MAX_LONG_TEXT,
-    MAX_REMARK_CHARS, MAX_WINDOW_DAYS,
+    check_controls, check_line, check_text, known, must_be_new, LAYOUT, MAX_BALLOTS_PER_LIBRARY,
+    MAX_LONG_TEXT, MAX_REMARK_CHARS, MAX_SHORT_TEXT, MAX_WINDOW_DAYS,
 };
 
 pub(super) fn decide(
@@ -34,8 +34,12 @@ pub(super) fn decide(
             opens_at,
             closes_at,
             rule,
+            title,
         } => {
             must_be_new("round", round.as_str(), state.rounds.get(round))?;
+            if let Some(title) = title {
+                check_line("title", title, MAX_SHORT_TEXT)?;
+            }
             let filed = known("proposal", proposal.as_str(), state.proposals.get(proposal))?;
             if filed.withdrawn {
                 return Err(Rejection::ProposalWithdrawn);
@@ -81,6 +85,7 @@ pub(super) fn decide(
                 closes_at: *closes_at,
                 rule,
                 electorate,
+                title: title.clone(),
             })])
         }
         Command::CastVote {

@@ -51,6 +51,7 @@ pub fn file(id: &str, budget: i128) -> Command {
 
 pub fn open(id: &str, on: &str, opens_at: &str, closes_at: &str) -> Command {
     Command::OpenRound {
+        title: None,
         round: round(id),
         proposal: proposal(on),
         opens_at: Some(at(opens_at)),
