@@ -1,5 +1,6 @@
 //! Names instead of ids: a round's title, a member's display name and a document linked
-//! to a proposal, as a reader meets them in the JSON views and on the public page; and
+//! to a proposal, as a reader meets them in the JSON views and on the public page (with
+//! the warning a round opened without a quorum carries); and
 //! the refusals that keep them honest (an address that is not http(s), an unknown actor).
 //!
 //! This file must never read the store's state to check what a reader sees.
@@ -83,6 +84,9 @@ async fn titles_names_and_documents_show_beside_the_ids() {
     assert_eq!(round["title"], "Stemronde mei 2023");
     let result = get_json(&app, "/v1/rounds/r-2/result").await;
     assert_eq!(result["title"], "Stemronde mei 2023");
+    // Opened without a quorum: every result says so, in the JSON and on the page.
+    let closed = get_json(&app, "/v1/rounds/r-1/result").await;
+    assert_eq!(closed["warnings"], json!(["no_quorum"]), "{closed}");
     let untitled = get_json(&app, "/v1/rounds/r-1").await;
     assert!(untitled["title"].is_null(), "r-1 was opened without one");
     let proposal = get_json(&app, "/v1/proposals/p-1").await;
@@ -108,6 +112,10 @@ async fn titles_names_and_documents_show_beside_the_ids() {
         "document link: {page}"
     );
     assert!(page.contains(HASH), "the document's hash");
+    assert!(
+        page.contains("<strong>Warning:</strong> This round was opened without a quorum"),
+        "{page}"
+    );
 }
 
 #[actix_web::test]

@@ -41,7 +41,7 @@ pub use proposal::{
 pub use registry::{ActorView, LibraryView};
 pub use round::{
     AnnulmentView, BallotView, CertificationView, ClosingView, ElectorView, RemarkView,
-    RoundResult, RoundStatusView, RoundSummary, RoundView, SignatureView, VoteView,
+    ResultWarning, RoundResult, RoundStatusView, RoundSummary, RoundView, SignatureView, VoteView,
     WindowChangeView, WithdrawnCertificationView,
 };
 pub use snapshot::{SnapshotInfo, SNAPSHOT_VERSION};

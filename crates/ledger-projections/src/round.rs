@@ -382,6 +382,38 @@ pub struct RoundResult {
     pub certified_at: Option<u64>,
     /// Position of the `round_annulled` record.
     pub annulled_at: Option<u64>,
+    /// What a reader must know before trusting the result, in this order (empty when
+    /// nothing applies).
+    pub warnings: Vec<ResultWarning>,
+}
+
+/// A visible warning on a result: the rule or the turnout make it weak.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultWarning {
+    /// The round was opened without a participation quorum: any turnout decides.
+    NoQuorum,
+    /// The turnout (cast over eligible inhabitants) is below the rule's quorum.
+    TurnoutBelowQuorum,
+    /// The libraries that voted represent less than half of the eligible inhabitants.
+    TurnoutBelowHalf,
+}
+
+impl ResultWarning {
+    /// The warnings for `tally` under `rule`.
+    fn of(tally: &Tally, rule: &Rule) -> Vec<ResultWarning> {
+        let mut warnings = Vec::new();
+        if rule.quorum.is_none() {
+            warnings.push(ResultWarning::NoQuorum);
+        } else if !tally.quorum_met(rule) {
+            warnings.push(ResultWarning::TurnoutBelowQuorum);
+        }
+        let cast = u128::from(tally.cast.inhabitants);
+        if cast * 2 < u128::from(tally.eligible.inhabitants) {
+            warnings.push(ResultWarning::TurnoutBelowHalf);
+        }
+        warnings
+    }
 }
 
 impl RoundView {
@@ -439,6 +471,7 @@ impl RoundView {
             closed_early: self.closing.as_ref().map(|c| c.closed_early),
             certified_at: self.certification.as_ref().map(|c| c.position),
             annulled_at: self.annulment.as_ref().map(|a| a.position),
+            warnings: ResultWarning::of(&tally, &rule),
         }
     }
 
@@ -792,6 +825,47 @@ mod tests {
                 superseded: false,
             })
             .collect()
+    }
+
+    fn tally(cast: u64, eligible: u64) -> Tally {
+        let count = |inhabitants| ledger_core::Count {
+            libraries: 1,
+            inhabitants,
+        };
+        Tally {
+            eligible: count(eligible),
+            cast: count(cast),
+            yes: count(cast),
+            no: ledger_core::Count::default(),
+            abstain: ledger_core::Count::default(),
+        }
+    }
+
+    #[test]
+    fn a_result_without_quorum_or_with_low_turnout_carries_its_warnings() {
+        use ResultWarning::*;
+        let no_quorum = Rule::default();
+        let quorum = Rule {
+            quorum: Some(ledger_core::Ratio {
+                numerator: 3,
+                denominator: 4,
+            }),
+            ..Rule::default()
+        };
+        assert_eq!(ResultWarning::of(&tally(50, 100), &no_quorum), vec![NoQuorum]);
+        assert_eq!(
+            ResultWarning::of(&tally(49, 100), &no_quorum),
+            vec![NoQuorum, TurnoutBelowHalf]
+        );
+        assert_eq!(ResultWarning::of(&tally(75, 100), &quorum), vec![]);
+        assert_eq!(
+            ResultWarning::of(&tally(60, 100), &quorum),
+            vec![TurnoutBelowQuorum]
+        );
+        assert_eq!(
+            ResultWarning::of(&tally(10, 100), &quorum),
+            vec![TurnoutBelowQuorum, TurnoutBelowHalf]
+        );
     }
 
     proptest! {

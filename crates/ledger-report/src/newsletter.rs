@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ledger_core::{ActorId, LibraryId, ProposalId, RoundId, Timestamp};
 use ledger_projections::{
-    ChoiceView, Digest, ProposalView, RoundResult, RoundStatusView, RoundView, Step,
+    ChoiceView, Digest, ProposalView, ResultWarning, RoundResult, RoundStatusView, RoundView, Step,
 };
 use ledger_tlog::Checkpoint;
 
@@ -296,6 +296,31 @@ pub(crate) fn named_actors(actors: &[ActorId], names: &BTreeMap<ActorId, String>
         .map(|a| match names.get(a) {
             Some(name) => format!("{name} ({a})"),
             None => a.to_string(),
+        })
+        .collect()
+}
+
+/// Each warning on `result` as a sentence for people, in the result's order.
+pub(crate) fn warning_sentences(result: &RoundResult, lang: Lang) -> Vec<String> {
+    result
+        .warnings
+        .iter()
+        .map(|w| {
+            match w {
+                ResultWarning::NoQuorum => lang.pick(
+                    "Deze stemronde werd geopend zonder quorum: elke opkomst, hoe klein ook, beslist.",
+                    "This round was opened without a quorum: any turnout, however small, decides.",
+                ),
+                ResultWarning::TurnoutBelowQuorum => lang.pick(
+                    "De opkomst ligt onder het quorum van de regel.",
+                    "The turnout is below the rule's quorum.",
+                ),
+                ResultWarning::TurnoutBelowHalf => lang.pick(
+                    "De bibliotheken die stemden, vertegenwoordigen minder dan de helft van de kiesgerechtigde inwoners.",
+                    "The libraries that voted represent less than half of the eligible inhabitants.",
+                ),
+            }
+            .to_owned()
         })
         .collect()
 }
@@ -752,6 +777,12 @@ impl<'a> Writer<'a> {
                 });
                 blocks.push(Block::Table(result_table(result, lang)));
                 blocks.push(para(outcome_line(result, lang)));
+                for warning in warning_sentences(result, lang) {
+                    blocks.push(para(vec![
+                        strong(self.pick("Let op:", "Warning:")),
+                        text(format!(" {warning}")),
+                    ]));
+                }
                 blocks.push(para(vec![text(turnout_sentence(result, lang))]));
                 if let Some(round) = self.input.rounds.get(&result.round) {
                     blocks.push(para(certification_line(

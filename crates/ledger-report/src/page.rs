@@ -20,7 +20,9 @@ use ledger_tlog::Checkpoint;
 use crate::doc::{html_table, log_lang_attr, to_html, Block};
 use crate::escape::escape_html;
 use crate::lang::Lang;
-use crate::newsletter::{certification_line, decimal, outcome_line, result_table, round_heading};
+use crate::newsletter::{
+    certification_line, decimal, outcome_line, result_table, round_heading, warning_sentences,
+};
 use crate::number::{budget_sentence, euros, integer};
 use crate::svg::{result_svg, turnout_sentence};
 use crate::time::{brussels_date_time, calendar_date};
@@ -515,6 +517,13 @@ fn round_section(h: &mut Html, model: &ReadModel, round: &RoundView, lang: Lang)
     h.raw(&html_table(&result_table(&result, lang)));
     let paragraph = |line| to_html(&[Block::Para(line)], lang);
     h.raw(&paragraph(outcome_line(&result, lang)));
+    for warning in warning_sentences(&result, lang) {
+        h.line(&format!(
+            "<p class=\"warning\"><strong>{}</strong> {}</p>",
+            escape_html(lang.pick("Let op:", "Warning:")),
+            escape_html(&warning)
+        ));
+    }
     h.element("p", &turnout_sentence(&result, lang));
     if round.status != RoundStatusView::Open {
         let names: BTreeMap<ActorId, String> = round
