@@ -40,9 +40,9 @@ pub use proposal::{
 };
 pub use registry::{ActorView, LibraryView};
 pub use round::{
-    AnnulmentView, BallotView, CertificationView, ClosingView, ElectorView, RemarkView,
-    ResultWarning, RoundResult, RoundStatusView, RoundSummary, RoundView, SignatureView, VoteView,
-    WindowChangeView, WithdrawnCertificationView,
+    AnnulmentView, BallotView, CertificationView, ClosingView, ElectorView, NotVotedView,
+    RemarkView, ResultWarning, RoundResult, RoundStatusView, RoundSummary, RoundView,
+    SignatureView, VoteView, WindowChangeView, WithdrawnCertificationView,
 };
 pub use snapshot::{SnapshotInfo, SNAPSHOT_VERSION};
 pub use wire::{

@@ -280,6 +280,18 @@ pub struct RoundView {
     pub withdrawn_certifications: Vec<WithdrawnCertificationView>,
 }
 
+/// An eligible library that has not voted (yet) in a round, for reminders.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct NotVotedView {
+    /// The library.
+    #[schema(value_type = String)]
+    pub library: LibraryId,
+    /// Its name, as registered now.
+    pub name: String,
+    /// Its frozen weight in this round.
+    pub inhabitants: u64,
+}
+
 /// A round in one line, for lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RoundSummary {
@@ -701,6 +713,33 @@ impl ReadModel {
 }
 
 impl ReadModel {
+    /// The eligible libraries of `round` that have no vote in it, by library id; `None`
+    /// when the round is unknown. Bounded by the frozen electorate, not by the log.
+    pub fn not_voted(&self, round: &RoundId) -> Option<BTreeMap<LibraryId, NotVotedView>> {
+        let view = self.rounds.get(round)?;
+        Some(
+            view.electorate
+                .iter()
+                .filter(|e| !view.votes.contains_key(&e.library))
+                .map(|e| {
+                    let name = self
+                        .libraries
+                        .get(&e.library)
+                        .map(|l| l.name.clone())
+                        .unwrap_or_default();
+                    (
+                        e.library.clone(),
+                        NotVotedView {
+                            library: e.library.clone(),
+                            name,
+                            inhabitants: e.inhabitants,
+                        },
+                    )
+                })
+                .collect(),
+        )
+    }
+
     pub(crate) fn on_window_changed(&mut self, at: At, e: &VotingWindowChanged) {
         let Some(round) = self.rounds.get_mut(&e.round) else {
             return;
@@ -852,7 +891,10 @@ mod tests {
             }),
             ..Rule::default()
         };
-        assert_eq!(ResultWarning::of(&tally(50, 100), &no_quorum), vec![NoQuorum]);
+        assert_eq!(
+            ResultWarning::of(&tally(50, 100), &no_quorum),
+            vec![NoQuorum]
+        );
         assert_eq!(
             ResultWarning::of(&tally(49, 100), &no_quorum),
             vec![NoQuorum, TurnoutBelowHalf]
