@@ -116,6 +116,10 @@ async fn titles_names_and_documents_show_beside_the_ids() {
         page.contains("<strong>Warning:</strong> This round was opened without a quorum"),
         "{page}"
     );
+    assert!(
+        page.contains("Rule: adopted when more than 50% of the represented inhabitants"),
+        "the rule is printed with the result: {page}"
+    );
 }
 
 #[actix_web::test]

@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ledger_core::{ActorId, LibraryId, ProposalId, RoundId, Timestamp};
 use ledger_projections::{
-    ChoiceView, Digest, ProposalView, ResultWarning, RoundResult, RoundStatusView, RoundView, Step,
+    ChoiceView, Digest, PercentBaseView, ProposalView, ResultWarning, RoundResult, RoundStatusView,
+    RoundView, Step,
 };
 use ledger_tlog::Checkpoint;
 
@@ -298,6 +299,40 @@ pub(crate) fn named_actors(actors: &[ActorId], names: &BTreeMap<ActorId, String>
             None => a.to_string(),
         })
         .collect()
+}
+
+/// The rule a round uses, in one sentence, so every result states what it was judged by:
+/// "Rule: adopted when more than 50% of the represented inhabitants (yes and no votes)
+/// vote yes; no quorum; 2 signatures certify the result."
+pub(crate) fn rule_sentence(result: &RoundResult, lang: Lang) -> String {
+    let f = Figures::new(result);
+    let threshold = f.threshold(lang).unwrap_or_else(|| "?".to_owned());
+    let base = match (result.percent_base, lang) {
+        (PercentBaseView::InhabitantsOfAllVotesCast, Lang::Nl) => "alle uitgebrachte stemmen",
+        (PercentBaseView::InhabitantsOfAllVotesCast, Lang::En) => "all votes cast",
+        (PercentBaseView::InhabitantsOfYesAndNoVotes, Lang::Nl) => "ja- en neestemmen",
+        (PercentBaseView::InhabitantsOfYesAndNoVotes, Lang::En) => "yes and no votes",
+    };
+    let libraries = match (result.double_majority, lang) {
+        (false, _) => "",
+        (true, Lang::Nl) => ", en evenzeer meer dan die drempel van de bibliotheken",
+        (true, Lang::En) => ", and the libraries pass that threshold too",
+    };
+    let quorum = match (f.quorum(lang), lang) {
+        (Some(q), Lang::Nl) => format!("vereiste opkomst {q} van de kiesgerechtigde inwoners"),
+        (Some(q), Lang::En) => format!("required participation {q} of the eligible inhabitants"),
+        (None, Lang::Nl) => "geen quorum".to_owned(),
+        (None, Lang::En) => "no quorum".to_owned(),
+    };
+    let signatures = result.signatures_required;
+    match lang {
+        Lang::Nl => format!(
+            "Regel: aangenomen als meer dan {threshold} van de vertegenwoordigde inwoners ({base}) ja stemt{libraries}; {quorum}; {signatures} handtekeningen certificeren het resultaat."
+        ),
+        Lang::En => format!(
+            "Rule: adopted when more than {threshold} of the represented inhabitants ({base}) vote yes{libraries}; {quorum}; {signatures} signatures certify the result."
+        ),
+    }
 }
 
 /// Each warning on `result` as a sentence for people, in the result's order.
@@ -723,6 +758,7 @@ impl<'a> Writer<'a> {
                             integer(eligible.inhabitants, lang),
                         ),
                     }),
+                    text(format!(" {}", rule_sentence(&round.result(), lang))),
                 ]);
             }
         }
@@ -777,6 +813,7 @@ impl<'a> Writer<'a> {
                 });
                 blocks.push(Block::Table(result_table(result, lang)));
                 blocks.push(para(outcome_line(result, lang)));
+                blocks.push(para(vec![text(rule_sentence(result, lang))]));
                 for warning in warning_sentences(result, lang) {
                     blocks.push(para(vec![
                         strong(self.pick("Let op:", "Warning:")),

@@ -21,7 +21,8 @@ use crate::doc::{html_table, log_lang_attr, to_html, Block};
 use crate::escape::escape_html;
 use crate::lang::Lang;
 use crate::newsletter::{
-    certification_line, decimal, outcome_line, result_table, round_heading, warning_sentences,
+    certification_line, decimal, outcome_line, result_table, round_heading, rule_sentence,
+    warning_sentences,
 };
 use crate::number::{budget_sentence, euros, integer};
 use crate::svg::{result_svg, turnout_sentence};
@@ -517,6 +518,7 @@ fn round_section(h: &mut Html, model: &ReadModel, round: &RoundView, lang: Lang)
     h.raw(&html_table(&result_table(&result, lang)));
     let paragraph = |line| to_html(&[Block::Para(line)], lang);
     h.raw(&paragraph(outcome_line(&result, lang)));
+    h.element("p", &rule_sentence(&result, lang));
     for warning in warning_sentences(&result, lang) {
         h.line(&format!(
             "<p class=\"warning\"><strong>{}</strong> {}</p>",
