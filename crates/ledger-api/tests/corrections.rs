@@ -16,7 +16,7 @@ use ledger_core::{Event, Sealed};
 use ledger_projections::{Digest, ReadModel};
 use ledger_report::{render_newsletter, Format, Issue, Lang, NewsletterInput};
 use serde_json::{json, Value};
-use write_fixture::{fixture, post, Auth};
+use write_fixture::{fixture, post, submit_all, Auth};
 
 const WINDOW_REASON: &str = "Extended after an outage of the voting service.";
 const WITHDRAWAL_REASON: &str = "A ballot of lib-b was counted twice.";
@@ -64,8 +64,6 @@ async fn every_correction_shows_with_its_reason_and_the_corrected_record_stays()
     let f = fixture();
     let app = init_service(test_app(f.state.clone())).await;
     let t = &f.tokens;
-    let mut advice_position = None;
-    let mut decision_position = None;
     let steps: Vec<(&str, Value)> = vec![
         (
             &t.secretariat,
@@ -113,22 +111,17 @@ async fn every_correction_shows_with_its_reason_and_the_corrected_record_stays()
                    "reason": DECISION_REASON}),
         ),
     ];
-    for (token, mut body) in steps {
-        if body["type"] == "sign_certification" {
-            let (_, result) = call(&app, TestRequest::get().uri("/v1/rounds/r-1/result")).await;
-            body["tally_digest"] = result["tally_digest"].clone();
-        }
-        let bytes = serde_json::to_vec(&body).unwrap();
-        let (status, receipt) = call(&app, post(Auth::Bearer(token), &bytes)).await;
-        assert_eq!(status, 201, "{body}: {receipt}");
-        match body["type"].as_str() {
-            Some("send_advice") => advice_position = receipt["positions"][0].as_u64(),
-            Some("record_government_decision") => {
-                decision_position = receipt["positions"][0].as_u64()
-            }
-            _ => {}
-        }
-    }
+    let kinds: Vec<Value> = steps.iter().map(|(_, body)| body["type"].clone()).collect();
+    let receipts = submit_all(&app, steps).await;
+    let position_of = |kind: &str| {
+        let i = kinds
+            .iter()
+            .position(|k| k == kind)
+            .expect("a step of that kind");
+        receipts[i]["positions"][0].as_u64().expect("a position")
+    };
+    let advice_position = position_of("send_advice");
+    let decision_position = position_of("record_government_decision");
 
     // A refused correction changes nothing.
     let before = f.ledger.head();
@@ -177,11 +170,11 @@ async fn every_correction_shows_with_its_reason_and_the_corrected_record_stays()
     assert_eq!(certified, 2, "certified, withdrawn, certified again");
 
     // The corrected records stay as they were; the views show them superseded.
-    let advice_record = format!("/v1/events/{}", advice_position.unwrap());
+    let advice_record = format!("/v1/events/{}", advice_position);
     let (_, sent) = call(&app, TestRequest::get().uri(&advice_record)).await;
     assert_eq!(sent["type"], "advice_sent", "{sent}");
     assert_eq!(sent["body"]["text"], FIRST_ADVICE);
-    let decision_record = format!("/v1/events/{}", decision_position.unwrap());
+    let decision_record = format!("/v1/events/{}", decision_position);
     let (_, recorded) = call(&app, TestRequest::get().uri(&decision_record)).await;
     assert_eq!(recorded["body"]["amount_per_year"], 20_000_000);
     let (_, round) = call(&app, TestRequest::get().uri("/v1/rounds/r-1")).await;

@@ -12,7 +12,7 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::test::{call_service, init_service, read_body, TestRequest};
 use ledger_api::test_app;
 use serde_json::{json, Value};
-use write_fixture::{fixture, post, Auth};
+use write_fixture::{fixture, post, submit_all, Auth};
 
 async fn call<S, B>(app: &S, request: TestRequest) -> (u16, String)
 where
@@ -70,15 +70,7 @@ async fn titles_names_and_documents_show_beside_the_ids() {
             json!({"type": "sign_certification", "round": "r-1"}),
         ),
     ];
-    for (token, mut body) in steps {
-        if body["type"] == "sign_certification" {
-            let result = get_json(&app, "/v1/rounds/r-1/result").await;
-            body["tally_digest"] = result["tally_digest"].clone();
-        }
-        let bytes = serde_json::to_vec(&body).unwrap();
-        let (status, answer) = call(&app, post(Auth::Bearer(token), &bytes)).await;
-        assert_eq!(status, 201, "{body}: {answer}");
-    }
+    submit_all(&app, steps).await;
 
     let round = get_json(&app, "/v1/rounds/r-2").await;
     assert_eq!(round["title"], "Stemronde mei 2023");

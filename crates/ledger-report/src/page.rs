@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use ledger_core::{ActorId, LibraryId, Timestamp};
+use ledger_core::{ActorId, Date, LibraryId, Timestamp};
 use ledger_projections::{
     DocumentView, ProposalView, ReadModel, RoundStatusView, RoundView, TimelineStep,
 };
@@ -148,11 +148,35 @@ fn document_list(h: &mut Html, documents: &[DocumentView], lang: Lang) {
     h.line("</ul>");
 }
 
-/// "Superseded by record N. Reason:", before the reason of a correction.
-fn superseded_by(position: u64, lang: Lang) -> String {
-    match lang {
+/// "Superseded by record N. Reason: ...", above what a correction replaced.
+fn superseded_note(h: &mut Html, position: u64, reason: &str, lang: Lang) {
+    let by = match lang {
         Lang::Nl => format!("Vervangen door record {position}. Reden:"),
         Lang::En => format!("Superseded by record {position}. Reason:"),
+    };
+    h.line(&format!(
+        "<p class=\"superseded\">{} {}</p>",
+        escape_html(&by),
+        log_text(reason, lang)
+    ));
+}
+
+/// A decision's terms: "EUR 200.000 per jaar, van 1 januari 2024 tot en met 31 december
+/// 2028. Document: BO 2024."
+fn decision_terms(cents: u64, period: (Date, Date), reference: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Nl => format!(
+            "{} per jaar, van {} tot en met {}. Document: {reference}.",
+            euros(cents, lang),
+            calendar_date(period.0, lang),
+            calendar_date(period.1, lang),
+        ),
+        Lang::En => format!(
+            "{} a year, from {} to {}. Document: {reference}.",
+            euros(cents, lang),
+            calendar_date(period.0, lang),
+            calendar_date(period.1, lang),
+        ),
     }
 }
 
@@ -353,11 +377,7 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
         ));
         // Oldest first: each earlier text with the correction that replaced it.
         for old in &advice.superseded {
-            h.line(&format!(
-                "<p class=\"superseded\">{} {}</p>",
-                escape_html(&superseded_by(old.position, lang)),
-                log_text(&old.reason, lang)
-            ));
+            superseded_note(h, old.position, &old.reason, lang);
             h.line(&format!(
                 "<blockquote{}><p><del>{}</del></p></blockquote>",
                 log_lang_attr(lang),
@@ -378,22 +398,12 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
             "<p>{}: <strong>{}</strong>, {}</p>",
             time(decision.recorded_at, lang),
             escape_html(lang.verdict(decision.verdict)),
-            escape_html(&match lang {
-                Lang::Nl => format!(
-                    "{} per jaar, van {} tot en met {}. Document: {}.",
-                    euros(decision.amount_per_year_cents, lang),
-                    calendar_date(decision.period_start, lang),
-                    calendar_date(decision.period_end, lang),
-                    decision.document_reference
-                ),
-                Lang::En => format!(
-                    "{} a year, from {} to {}. Document: {}.",
-                    euros(decision.amount_per_year_cents, lang),
-                    calendar_date(decision.period_start, lang),
-                    calendar_date(decision.period_end, lang),
-                    decision.document_reference
-                ),
-            })
+            escape_html(&decision_terms(
+                decision.amount_per_year_cents,
+                (decision.period_start, decision.period_end),
+                &decision.document_reference,
+                lang
+            ))
         ));
         h.line(&format!(
             "<p>{} <code>{}</code></p>",
@@ -404,33 +414,17 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
             escape_html(&decision.document_blake3)
         ));
         for old in &decision.superseded {
+            superseded_note(h, old.position, &old.reason, lang);
             h.line(&format!(
-                "<p class=\"superseded\">{} {}</p>",
-                escape_html(&superseded_by(old.position, lang)),
-                log_text(&old.reason, lang)
-            ));
-            h.line(&format!(
-                "<p><del>{}</del></p>",
-                escape_html(&match lang {
-                    Lang::Nl => format!(
-                        "{}, {} per jaar, van {} tot en met {}. Document: {} (BLAKE3 {}).",
-                        lang.verdict(old.verdict),
-                        euros(old.amount_per_year_cents, lang),
-                        calendar_date(old.period_start, lang),
-                        calendar_date(old.period_end, lang),
-                        old.document_reference,
-                        old.document_blake3
-                    ),
-                    Lang::En => format!(
-                        "{}, {} a year, from {} to {}. Document: {} (BLAKE3 {}).",
-                        lang.verdict(old.verdict),
-                        euros(old.amount_per_year_cents, lang),
-                        calendar_date(old.period_start, lang),
-                        calendar_date(old.period_end, lang),
-                        old.document_reference,
-                        old.document_blake3
-                    ),
-                })
+                "<p><del>{}, {} BLAKE3 {}</del></p>",
+                escape_html(lang.verdict(old.verdict)),
+                escape_html(&decision_terms(
+                    old.amount_per_year_cents,
+                    (old.period_start, old.period_end),
+                    &old.document_reference,
+                    lang
+                )),
+                escape_html(&old.document_blake3)
             ));
         }
     }
