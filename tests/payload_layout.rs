@@ -436,6 +436,7 @@ fn one_of_each() -> Vec<Event> {
                     inhabitants: 7,
                 },
             ],
+            title: Some("Stemronde mei 2023".into()),
         }),
         Event::RoundOpened(RoundOpened {
             round: round(),
@@ -444,6 +445,7 @@ fn one_of_each() -> Vec<Event> {
             closes_at: Timestamp::from_micros(1_000),
             rule: Rule::default(),
             electorate: vec![],
+            title: None,
         }),
         Event::VoteCast(VoteCast {
             round: round(),
@@ -576,6 +578,51 @@ fn one_of_each() -> Vec<Event> {
             title: "Nieuwsbrief juni".into(),
             covers_from: Position(0),
             covers_to: Position(u64::MAX),
+        }),
+        Event::AdviceSuperseded(AdviceSuperseded {
+            advice: AdviceId::new("a-1"),
+            proposal: proposal(),
+            text: "Verbeterd advies".into(),
+            reason: "tikfout in het bedrag".into(),
+        }),
+        Event::GovernmentDecisionAmended(GovernmentDecisionAmended {
+            decision: DecisionId::new("d-1"),
+            advice: AdviceId::new("a-1"),
+            proposal: proposal(),
+            verdict: Verdict::Approved,
+            amount_per_year: Cents(17_500_000),
+            period_start: date("2024-01-01"),
+            period_end: date("2028-12-31"),
+            document_reference: "BO 2024-2028 erratum".into(),
+            document_blake3: "1e".repeat(32),
+            reason: "erratum van de overheid".into(),
+        }),
+        Event::VotingWindowChanged(VotingWindowChanged {
+            round: round(),
+            previous_closes_at: Timestamp::from_micros(1_000),
+            closes_at: Timestamp::from_micros(-7),
+            reason: "verlengd wegens storing".into(),
+        }),
+        Event::CertificationWithdrawn(CertificationWithdrawn {
+            round: round(),
+            member: ActorId::new("lid-2"),
+            reason: "verkeerde telling gezien".into(),
+        }),
+        Event::ActorNamed(ActorNamed {
+            actor: ActorId::new("lid-1"),
+            name: "An Peeters (stuurgroep)".into(),
+        }),
+        Event::DocumentLinked(DocumentLinked {
+            subject: DocumentSubject::Proposal(proposal()),
+            title: "Nota aan de stuurgroep".into(),
+            url: "https://bibliotheken.example/nota.pdf".into(),
+            document_blake3: "2b".repeat(32),
+        }),
+        Event::DocumentLinked(DocumentLinked {
+            subject: DocumentSubject::Sheet(SheetId::new("s-1")),
+            title: "Projectfiche e-boeken".into(),
+            url: "http://x".into(),
+            document_blake3: String::new(),
         }),
     ]
 }

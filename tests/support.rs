@@ -132,6 +132,7 @@ pub fn write_fixture(dir: &Path, window: Duration) -> Result<Ledger, String> {
     run(
         "secretariaat",
         Command::OpenRound {
+            title: None,
             round: RoundId::new("r-fixture"),
             proposal: ProposalId::new("p-fixture"),
             opens_at: None,

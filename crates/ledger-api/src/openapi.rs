@@ -33,6 +33,7 @@ use crate::routes;
         routes::rounds::one,
         routes::rounds::result,
         routes::rounds::votes,
+        routes::rounds::not_voted,
         routes::rounds::remarks,
         routes::rounds::ballots,
         routes::csv::votes_file,

@@ -107,6 +107,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, body_limit: usize) {
     .service(routes::rounds::one)
     .service(routes::rounds::result)
     .service(routes::rounds::votes)
+    .service(routes::rounds::not_voted)
     .service(routes::rounds::remarks)
     .service(routes::rounds::ballots)
     .service(routes::events::list)

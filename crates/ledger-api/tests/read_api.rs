@@ -203,6 +203,10 @@ async fn csv_files_follow_rfc_4180() {
         yes.starts_with("r-2023-05,closed,adopted,true,yes,"),
         "{yes}"
     );
+    assert!(
+        yes.ends_with(",Stemronde mei 2023"),
+        "the round's title: {yes}"
+    );
 }
 
 #[actix_web::test]

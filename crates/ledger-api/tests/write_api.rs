@@ -87,6 +87,7 @@ const MATRIX: &[(&str, &[(Who, u16)])] = &[
     ("initialize_ledger", &[]),
     ("grant_role", &[(Who::Secretariat, 201)]),
     ("revoke_role", &[(Who::Secretariat, 201)]),
+    ("name_actor", &[(Who::Secretariat, 201)]),
     ("register_library", &[(Who::Secretariat, 201)]),
     ("update_library", &[(Who::Secretariat, 201)]),
     ("retire_library", &[(Who::Secretariat, 201)]),
@@ -102,8 +103,13 @@ const MATRIX: &[(&str, &[(Who, u16)])] = &[
         "withdraw_proposal",
         &[(Who::Secretariat, 201), (Who::Member, 422)],
     ),
+    (
+        "link_document",
+        &[(Who::Secretariat, 201), (Who::Member, 201)],
+    ),
     ("open_round", &[(Who::Secretariat, 201)]),
     ("cast_vote", &[(Who::LibraryA, 201)]),
+    ("change_voting_window", &[(Who::Secretariat, 201)]),
     (
         "close_round",
         &[(Who::Secretariat, 201), (Who::Member, 422)],
@@ -112,6 +118,8 @@ const MATRIX: &[(&str, &[(Who, u16)])] = &[
     ("sign_certification", &[(Who::Member, 201)]),
     ("send_advice", &[(Who::Secretariat, 201)]),
     ("record_government_decision", &[(Who::Secretariat, 201)]),
+    ("supersede_advice", &[(Who::Secretariat, 201)]),
+    ("amend_government_decision", &[(Who::Secretariat, 201)]),
     ("set_criteria", &[(Who::Member, 201)]),
     (
         "file_project_sheet",
@@ -120,6 +128,9 @@ const MATRIX: &[(&str, &[(Who, u16)])] = &[
     ("score_sheet", &[(Who::Member, 201)]),
     ("decide_priorities", &[(Who::Member, 201)]),
     ("issue_newsletter", &[(Who::Secretariat, 201)]),
+    // Advice rests on the certification by now, so a member passes the role check and
+    // meets the domain's refusal.
+    ("withdraw_certification", &[(Who::Member, 422)]),
 ];
 
 /// The body of command `kind`; `library` is the library a vote names, `digest` the
@@ -171,6 +182,26 @@ fn body(kind: &str, library: &str, digest: &str) -> Value {
         "decide_priorities" => json!({"type": kind, "ranking": ["s-1"]}),
         "issue_newsletter" => {
             json!({"type": kind, "newsletter": "n-1", "title": "Issue 1", "covers_from": 0, "covers_to": 1})
+        }
+        "name_actor" => json!({"type": kind, "actor": "m1", "name": "An Peeters"}),
+        "link_document" => json!({
+            "type": kind, "subject": {"proposal": "p-1"}, "title": "Note to the steering group",
+            "url": "https://bibliotheken.example/note.pdf", "document_blake3": "ef".repeat(32)
+        }),
+        "change_voting_window" => {
+            json!({"type": kind, "round": "r-1", "closes_at": "2023-05-20T09:00:00Z", "reason": "Extended after an outage."})
+        }
+        "supersede_advice" => {
+            json!({"type": kind, "advice": "a-1", "text": "Spend it centrally, from 2024.", "reason": "The start year was missing."})
+        }
+        "amend_government_decision" => json!({
+            "type": kind, "decision": "d-1", "verdict": "amended",
+            "amount_cents_per_year": 18_000_000, "period_start": "2024-01-01", "period_end": "2028-12-31",
+            "document_reference": "BO-2024 erratum", "document_blake3": "cd".repeat(32),
+            "reason": "The government published an erratum."
+        }),
+        "withdraw_certification" => {
+            json!({"type": kind, "round": "r-1", "reason": "A ballot was miscounted."})
         }
         other => panic!("no body for {other}"),
     }

@@ -8,8 +8,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::event::Criterion;
-use crate::event::Verdict;
+use crate::event::{Criterion, DocumentSubject, Verdict};
 use crate::ids::{
     ActorId, AdviceId, CommandId, CriterionId, DecisionId, LibraryId, NewsletterId, NisCode,
     Position, ProposalId, RoundId, SheetId,
@@ -92,7 +91,7 @@ pub enum Command {
         /// Full text.
         #[schemars(length(min = 1, max = 10_000))]
         text: String,
-        /// Budget in euro cents per year.
+        /// Budget in euro cents per year; 0 for a proposal without a budget.
         #[serde(deserialize_with = "crate::amount::wide_int")]
         #[schemars(with = "i64")]
         budget_cents_per_year: i128,
@@ -136,6 +135,11 @@ pub enum Command {
         /// The decision rule (defaults: more than half of represented inhabitants).
         #[serde(default)]
         rule: Option<Rule>,
+        /// The round's title for people, e.g. `Stemronde mei 2023`.
+        // Added after commands were stored: left out of the digest's bytes when absent
+        // (see `Envelope::digest`), so a stored command's digest never changes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
     },
     /// Cast (or change) a library's vote.
     CastVote {
@@ -253,6 +257,72 @@ pub enum Command {
         /// First position not covered; at most the log's length.
         covers_to: Position,
     },
+    /// Correct sent advice: a new text replaces it, the earlier one stays in the log and
+    /// is shown as superseded.
+    SupersedeAdvice {
+        /// The advice corrected.
+        advice: AdviceId,
+        /// The advice's text from now on.
+        text: String,
+        /// Why it is corrected.
+        reason: String,
+    },
+    /// Correct a recorded government decision (an amended decision of the government, or
+    /// a mistake in the record); the earlier record stays and is shown as superseded.
+    AmendGovernmentDecision {
+        /// The decision corrected.
+        decision: DecisionId,
+        /// Approved, rejected or amended.
+        verdict: Verdict,
+        /// Amount granted per year in cents (zero when rejected).
+        #[serde(deserialize_with = "crate::amount::wide_int")]
+        #[schemars(with = "i64")]
+        amount_cents_per_year: i128,
+        /// First day of the period.
+        period_start: Date,
+        /// Last day of the period.
+        period_end: Date,
+        /// The official document's reference.
+        document_reference: String,
+        /// BLAKE3 of the official document (64 lowercase hex).
+        document_blake3: String,
+        /// Why it is corrected.
+        reason: String,
+    },
+    /// Extend or shorten an open round's voting window.
+    ChangeVotingWindow {
+        /// The round.
+        round: RoundId,
+        /// The new first instant a vote is no longer accepted.
+        closes_at: Timestamp,
+        /// Why the window changes.
+        reason: String,
+    },
+    /// Withdraw a round's certification; the round must then be certified again.
+    WithdrawCertification {
+        /// The round.
+        round: RoundId,
+        /// Why.
+        reason: String,
+    },
+    /// Give an actor (a steering member, the secretariat) a display name for people.
+    NameActor {
+        /// Who.
+        actor: ActorId,
+        /// The name shown with the id, e.g. `An Peeters (stuurgroep)`.
+        name: String,
+    },
+    /// Link a document (its address and BLAKE3 hash) to a proposal or a project sheet.
+    LinkDocument {
+        /// The proposal or sheet the document belongs to.
+        subject: DocumentSubject,
+        /// The document's title.
+        title: String,
+        /// Where to fetch it: an `https://` or `http://` address.
+        url: String,
+        /// BLAKE3 of the document (64 lowercase hex), so a reader can check the copy.
+        document_blake3: String,
+    },
 }
 
 impl Command {
@@ -260,9 +330,10 @@ impl Command {
     pub fn target_stream(&self) -> String {
         match self {
             Command::InitializeLedger { .. } => "ledger".into(),
-            Command::GrantRole { actor, .. } | Command::RevokeRole { actor, .. } => {
-                format!("actor/{actor}")
-            }
+            Command::GrantRole { actor, .. }
+            | Command::RevokeRole { actor, .. }
+            | Command::NameActor { actor, .. } => format!("actor/{actor}"),
+            Command::LinkDocument { subject, .. } => subject.stream(),
             Command::RegisterLibrary { library, .. }
             | Command::UpdateLibrary { library, .. }
             | Command::RetireLibrary { library, .. } => format!("library/{library}"),
@@ -273,10 +344,14 @@ impl Command {
             | Command::CastVote { round, .. }
             | Command::CloseRound { round }
             | Command::AnnulRound { round, .. }
-            | Command::SignCertification { round, .. } => format!("round/{round}"),
+            | Command::SignCertification { round, .. }
+            | Command::ChangeVotingWindow { round, .. }
+            | Command::WithdrawCertification { round, .. } => format!("round/{round}"),
             // The government's decision answers one advice, so both share its stream.
             Command::SendAdvice { advice, .. }
-            | Command::RecordGovernmentDecision { advice, .. } => format!("advice/{advice}"),
+            | Command::RecordGovernmentDecision { advice, .. }
+            | Command::SupersedeAdvice { advice, .. } => format!("advice/{advice}"),
+            Command::AmendGovernmentDecision { decision, .. } => format!("decision/{decision}"),
             Command::SetCriteria { .. } => "criteria".into(),
             Command::FileProjectSheet { sheet, .. } | Command::ScoreSheet { sheet, .. } => {
                 format!("sheet/{sheet}")
@@ -306,16 +381,22 @@ impl Command {
             | Command::AnnulRound { .. }
             | Command::SendAdvice { .. }
             | Command::RecordGovernmentDecision { .. }
+            | Command::SupersedeAdvice { .. }
+            | Command::AmendGovernmentDecision { .. }
+            | Command::ChangeVotingWindow { .. }
+            | Command::NameActor { .. }
             | Command::IssueNewsletter { .. } => SECRETARIAT,
             Command::FileProposal { .. }
             | Command::AmendProposal { .. }
             | Command::WithdrawProposal { .. }
             | Command::CloseRound { .. }
-            | Command::FileProjectSheet { .. } => STEERING_GROUP,
+            | Command::FileProjectSheet { .. }
+            | Command::LinkDocument { .. } => STEERING_GROUP,
             Command::SignCertification { .. }
             | Command::SetCriteria { .. }
             | Command::ScoreSheet { .. }
-            | Command::DecidePriorities { .. } => MEMBER,
+            | Command::DecidePriorities { .. }
+            | Command::WithdrawCertification { .. } => MEMBER,
             Command::CastVote { .. } => LIBRARY,
         }
     }
@@ -344,6 +425,12 @@ impl Command {
             Command::ScoreSheet { .. } => "score_sheet",
             Command::DecidePriorities { .. } => "decide_priorities",
             Command::IssueNewsletter { .. } => "issue_newsletter",
+            Command::SupersedeAdvice { .. } => "supersede_advice",
+            Command::AmendGovernmentDecision { .. } => "amend_government_decision",
+            Command::ChangeVotingWindow { .. } => "change_voting_window",
+            Command::WithdrawCertification { .. } => "withdraw_certification",
+            Command::NameActor { .. } => "name_actor",
+            Command::LinkDocument { .. } => "link_document",
         }
     }
 }
@@ -396,6 +483,9 @@ impl Envelope {
     /// and ids: u64 LE length and UTF-8; `Option`: 0x00, or 0x01 and the value; `Vec`:
     /// u64 LE count and the items; `i128`: 16 bytes LE; unit enums such as `Choice`:
     /// their index as u32 LE; `Timestamp`: i64 LE microseconds; `Date`: as in records).
+    ///
+    /// A field added to a command after commands were stored (`open_round`'s `title`) is
+    /// left out entirely when absent, so every stored command keeps its digest.
     ///
     /// Not covered: the command id (it is the key the digest is stored under) and
     /// `expected_version` (a precondition checked when the command was applied; a retry

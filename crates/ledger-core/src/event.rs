@@ -140,6 +140,34 @@ pub struct RoundOpened {
     pub rule: Rule,
     /// Every eligible library with its weight, sorted by library id.
     pub electorate: Vec<Elector>,
+    /// The round's title for people (schema version 2; null in version 1 records).
+    pub title: Option<String>,
+}
+
+/// Schema version 1 of `round_opened`: without a title. Read only, upcast by
+/// [`decode_body`].
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+struct RoundOpenedV1 {
+    round: RoundId,
+    proposal: ProposalId,
+    opens_at: Timestamp,
+    closes_at: Timestamp,
+    rule: Rule,
+    electorate: Vec<Elector>,
+}
+
+impl From<RoundOpenedV1> for RoundOpened {
+    fn from(v1: RoundOpenedV1) -> Self {
+        RoundOpened {
+            round: v1.round,
+            proposal: v1.proposal,
+            opens_at: v1.opens_at,
+            closes_at: v1.closes_at,
+            rule: v1.rule,
+            electorate: v1.electorate,
+            title: None,
+        }
+    }
 }
 
 /// A library voted (or changed its vote: the last one counts, all stay in the log).
@@ -324,6 +352,113 @@ pub struct NewsletterIssued {
     pub covers_to: Position,
 }
 
+/// Sent advice was corrected: `text` replaces the advice's text from here on; the
+/// earlier text stays in its own record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AdviceSuperseded {
+    /// The advice.
+    pub advice: AdviceId,
+    /// The proposal it concerns.
+    pub proposal: ProposalId,
+    /// The advice's text from now on.
+    pub text: String,
+    /// Why it was corrected.
+    pub reason: String,
+}
+
+/// A recorded government decision was corrected; the values here replace the earlier
+/// ones, which stay in their own record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct GovernmentDecisionAmended {
+    /// The decision.
+    pub decision: DecisionId,
+    /// The advice it answers.
+    pub advice: AdviceId,
+    /// The proposal.
+    pub proposal: ProposalId,
+    /// Approved, rejected or amended.
+    pub verdict: Verdict,
+    /// The yearly amount granted (zero when rejected).
+    pub amount_per_year: Cents,
+    /// First day of the period.
+    pub period_start: Date,
+    /// Last day of the period.
+    pub period_end: Date,
+    /// The official document's reference.
+    pub document_reference: String,
+    /// BLAKE3 of the official document, 64 lowercase hex characters.
+    pub document_blake3: String,
+    /// Why it was corrected.
+    pub reason: String,
+}
+
+/// An open round's voting window was extended or shortened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct VotingWindowChanged {
+    /// The round.
+    pub round: RoundId,
+    /// The window's end before the change.
+    pub previous_closes_at: Timestamp,
+    /// The window's end from now on (first instant a vote is no longer accepted).
+    pub closes_at: Timestamp,
+    /// Why.
+    pub reason: String,
+}
+
+/// A steering-group member withdrew a round's certification: its signatures no longer
+/// count and the round must be certified again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CertificationWithdrawn {
+    /// The round.
+    pub round: RoundId,
+    /// The member withdrawing it.
+    pub member: ActorId,
+    /// Why.
+    pub reason: String,
+}
+
+/// What a linked document belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentSubject {
+    /// A proposal.
+    Proposal(ProposalId),
+    /// A project sheet.
+    Sheet(SheetId),
+}
+
+impl DocumentSubject {
+    /// The stream of the proposal or sheet, e.g. `proposal/p-1`.
+    pub fn stream(&self) -> String {
+        match self {
+            DocumentSubject::Proposal(id) => format!("proposal/{id}"),
+            DocumentSubject::Sheet(id) => format!("sheet/{id}"),
+        }
+    }
+}
+
+/// An actor was given a display name (the last one counts).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ActorNamed {
+    /// Who.
+    pub actor: ActorId,
+    /// The name shown with the id.
+    pub name: String,
+}
+
+/// A document was linked to a proposal or a project sheet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DocumentLinked {
+    /// The proposal or sheet.
+    pub subject: DocumentSubject,
+    /// The document's title.
+    pub title: String,
+    /// Where to fetch it.
+    pub url: String,
+    /// BLAKE3 of the document, 64 lowercase hex characters.
+    pub document_blake3: String,
+}
+
 macro_rules! events {
     ($($variant:ident => $name:literal, $version:literal, $stream:expr;)*) => {
         /// Every event of the ledger. JSON form: `{"type": "...", "body": {...}}`.
@@ -361,9 +496,8 @@ macro_rules! events {
             }
         }
 
-        /// Decodes a stored body of `event_type` at `schema_version`, upcasting old
-        /// versions to the current payload.
-        pub fn decode_body(
+        /// Decodes a stored body of `event_type` at the current `schema_version`.
+        fn decode_current(
             event_type: &str,
             schema_version: u16,
             body: &[u8],
@@ -389,7 +523,7 @@ events! {
     ProposalFiled => "proposal_filed", 1, |e: &ProposalFiled| format!("proposal/{}", e.proposal);
     ProposalAmended => "proposal_amended", 1, |e: &ProposalAmended| format!("proposal/{}", e.proposal);
     ProposalWithdrawn => "proposal_withdrawn", 1, |e: &ProposalWithdrawn| format!("proposal/{}", e.proposal);
-    RoundOpened => "round_opened", 1, |e: &RoundOpened| format!("round/{}", e.round);
+    RoundOpened => "round_opened", 2, |e: &RoundOpened| format!("round/{}", e.round);
     VoteCast => "vote_cast", 1, |e: &VoteCast| format!("round/{}", e.round);
     RoundClosed => "round_closed", 1, |e: &RoundClosed| format!("round/{}", e.round);
     RoundAnnulled => "round_annulled", 1, |e: &RoundAnnulled| format!("round/{}", e.round);
@@ -402,4 +536,25 @@ events! {
     SheetScored => "sheet_scored", 1, |e: &SheetScored| format!("sheet/{}", e.sheet);
     PrioritiesDecided => "priorities_decided", 1, |_: &PrioritiesDecided| "priorities".to_string();
     NewsletterIssued => "newsletter_issued", 1, |_: &NewsletterIssued| "newsletter".to_string();
+    AdviceSuperseded => "advice_superseded", 1, |e: &AdviceSuperseded| format!("advice/{}", e.advice);
+    GovernmentDecisionAmended => "government_decision_amended", 1, |e: &GovernmentDecisionAmended| format!("decision/{}", e.decision);
+    VotingWindowChanged => "voting_window_changed", 1, |e: &VotingWindowChanged| format!("round/{}", e.round);
+    CertificationWithdrawn => "certification_withdrawn", 1, |e: &CertificationWithdrawn| format!("round/{}", e.round);
+    ActorNamed => "actor_named", 1, |e: &ActorNamed| format!("actor/{}", e.actor);
+    DocumentLinked => "document_linked", 1, |e: &DocumentLinked| e.subject.stream();
+}
+
+/// Decodes a stored body of `event_type` at `schema_version`, upcasting old versions to
+/// the current payload: `round_opened` version 1 has no title.
+pub fn decode_body(
+    event_type: &str,
+    schema_version: u16,
+    body: &[u8],
+) -> Result<Event, RecordError> {
+    match (event_type, schema_version) {
+        ("round_opened", 1) => {
+            decode_payload::<RoundOpenedV1>(body).map(|v1| Event::RoundOpened(v1.into()))
+        }
+        _ => decode_current(event_type, schema_version, body),
+    }
 }

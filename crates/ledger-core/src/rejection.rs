@@ -317,6 +317,9 @@ pub enum Rejection {
     /// A document hash is not 64 lowercase hex characters.
     #[error("document hash must be 64 lowercase hex characters")]
     InvalidDocumentHash,
+    /// A document's address is not an `https://` or `http://` URL without spaces.
+    #[error("a document's url must start with https:// or http:// and hold no spaces")]
+    InvalidUrl,
     /// A criteria list is empty, has duplicates or a weight outside 1..=100.
     #[error("criteria must be non-empty, unique, with weights 1 to 100")]
     InvalidCriteria,

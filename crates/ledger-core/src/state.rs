@@ -415,6 +415,28 @@ impl State {
                 self.newsletter_covered_to = e.covers_to;
                 self.newsletters.insert(e.newsletter.clone());
             }
+            // The advice's text is not part of the decision state.
+            Event::AdviceSuperseded(_) => {}
+            Event::GovernmentDecisionAmended(e) => {
+                if let Some(d) = self.decisions.get_mut(&e.decision) {
+                    d.verdict = e.verdict;
+                    d.amount_per_year = e.amount_per_year;
+                    d.period = (e.period_start, e.period_end);
+                }
+            }
+            Event::VotingWindowChanged(e) => {
+                if let Some(r) = self.rounds.get_mut(&e.round) {
+                    r.closes_at = e.closes_at;
+                }
+            }
+            // Names and documents are for people; `decide` never consults them.
+            Event::ActorNamed(_) | Event::DocumentLinked(_) => {}
+            Event::CertificationWithdrawn(e) => {
+                if let Some(r) = self.rounds.get_mut(&e.round) {
+                    r.certified = false;
+                    r.signatures.clear();
+                }
+            }
         }
     }
 }

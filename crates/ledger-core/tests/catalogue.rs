@@ -10,231 +10,15 @@ mod common;
 
 use common::{at, Ledger};
 use ledger_core::amount::{MAX_CENTS, MAX_INHABITANTS};
-use ledger_core::event::{Criterion, Verdict};
 use ledger_core::tally::Abstentions;
 use ledger_core::{
-    ActorId, AdviceId, Choice, Command, CriterionId, Date, DecisionId, Envelope, LibraryId,
-    NisCode, Position, ProposalId, Ratio, Rejection, RejectionKind, Role, RoleKind, RoundId, Rule,
-    SheetId, MAX_REMARK_CHARS,
+    ActorId, Choice, Command, Envelope, Event, NisCode, Position, Ratio, Rejection, RejectionKind,
+    Role, RoleKind, Rule, SheetId, MAX_REMARK_CHARS,
 };
 
 use RejectionKind::{Domain, Forbidden};
 
-const SETUP: &str = "2023-05-01T08:00:00Z";
-const OPENS: &str = "2023-05-08T07:00:00Z";
-const VOTING: &str = "2023-05-15T10:00:00Z";
-const CLOSES: &str = "2023-05-31T22:00:00Z";
-const AFTER: &str = "2023-06-02T09:00:00Z";
-
-fn lib(id: &str) -> LibraryId {
-    LibraryId::new(id)
-}
-
-fn round(id: &str) -> RoundId {
-    RoundId::new(id)
-}
-
-fn proposal(id: &str) -> ProposalId {
-    ProposalId::new(id)
-}
-
-fn register(id: &str, nis: &str, inhabitants: i128) -> Command {
-    Command::RegisterLibrary {
-        library: lib(id),
-        name: format!("Bibliotheek {id}"),
-        municipalities: vec![NisCode(nis.into())],
-        inhabitants,
-    }
-}
-
-fn file(id: &str, budget: i128) -> Command {
-    Command::FileProposal {
-        proposal: proposal(id),
-        title: "Digitale dienstverlening".into(),
-        text: "De middelen centraal inzetten.".into(),
-        budget_cents_per_year: budget,
-    }
-}
-
-fn open(id: &str, on: &str, opens_at: &str, closes_at: &str) -> Command {
-    Command::OpenRound {
-        round: round(id),
-        proposal: proposal(on),
-        opens_at: Some(at(opens_at)),
-        closes_at: at(closes_at),
-        rule: None,
-    }
-}
-
-fn vote(on: &str, library: &str, choice: Choice) -> Command {
-    Command::CastVote {
-        round: round(on),
-        library: lib(library),
-        choice,
-        remark: None,
-    }
-}
-
-fn sign(on: &str, digest: String) -> Command {
-    Command::SignCertification {
-        round: round(on),
-        tally_digest: digest,
-    }
-}
-
-fn advise(advice: &str, on: &str) -> Command {
-    Command::SendAdvice {
-        advice: AdviceId::new(advice),
-        round: round(on),
-        recipient: "Vlaamse overheid".into(),
-        text: "Advies.".into(),
-    }
-}
-
-fn decision(id: &str, advice: &str, amount: i128, start: &str, end: &str, hash: &str) -> Command {
-    Command::RecordGovernmentDecision {
-        decision: DecisionId::new(id),
-        advice: AdviceId::new(advice),
-        verdict: Verdict::Approved,
-        amount_cents_per_year: amount,
-        period_start: Date::parse(start).unwrap(),
-        period_end: Date::parse(end).unwrap(),
-        document_reference: "Beheersovereenkomst 2024-2028".into(),
-        document_blake3: hash.into(),
-    }
-}
-
-fn good_hash() -> String {
-    "ab".repeat(32)
-}
-
-fn criteria(weights: &[u32]) -> Command {
-    Command::SetCriteria {
-        criteria: weights
-            .iter()
-            .enumerate()
-            .map(|(i, w)| Criterion {
-                id: CriterionId::new(format!("c-{i}")),
-                name: format!("Criterium {i}"),
-                weight: *w,
-            })
-            .collect(),
-    }
-}
-
-fn sheet(id: &str) -> Command {
-    Command::FileProjectSheet {
-        sheet: SheetId::new(id),
-        proposal: None,
-        title: "Projectfiche".into(),
-        summary: "Samenvatting.".into(),
-        budget_cents_per_year: 1_000_000,
-    }
-}
-
-fn score(id: &str, criterion: &str, value: i64) -> Command {
-    Command::ScoreSheet {
-        sheet: SheetId::new(id),
-        criterion: CriterionId::new(criterion),
-        score: value,
-    }
-}
-
-/// Initialised, with the secretariat `sec`, members `m1`..`m3`, libraries `lib-a`
-/// (5,000), `lib-b` (2,000) and `lib-c` (1,000) with their own accounts, and two
-/// proposals `p-1`, `p-2` without rounds.
-fn registry() -> Ledger {
-    let mut l = Ledger::new();
-    let t = at(SETUP);
-    l.run(
-        "operator",
-        Command::InitializeLedger {
-            origin: "test.local/ledger".into(),
-            secretariat: ActorId::new("sec"),
-        },
-        t,
-    );
-    for member in ["m1", "m2", "m3"] {
-        l.run(
-            "sec",
-            Command::GrantRole {
-                actor: ActorId::new(member),
-                role: Role::SteeringMember,
-            },
-            t,
-        );
-    }
-    for (id, nis, inhabitants) in [
-        ("lib-a", "11501", 5_000),
-        ("lib-b", "12501", 2_000),
-        ("lib-c", "13501", 1_000),
-    ] {
-        l.run("sec", register(id, nis, inhabitants), t);
-        l.run(
-            "sec",
-            Command::GrantRole {
-                actor: ActorId::new(id),
-                role: Role::Library(lib(id)),
-            },
-            t,
-        );
-    }
-    l.run("sec", file("p-1", 20_000_000), t);
-    l.run("m1", file("p-2", 5_000_000), t);
-    l
-}
-
-/// [`registry`] plus rounds `r-1` on `p-1` and `r-2` on `p-2`, window [OPENS, CLOSES).
-fn opened() -> Ledger {
-    let mut l = registry();
-    l.run("sec", open("r-1", "p-1", OPENS, CLOSES), at(SETUP));
-    l.run("sec", open("r-2", "p-2", OPENS, CLOSES), at(SETUP));
-    l
-}
-
-/// [`opened`] plus votes: on `r-1` a yes and b no (adopted, 5,000 of 7,000); on `r-2`
-/// a no and b yes (rejected). `lib-c` does not vote.
-fn voted() -> Ledger {
-    let mut l = opened();
-    let t = at(VOTING);
-    l.run("lib-a", vote("r-1", "lib-a", Choice::Yes), t);
-    l.run("lib-b", vote("r-1", "lib-b", Choice::No), t);
-    l.run("lib-a", vote("r-2", "lib-a", Choice::No), t);
-    l.run("lib-b", vote("r-2", "lib-b", Choice::Yes), t);
-    l
-}
-
-/// [`voted`] with both rounds closed at `closes_at`.
-fn closed() -> Ledger {
-    let mut l = voted();
-    for r in ["r-1", "r-2"] {
-        l.run("sec", Command::CloseRound { round: round(r) }, at(CLOSES));
-    }
-    l
-}
-
-fn digest_of(l: &Ledger, r: &str) -> String {
-    l.state.rounds[&round(r)].tally().digest(&round(r))
-}
-
-/// [`closed`] with both rounds certified by `m1` and `m2`.
-fn certified() -> Ledger {
-    let mut l = closed();
-    for r in ["r-1", "r-2"] {
-        for member in ["m1", "m2"] {
-            let digest = digest_of(&l, r);
-            l.run(member, sign(r, digest), at(AFTER));
-        }
-    }
-    l
-}
-
-/// [`certified`] with advice `adv-1` sent on the adopted round `r-1`.
-fn advised() -> Ledger {
-    let mut l = certified();
-    l.run("sec", advise("adv-1", "r-1"), at(AFTER));
-    l
-}
+use common::cycle::*;
 
 // ---- the ledger itself and roles ----
 
@@ -587,17 +371,24 @@ fn a_population_update_during_a_round_leaves_its_frozen_weights_and_tally_alone(
 // ---- proposals ----
 
 #[test]
-fn a_zero_budget() {
+fn a_proposal_without_a_budget_is_filed_with_zero_and_amended_to_zero() {
     let mut l = registry();
-    let r = l.refuse("sec", file("p-9", 0), at(SETUP), Domain);
-    assert_eq!(
-        r,
-        Rejection::AmountOutOfRange {
-            value: "0".into(),
-            min: "1".into(),
-            max: MAX_CENTS.to_string()
-        }
+    let events = l.run("sec", file("p-9", 0), at(SETUP));
+    assert!(
+        matches!(&events[..], [Event::ProposalFiled(e)] if e.budget_per_year.0 == 0),
+        "{events:?}"
     );
+    l.run(
+        "sec",
+        Command::AmendProposal {
+            proposal: proposal("p-1"),
+            title: None,
+            text: None,
+            budget_cents_per_year: Some(0),
+        },
+        at(SETUP),
+    );
+    assert_eq!(l.state.proposals[&proposal("p-1")].budget_per_year.0, 0);
 }
 
 #[test]
@@ -754,6 +545,7 @@ fn a_rule_needing_more_signatures_than_members() {
     let r = l.refuse(
         "sec",
         Command::OpenRound {
+            title: None,
             round: round("r-9"),
             proposal: proposal("p-1"),
             opens_at: None,
@@ -781,6 +573,7 @@ fn a_rule_whose_threshold_is_everything() {
     let r = l.refuse(
         "sec",
         Command::OpenRound {
+            title: None,
             round: round("r-9"),
             proposal: proposal("p-1"),
             opens_at: None,
@@ -1445,7 +1238,7 @@ fn overflowing_numbers_on_the_wire_reach_decide_and_get_their_own_rejection() {
         ),
         (
             r#"{"type":"file_proposal","proposal":"p-9","title":"T","text":"Tekst.",
-               "budget_cents_per_year":0}"#,
+               "budget_cents_per_year":-1}"#,
             "amount_out_of_range",
         ),
     ];

@@ -267,6 +267,7 @@ proptest! {
         }, t);
         let round = RoundId::new("r-1");
         ledger.run("sec", Command::OpenRound {
+            title: None,
             round: round.clone(),
             proposal: ProposalId::new("p-1"),
             opens_at: None,

@@ -36,6 +36,8 @@ pub const MEMBERS: [&str; 3] = ["stuurgroep-an", "stuurgroep-bart", "stuurgroep-
 pub const PROPOSAL: &str = "p-2023-ibl-microsubsidies";
 /// The round's id.
 pub const ROUND: &str = "r-2023-05";
+/// The demo round's title for people.
+pub const ROUND_TITLE: &str = "Stemronde mei 2023";
 /// The advice's id.
 pub const ADVICE: &str = "adv-2023-ibl";
 /// The government decision's id.
@@ -198,6 +200,7 @@ impl Scenario {
                     signatures_required: SIGNATURES_REQUIRED,
                     ..Rule::default()
                 }),
+                title: Some(ROUND_TITLE.into()),
             },
         );
         out

@@ -406,6 +406,37 @@ impl Notes {
                     self.general.newsletters_issued.push(issue.clone());
                 }
             }
+            // Corrections reach the digest as timeline steps with their reasons, and the
+            // corrected advice or decision is shown with what it superseded.
+            Event::AdviceSuperseded(e) => {
+                let advice = &mut self.proposal(&e.proposal).advice;
+                if !advice.contains(&e.advice) {
+                    advice.push(e.advice.clone());
+                }
+            }
+            Event::GovernmentDecisionAmended(e) => {
+                let decisions = &mut self.proposal(&e.proposal).decisions;
+                if !decisions.contains(&e.decision) {
+                    decisions.push(e.decision.clone());
+                }
+            }
+            Event::ActorNamed(_) => {}
+            Event::DocumentLinked(e) => {
+                if let ledger_core::event::DocumentSubject::Proposal(p) = &e.subject {
+                    self.proposal(p);
+                }
+            }
+            Event::VotingWindowChanged(ledger_core::event::VotingWindowChanged {
+                round, ..
+            })
+            | Event::CertificationWithdrawn(ledger_core::event::CertificationWithdrawn {
+                round,
+                ..
+            }) => {
+                if let Some(p) = round_proposal(round) {
+                    self.proposal(&p);
+                }
+            }
         }
     }
 

@@ -34,11 +34,15 @@ pub use project::{
     CriteriaView, CriterionScoreView, CriterionView, ExactDecimal, MemberScoreView, NewsletterView,
     PrioritiesView, SheetView,
 };
-pub use proposal::{AdviceView, DecisionView, ProposalView, Step, TimelineStep};
+pub use proposal::{
+    AdviceView, DecisionView, DocumentView, ProposalView, Step, SupersededAdvice,
+    SupersededDecision, TimelineStep,
+};
 pub use registry::{ActorView, LibraryView};
 pub use round::{
-    AnnulmentView, BallotView, CertificationView, ClosingView, ElectorView, RemarkView,
-    RoundResult, RoundStatusView, RoundSummary, RoundView, SignatureView, VoteView,
+    AnnulmentView, BallotView, CertificationView, ClosingView, ElectorView, NotVotedView,
+    RemarkView, ResultWarning, RoundResult, RoundStatusView, RoundSummary, RoundView,
+    SignatureView, VoteView, WindowChangeView, WithdrawnCertificationView,
 };
 pub use snapshot::{SnapshotInfo, SNAPSHOT_VERSION};
 pub use wire::{

@@ -100,6 +100,8 @@ pub struct ReadModel {
     pub(crate) origin: Option<String>,
     pub(crate) event_counts: BTreeMap<String, u64>,
     pub(crate) actors: BTreeMap<ActorId, ActorView>,
+    /// Display names given to actors, kept after their roles end.
+    pub(crate) actor_names: BTreeMap<ActorId, String>,
     pub(crate) libraries: BTreeMap<LibraryId, LibraryView>,
     pub(crate) proposals: BTreeMap<ProposalId, ProposalView>,
     pub(crate) rounds: BTreeMap<RoundId, RoundView>,
@@ -167,6 +169,12 @@ impl ReadModel {
             Event::SheetScored(e) => self.on_sheet_scored(at, e),
             Event::PrioritiesDecided(e) => self.on_priorities_decided(at, e),
             Event::NewsletterIssued(e) => self.on_newsletter_issued(at, e),
+            Event::AdviceSuperseded(e) => self.on_advice_superseded(at, e),
+            Event::GovernmentDecisionAmended(e) => self.on_decision_amended(at, e),
+            Event::VotingWindowChanged(e) => self.on_window_changed(at, e),
+            Event::CertificationWithdrawn(e) => self.on_certification_withdrawn(at, e),
+            Event::ActorNamed(e) => self.on_actor_named(e),
+            Event::DocumentLinked(e) => self.on_document_linked(at, e),
         }
         let event_type = event.event_type();
         match self.event_counts.get_mut(event_type) {

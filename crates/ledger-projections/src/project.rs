@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::model::{At, ReadModel};
+use crate::proposal::DocumentView;
 
 /// Decimals in the display string of a weighted total.
 const TOTAL_DIGITS: u32 = 2;
@@ -113,6 +114,8 @@ pub struct SheetView {
     pub weighted_total: Option<ExactDecimal>,
     /// Its place (1 = highest) in the latest priorities, if ranked.
     pub rank: Option<u32>,
+    /// Documents linked to it, oldest first.
+    pub documents: Vec<DocumentView>,
 }
 
 /// The latest priority order of the steering group.
@@ -264,6 +267,7 @@ impl ReadModel {
             criteria: Vec::new(),
             weighted_total: None,
             rank: None,
+            documents: Vec::new(),
         };
         sheet.rescore(&self.criteria.criteria);
         self.sheets.insert(e.sheet.clone(), sheet);

@@ -7,7 +7,8 @@
 //! are appended in position order only.
 
 use ledger_core::event::{
-    AdviceSent, GovernmentDecisionRecorded, ProposalAmended, ProposalFiled, ProposalWithdrawn,
+    AdviceSent, AdviceSuperseded, DocumentLinked, DocumentSubject, GovernmentDecisionAmended,
+    GovernmentDecisionRecorded, ProposalAmended, ProposalFiled, ProposalWithdrawn,
 };
 use ledger_core::{AdviceId, Date, DecisionId, ProposalId, RoundId, SheetId, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,15 @@ pub enum Step {
     AdviceSent,
     /// The government's decision was recorded.
     GovernmentDecided,
+    /// A round's voting window was extended or shortened (see `reason`).
+    WindowChanged,
+    /// A round's certification was withdrawn; it must be certified again.
+    CertificationWithdrawn,
+    /// Sent advice was corrected; the earlier text is kept as superseded.
+    AdviceSuperseded,
+    /// A recorded government decision was corrected; the earlier one is kept as
+    /// superseded.
+    DecisionAmended,
 }
 
 /// One step of a proposal's timeline.
@@ -61,8 +71,11 @@ pub struct TimelineStep {
     /// The decision concerned (government_decided).
     #[schema(value_type = Option<String>)]
     pub decision: Option<DecisionId>,
-    /// The government's verdict (government_decided).
+    /// The government's verdict (government_decided, decision_amended).
     pub verdict: Option<VerdictView>,
+    /// Why (withdrawn, annulled and every correction: window_changed,
+    /// certification_withdrawn, advice_superseded, decision_amended).
+    pub reason: Option<String>,
 }
 
 impl TimelineStep {
@@ -76,6 +89,7 @@ impl TimelineStep {
             advice: None,
             decision: None,
             verdict: None,
+            reason: None,
         }
     }
 }
@@ -112,6 +126,25 @@ pub struct ProposalView {
     /// Project sheets that implement it.
     #[schema(value_type = Vec<String>)]
     pub sheets: Vec<SheetId>,
+    /// Documents linked to it, oldest first.
+    pub documents: Vec<DocumentView>,
+}
+
+/// A document linked to a proposal or a project sheet: where to fetch it and the
+/// BLAKE3 hash a reader checks the copy against.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentView {
+    /// The document's title.
+    pub title: String,
+    /// Where to fetch it.
+    pub url: String,
+    /// BLAKE3 of the document, 64 lowercase hex characters.
+    pub document_blake3: String,
+    /// The record that linked it.
+    pub position: u64,
+    /// When it was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
 }
 
 /// Advice sent to the government on a certified, adopted round.
@@ -138,6 +171,49 @@ pub struct AdviceView {
     /// The government decision answering it, once recorded.
     #[schema(value_type = Option<String>)]
     pub decision: Option<DecisionId>,
+    /// Earlier texts replaced by corrections, oldest first (`text` is the current one).
+    pub superseded: Vec<SupersededAdvice>,
+}
+
+/// An earlier text of an advice and the correction that replaced it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SupersededAdvice {
+    /// The text as it stood before the correction.
+    pub text: String,
+    /// Why it was corrected.
+    pub reason: String,
+    /// The record of the correction.
+    pub position: u64,
+    /// When the correction was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
+}
+
+/// The terms of a government decision as they stood before a correction, and that
+/// correction.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SupersededDecision {
+    /// The verdict before the correction.
+    pub verdict: VerdictView,
+    /// The yearly amount before the correction, in euro cents.
+    pub amount_cents_per_year: u64,
+    /// First day of the period before the correction.
+    #[schema(value_type = String, format = Date)]
+    pub period_start: Date,
+    /// Last day of the period before the correction.
+    #[schema(value_type = String, format = Date)]
+    pub period_end: Date,
+    /// The document's reference before the correction.
+    pub document_reference: String,
+    /// The document's BLAKE3 before the correction.
+    pub document_blake3: String,
+    /// Why it was corrected.
+    pub reason: String,
+    /// The record of the correction.
+    pub position: u64,
+    /// When the correction was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
 }
 
 /// A government decision with the reference and hash of the official document.
@@ -171,6 +247,9 @@ pub struct DecisionView {
     /// When it was recorded.
     #[schema(value_type = String, format = DateTime)]
     pub recorded_at: Timestamp,
+    /// Earlier terms replaced by corrections, oldest first (the fields above are the
+    /// current ones).
+    pub superseded: Vec<SupersededDecision>,
 }
 
 impl ReadModel {
@@ -198,6 +277,7 @@ impl ReadModel {
                 advice: Vec::new(),
                 decisions: Vec::new(),
                 sheets: Vec::new(),
+                documents: Vec::new(),
             },
         );
     }
@@ -216,7 +296,9 @@ impl ReadModel {
             view.withdrawn = true;
             view.withdrawal_reason = Some(e.reason.clone());
         }
-        self.push_step(&e.proposal, TimelineStep::new(Step::Withdrawn, at));
+        let mut step = TimelineStep::new(Step::Withdrawn, at);
+        step.reason = Some(e.reason.clone());
+        self.push_step(&e.proposal, step);
     }
 
     pub(crate) fn on_advice_sent(&mut self, at: At, e: &AdviceSent) {
@@ -231,6 +313,7 @@ impl ReadModel {
                 position: at.position,
                 recorded_at: at.recorded_at,
                 decision: None,
+                superseded: Vec::new(),
             },
         );
         if let Some(round) = self.rounds.get_mut(&e.round) {
@@ -260,6 +343,7 @@ impl ReadModel {
                 document_blake3: e.document_blake3.clone(),
                 position: at.position,
                 recorded_at: at.recorded_at,
+                superseded: Vec::new(),
             },
         );
         if let Some(advice) = self.advice.get_mut(&e.advice) {
@@ -273,5 +357,76 @@ impl ReadModel {
         step.decision = Some(e.decision.clone());
         step.verdict = Some(e.verdict.into());
         self.push_step(&e.proposal, step);
+    }
+
+    pub(crate) fn on_advice_superseded(&mut self, at: At, e: &AdviceSuperseded) {
+        if let Some(advice) = self.advice.get_mut(&e.advice) {
+            let earlier = std::mem::replace(&mut advice.text, e.text.clone());
+            advice.superseded.push(SupersededAdvice {
+                text: earlier,
+                reason: e.reason.clone(),
+                position: at.position,
+                recorded_at: at.recorded_at,
+            });
+        }
+        let mut step = TimelineStep::new(Step::AdviceSuperseded, at);
+        step.advice = Some(e.advice.clone());
+        step.reason = Some(e.reason.clone());
+        self.push_step(&e.proposal, step);
+    }
+
+    pub(crate) fn on_decision_amended(&mut self, at: At, e: &GovernmentDecisionAmended) {
+        if let Some(decision) = self.decisions.get_mut(&e.decision) {
+            let earlier = SupersededDecision {
+                verdict: decision.verdict,
+                amount_cents_per_year: decision.amount_cents_per_year,
+                period_start: decision.period_start,
+                period_end: decision.period_end,
+                document_reference: std::mem::replace(
+                    &mut decision.document_reference,
+                    e.document_reference.clone(),
+                ),
+                document_blake3: std::mem::replace(
+                    &mut decision.document_blake3,
+                    e.document_blake3.clone(),
+                ),
+                reason: e.reason.clone(),
+                position: at.position,
+                recorded_at: at.recorded_at,
+            };
+            decision.verdict = e.verdict.into();
+            decision.amount_cents_per_year = e.amount_per_year.0;
+            decision.period_start = e.period_start;
+            decision.period_end = e.period_end;
+            decision.superseded.push(earlier);
+        }
+        let mut step = TimelineStep::new(Step::DecisionAmended, at);
+        step.advice = Some(e.advice.clone());
+        step.decision = Some(e.decision.clone());
+        step.verdict = Some(e.verdict.into());
+        step.reason = Some(e.reason.clone());
+        self.push_step(&e.proposal, step);
+    }
+
+    pub(crate) fn on_document_linked(&mut self, at: At, e: &DocumentLinked) {
+        let document = DocumentView {
+            title: e.title.clone(),
+            url: e.url.clone(),
+            document_blake3: e.document_blake3.clone(),
+            position: at.position,
+            recorded_at: at.recorded_at,
+        };
+        match &e.subject {
+            DocumentSubject::Proposal(id) => {
+                if let Some(view) = self.proposals.get_mut(id) {
+                    view.documents.push(document);
+                }
+            }
+            DocumentSubject::Sheet(id) => {
+                if let Some(view) = self.sheets.get_mut(id) {
+                    view.documents.push(document);
+                }
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@
 //! show a token or anything else that is not in the log.
 
 use ledger_core::event::{
-    LibraryRegistered, LibraryRetired, LibraryUpdated, RoleGranted, RoleRevoked,
+    ActorNamed, LibraryRegistered, LibraryRetired, LibraryUpdated, RoleGranted, RoleRevoked,
 };
 use ledger_core::{ActorId, LibraryId, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -49,6 +49,8 @@ pub struct ActorView {
     pub roles: Vec<String>,
     /// The position of the last grant or revocation.
     pub changed_position: u64,
+    /// Its display name, once the secretariat gave one (`name_actor`).
+    pub name: Option<String>,
 }
 
 impl ReadModel {
@@ -94,6 +96,7 @@ impl ReadModel {
                 actor: e.actor.clone(),
                 roles: Vec::new(),
                 changed_position: at.position,
+                name: self.actor_names.get(&e.actor).cloned(),
             });
         let label = e.role.label();
         if let Err(index) = view.roles.binary_search(&label) {
@@ -112,5 +115,18 @@ impl ReadModel {
                 self.actors.remove(&e.actor);
             }
         }
+    }
+
+    pub(crate) fn on_actor_named(&mut self, e: &ActorNamed) {
+        self.actor_names.insert(e.actor.clone(), e.name.clone());
+        if let Some(view) = self.actors.get_mut(&e.actor) {
+            view.name = Some(e.name.clone());
+        }
+    }
+
+    /// The display name of `actor`, if it was given one (kept after its roles end, so
+    /// past signatures still show who signed).
+    pub fn actor_name(&self, actor: &ActorId) -> Option<&str> {
+        self.actor_names.get(actor).map(String::as_str)
     }
 }

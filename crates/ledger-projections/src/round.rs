@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ledger_core::event::{
-    CertificationSigned, ResultCertified, RoundAnnulled, RoundClosed, RoundOpened, VoteCast,
+    CertificationSigned, CertificationWithdrawn, ResultCertified, RoundAnnulled, RoundClosed,
+    RoundOpened, VoteCast, VotingWindowChanged,
 };
 use ledger_core::{
     ActorId, AdviceId, Choice, LibraryId, ProposalId, RoundId, Rule, Tally, Timestamp,
@@ -183,12 +184,51 @@ pub struct CertificationView {
     pub recorded_at: Timestamp,
 }
 
+/// A change of a round's voting window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WindowChangeView {
+    /// The window's end before the change.
+    #[schema(value_type = String, format = DateTime)]
+    pub previous_closes_at: Timestamp,
+    /// The window's end after the change.
+    #[schema(value_type = String, format = DateTime)]
+    pub closes_at: Timestamp,
+    /// Why.
+    pub reason: String,
+    /// The record of the change.
+    pub position: u64,
+    /// When it was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
+}
+
+/// A certification that was withdrawn, with the signatures it rested on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WithdrawnCertificationView {
+    /// The certification as it stood.
+    pub certification: CertificationView,
+    /// The signatures it rested on, which no longer count.
+    pub signatures: Vec<SignatureView>,
+    /// The member who withdrew it.
+    #[schema(value_type = String)]
+    pub member: ActorId,
+    /// Why.
+    pub reason: String,
+    /// The record of the withdrawal.
+    pub position: u64,
+    /// When it was recorded.
+    #[schema(value_type = String, format = DateTime)]
+    pub recorded_at: Timestamp,
+}
+
 /// A vote round with its full history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RoundView {
     /// Its id.
     #[schema(value_type = String)]
     pub id: RoundId,
+    /// Its title for people, e.g. `Stemronde mei 2023` (null for rounds opened without).
+    pub title: Option<String>,
     /// The proposal voted on.
     #[schema(value_type = String)]
     pub proposal: ProposalId,
@@ -234,6 +274,22 @@ pub struct RoundView {
     /// The advice sent on it, if any.
     #[schema(value_type = Option<String>)]
     pub advice: Option<AdviceId>,
+    /// Changes of the voting window, oldest first (`closes_at` is the current end).
+    pub window_changes: Vec<WindowChangeView>,
+    /// Certifications withdrawn, oldest first; the round must be certified again.
+    pub withdrawn_certifications: Vec<WithdrawnCertificationView>,
+}
+
+/// An eligible library that has not voted (yet) in a round, for reminders.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct NotVotedView {
+    /// The library.
+    #[schema(value_type = String)]
+    pub library: LibraryId,
+    /// Its name, as registered now.
+    pub name: String,
+    /// Its frozen weight in this round.
+    pub inhabitants: u64,
 }
 
 /// A round in one line, for lists.
@@ -242,6 +298,8 @@ pub struct RoundSummary {
     /// Its id.
     #[schema(value_type = String)]
     pub id: RoundId,
+    /// Its title for people, if it has one.
+    pub title: Option<String>,
     /// The proposal voted on.
     #[schema(value_type = String)]
     pub proposal: ProposalId,
@@ -275,6 +333,8 @@ pub struct RoundResult {
     /// The round.
     #[schema(value_type = String)]
     pub round: RoundId,
+    /// Its title for people, if it has one.
+    pub title: Option<String>,
     /// The proposal voted on.
     #[schema(value_type = String)]
     pub proposal: ProposalId,
@@ -334,6 +394,38 @@ pub struct RoundResult {
     pub certified_at: Option<u64>,
     /// Position of the `round_annulled` record.
     pub annulled_at: Option<u64>,
+    /// What a reader must know before trusting the result, in this order (empty when
+    /// nothing applies).
+    pub warnings: Vec<ResultWarning>,
+}
+
+/// A visible warning on a result: the rule or the turnout make it weak.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultWarning {
+    /// The round was opened without a participation quorum: any turnout decides.
+    NoQuorum,
+    /// The turnout (cast over eligible inhabitants) is below the rule's quorum.
+    TurnoutBelowQuorum,
+    /// The libraries that voted represent less than half of the eligible inhabitants.
+    TurnoutBelowHalf,
+}
+
+impl ResultWarning {
+    /// The warnings for `tally` under `rule`.
+    fn of(tally: &Tally, rule: &Rule) -> Vec<ResultWarning> {
+        let mut warnings = Vec::new();
+        if rule.quorum.is_none() {
+            warnings.push(ResultWarning::NoQuorum);
+        } else if !tally.quorum_met(rule) {
+            warnings.push(ResultWarning::TurnoutBelowQuorum);
+        }
+        let cast = u128::from(tally.cast.inhabitants);
+        if cast * 2 < u128::from(tally.eligible.inhabitants) {
+            warnings.push(ResultWarning::TurnoutBelowHalf);
+        }
+        warnings
+    }
 }
 
 impl RoundView {
@@ -359,6 +451,7 @@ impl RoundView {
         let rule = Rule::from(self.rule);
         RoundResult {
             round: self.id.clone(),
+            title: self.title.clone(),
             proposal: self.proposal.clone(),
             status: self.status,
             outcome: self.outcome(),
@@ -390,6 +483,7 @@ impl RoundView {
             closed_early: self.closing.as_ref().map(|c| c.closed_early),
             certified_at: self.certification.as_ref().map(|c| c.position),
             annulled_at: self.annulment.as_ref().map(|a| a.position),
+            warnings: ResultWarning::of(&tally, &rule),
         }
     }
 
@@ -398,6 +492,7 @@ impl RoundView {
         let tally = self.tally();
         RoundSummary {
             id: self.id.clone(),
+            title: self.title.clone(),
             proposal: self.proposal.clone(),
             status: self.status,
             outcome: self.outcome(),
@@ -432,6 +527,7 @@ impl ReadModel {
     pub(crate) fn on_round_opened(&mut self, at: At, e: &RoundOpened) {
         let mut view = RoundView {
             id: e.round.clone(),
+            title: e.title.clone(),
             proposal: e.proposal.clone(),
             opens_at: e.opens_at,
             closes_at: e.closes_at,
@@ -457,6 +553,8 @@ impl ReadModel {
             annulment: None,
             certification: None,
             advice: None,
+            window_changes: Vec::new(),
+            withdrawn_certifications: Vec::new(),
         };
         view.recount();
         self.rounds.insert(e.round.clone(), view);
@@ -576,6 +674,7 @@ impl ReadModel {
         let proposal = round.proposal.clone();
         let mut step = TimelineStep::new(Step::Annulled, at);
         step.round = Some(e.round.clone());
+        step.reason = Some(e.reason.clone());
         self.push_step(&proposal, step);
     }
 
@@ -609,6 +708,78 @@ impl ReadModel {
         let mut step = TimelineStep::new(Step::Certified, at);
         step.round = Some(e.round.clone());
         step.outcome = Some(e.outcome.into());
+        self.push_step(&proposal, step);
+    }
+}
+
+impl ReadModel {
+    /// The eligible libraries of `round` that have no vote in it, by library id; `None`
+    /// when the round is unknown. Bounded by the frozen electorate, not by the log.
+    pub fn not_voted(&self, round: &RoundId) -> Option<BTreeMap<LibraryId, NotVotedView>> {
+        let view = self.rounds.get(round)?;
+        Some(
+            view.electorate
+                .iter()
+                .filter(|e| !view.votes.contains_key(&e.library))
+                .map(|e| {
+                    let name = self
+                        .libraries
+                        .get(&e.library)
+                        .map(|l| l.name.clone())
+                        .unwrap_or_default();
+                    (
+                        e.library.clone(),
+                        NotVotedView {
+                            library: e.library.clone(),
+                            name,
+                            inhabitants: e.inhabitants,
+                        },
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    pub(crate) fn on_window_changed(&mut self, at: At, e: &VotingWindowChanged) {
+        let Some(round) = self.rounds.get_mut(&e.round) else {
+            return;
+        };
+        round.closes_at = e.closes_at;
+        round.window_changes.push(WindowChangeView {
+            previous_closes_at: e.previous_closes_at,
+            closes_at: e.closes_at,
+            reason: e.reason.clone(),
+            position: at.position,
+            recorded_at: at.recorded_at,
+        });
+        let proposal = round.proposal.clone();
+        let mut step = TimelineStep::new(Step::WindowChanged, at);
+        step.round = Some(e.round.clone());
+        step.reason = Some(e.reason.clone());
+        self.push_step(&proposal, step);
+    }
+
+    pub(crate) fn on_certification_withdrawn(&mut self, at: At, e: &CertificationWithdrawn) {
+        let Some(round) = self.rounds.get_mut(&e.round) else {
+            return;
+        };
+        self.certifications.remove(&e.round);
+        if let Some(certification) = round.certification.take() {
+            round
+                .withdrawn_certifications
+                .push(WithdrawnCertificationView {
+                    certification,
+                    signatures: std::mem::take(&mut round.signatures),
+                    member: e.member.clone(),
+                    reason: e.reason.clone(),
+                    position: at.position,
+                    recorded_at: at.recorded_at,
+                });
+        }
+        let proposal = round.proposal.clone();
+        let mut step = TimelineStep::new(Step::CertificationWithdrawn, at);
+        step.round = Some(e.round.clone());
+        step.reason = Some(e.reason.clone());
         self.push_step(&proposal, step);
     }
 }
@@ -693,6 +864,50 @@ mod tests {
                 superseded: false,
             })
             .collect()
+    }
+
+    fn tally(cast: u64, eligible: u64) -> Tally {
+        let count = |inhabitants| ledger_core::Count {
+            libraries: 1,
+            inhabitants,
+        };
+        Tally {
+            eligible: count(eligible),
+            cast: count(cast),
+            yes: count(cast),
+            no: ledger_core::Count::default(),
+            abstain: ledger_core::Count::default(),
+        }
+    }
+
+    #[test]
+    fn a_result_without_quorum_or_with_low_turnout_carries_its_warnings() {
+        use ResultWarning::*;
+        let no_quorum = Rule::default();
+        let quorum = Rule {
+            quorum: Some(ledger_core::Ratio {
+                numerator: 3,
+                denominator: 4,
+            }),
+            ..Rule::default()
+        };
+        assert_eq!(
+            ResultWarning::of(&tally(50, 100), &no_quorum),
+            vec![NoQuorum]
+        );
+        assert_eq!(
+            ResultWarning::of(&tally(49, 100), &no_quorum),
+            vec![NoQuorum, TurnoutBelowHalf]
+        );
+        assert_eq!(ResultWarning::of(&tally(75, 100), &quorum), vec![]);
+        assert_eq!(
+            ResultWarning::of(&tally(60, 100), &quorum),
+            vec![TurnoutBelowQuorum]
+        );
+        assert_eq!(
+            ResultWarning::of(&tally(10, 100), &quorum),
+            vec![TurnoutBelowQuorum, TurnoutBelowHalf]
+        );
     }
 
     proptest! {

@@ -109,6 +109,15 @@ impl Lang {
             Step::GovernmentDecided => {
                 self.pick("Beslissing van de overheid", "Government decision")
             }
+            Step::WindowChanged => self.pick("Stemperiode gewijzigd", "Voting window changed"),
+            Step::CertificationWithdrawn => {
+                self.pick("Certificering ingetrokken", "Certification withdrawn")
+            }
+            Step::AdviceSuperseded => self.pick("Advies verbeterd", "Advice corrected"),
+            Step::DecisionAmended => self.pick(
+                "Beslissing van de overheid verbeterd",
+                "Government decision corrected",
+            ),
         }
     }
 

@@ -10,16 +10,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ledger_core::{LibraryId, ProposalId, RoundId, Timestamp};
+use ledger_core::{ActorId, LibraryId, ProposalId, RoundId, Timestamp};
 use ledger_projections::{
-    ChoiceView, Digest, ProposalView, RoundResult, RoundStatusView, RoundView, Step,
+    ChoiceView, Digest, PercentBaseView, ProposalView, ResultWarning, RoundResult, RoundStatusView,
+    RoundView, Step,
 };
 use ledger_tlog::Checkpoint;
 
 use crate::doc::{to_html, to_markdown, Block, Inline, Line, Table};
 use crate::error::ReportError;
 use crate::lang::Lang;
-use crate::number::{euros, integer, percent};
+use crate::number::{budget_sentence, euros, integer, percent};
 use crate::page::STYLE;
 use crate::remarks::{select_remarks, SelectedRemark, REMARKS_PER_ROUND};
 use crate::svg::{
@@ -84,6 +85,8 @@ pub struct NewsletterInput {
     pub rounds: BTreeMap<RoundId, RoundView>,
     /// Names of the libraries whose remarks are quoted.
     pub library_names: BTreeMap<LibraryId, String>,
+    /// Display names of the members who signed the certifications shown.
+    pub actor_names: BTreeMap<ActorId, String>,
     /// When the first and the last record of the range were recorded.
     pub period: Option<(Timestamp, Timestamp)>,
     /// The checkpoint the issue was made from, when the server publishes one.
@@ -104,6 +107,11 @@ pub trait ViewSource {
     fn round(&mut self, id: &RoundId) -> Result<Option<RoundView>, Self::Error>;
     /// A library's name.
     fn library_name(&mut self, id: &LibraryId) -> Result<Option<String>, Self::Error>;
+    /// An actor's display name; a source that cannot tell answers `None` and the issue
+    /// shows the id alone.
+    fn actor_name(&mut self, _id: &ActorId) -> Result<Option<String>, Self::Error> {
+        Ok(None)
+    }
 }
 
 /// A read model as of the digest's end is a source too (for tests and offline use).
@@ -121,6 +129,10 @@ impl ViewSource for ledger_projections::ReadModel {
     fn library_name(&mut self, id: &LibraryId) -> Result<Option<String>, Self::Error> {
         Ok(self.libraries().get(id).map(|l| l.name.clone()))
     }
+
+    fn actor_name(&mut self, id: &ActorId) -> Result<Option<String>, Self::Error> {
+        Ok(ledger_projections::ReadModel::actor_name(self, id).map(str::to_owned))
+    }
 }
 
 impl NewsletterInput {
@@ -133,6 +145,7 @@ impl NewsletterInput {
             proposals: BTreeMap::new(),
             rounds: BTreeMap::new(),
             library_names: BTreeMap::new(),
+            actor_names: BTreeMap::new(),
             period: None,
             checkpoint: None,
             link_base: None,
@@ -182,6 +195,18 @@ impl NewsletterInput {
         for id in libraries {
             if let Some(name) = source.library_name(&id)? {
                 self.library_names.insert(id, name);
+            }
+        }
+        let signers: BTreeSet<ActorId> = self
+            .rounds
+            .values()
+            .filter_map(|r| r.certification.as_ref())
+            .chain(self.digest.proposals.iter().flat_map(|p| &p.certifications))
+            .flat_map(|c| c.signers.iter().cloned())
+            .collect();
+        for id in signers {
+            if let Some(name) = source.actor_name(&id)? {
+                self.actor_names.insert(id, name);
             }
         }
         Ok(())
@@ -253,6 +278,97 @@ fn heading_line(level: u8, line: Line) -> Block {
         text: line,
         id: None,
     }
+}
+
+/// A round as people name it: `Stemronde mei 2023 (r-2023-05)` when it has a title,
+/// else `Stemronde r-2023-05`.
+pub(crate) fn round_heading(id: &RoundId, title: Option<&str>, lang: Lang) -> String {
+    match title {
+        Some(title) => format!("{title} ({id})"),
+        None => format!("{} {id}", lang.pick("Stemronde", "Vote round")),
+    }
+}
+
+/// Each actor by display name with the id (`An Peeters (stuurgroep-an)`), or by id
+/// alone when it has no name.
+pub(crate) fn named_actors(actors: &[ActorId], names: &BTreeMap<ActorId, String>) -> Vec<String> {
+    actors
+        .iter()
+        .map(|a| match names.get(a) {
+            Some(name) => format!("{name} ({a})"),
+            None => a.to_string(),
+        })
+        .collect()
+}
+
+/// The rule a round uses, in one sentence, so every result states what it was judged by:
+/// "Rule: adopted when more than 50% of the represented inhabitants (yes and no votes)
+/// vote yes; no quorum; 2 signatures certify the result."
+pub(crate) fn rule_sentence(result: &RoundResult, lang: Lang) -> String {
+    let f = Figures::new(result);
+    let threshold = f.threshold(lang).unwrap_or_else(|| "?".to_owned());
+    let base = match (result.percent_base, lang) {
+        (PercentBaseView::InhabitantsOfAllVotesCast, Lang::Nl) => "alle uitgebrachte stemmen",
+        (PercentBaseView::InhabitantsOfAllVotesCast, Lang::En) => "all votes cast",
+        (PercentBaseView::InhabitantsOfYesAndNoVotes, Lang::Nl) => "ja- en neestemmen",
+        (PercentBaseView::InhabitantsOfYesAndNoVotes, Lang::En) => "yes and no votes",
+    };
+    let libraries = match (result.double_majority, lang) {
+        (false, _) => "",
+        (true, Lang::Nl) => ", en evenzeer meer dan die drempel van de bibliotheken",
+        (true, Lang::En) => ", and the libraries pass that threshold too",
+    };
+    let quorum = match (f.quorum(lang), lang) {
+        (Some(q), Lang::Nl) => format!("vereiste opkomst {q} van de kiesgerechtigde inwoners"),
+        (Some(q), Lang::En) => format!("required participation {q} of the eligible inhabitants"),
+        (None, Lang::Nl) => "geen quorum".to_owned(),
+        (None, Lang::En) => "no quorum".to_owned(),
+    };
+    let signatures = result.signatures_required;
+    match lang {
+        Lang::Nl => format!(
+            "Regel: aangenomen als meer dan {threshold} van de vertegenwoordigde inwoners ({base}) ja stemt{libraries}; {quorum}; {signatures} handtekeningen certificeren het resultaat."
+        ),
+        Lang::En => format!(
+            "Rule: adopted when more than {threshold} of the represented inhabitants ({base}) vote yes{libraries}; {quorum}; {signatures} signatures certify the result."
+        ),
+    }
+}
+
+/// Each warning on `result` as a sentence for people, in the result's order.
+pub(crate) fn warning_sentences(result: &RoundResult, lang: Lang) -> Vec<String> {
+    result
+        .warnings
+        .iter()
+        .map(|w| {
+            match w {
+                ResultWarning::NoQuorum => lang.pick(
+                    "Deze stemronde werd geopend zonder quorum: elke opkomst, hoe klein ook, beslist.",
+                    "This round was opened without a quorum: any turnout, however small, decides.",
+                ),
+                ResultWarning::TurnoutBelowQuorum => lang.pick(
+                    "De opkomst ligt onder het quorum van de regel.",
+                    "The turnout is below the rule's quorum.",
+                ),
+                ResultWarning::TurnoutBelowHalf => lang.pick(
+                    "De bibliotheken die stemden, vertegenwoordigen minder dan de helft van de kiesgerechtigde inwoners.",
+                    "The libraries that voted represent less than half of the eligible inhabitants.",
+                ),
+            }
+            .to_owned()
+        })
+        .collect()
+}
+
+/// Whether `step` corrects an earlier record.
+fn is_correction(step: Step) -> bool {
+    matches!(
+        step,
+        Step::WindowChanged
+            | Step::CertificationWithdrawn
+            | Step::AdviceSuperseded
+            | Step::DecisionAmended
+    )
 }
 
 /// Joins names: `a`, `a en b`, `a, b en c` (nl) / `a and b` (en).
@@ -389,10 +505,15 @@ pub(crate) fn outcome_line(result: &RoundResult, lang: Lang) -> Line {
 
 /// "Certified on 9 June 2023 by an and bart (2 of the 2 signatures required)." or how
 /// many signatures are still missing.
-pub(crate) fn certification_line(round: &RoundView, result: &RoundResult, lang: Lang) -> Line {
+pub(crate) fn certification_line(
+    round: &RoundView,
+    result: &RoundResult,
+    names: &BTreeMap<ActorId, String>,
+    lang: Lang,
+) -> Line {
     match &round.certification {
         Some(c) => {
-            let signers: Vec<String> = c.signers.iter().map(|s| s.to_string()).collect();
+            let signers = named_actors(&c.signers, names);
             vec![text(match lang {
                 Lang::Nl => format!(
                     "Gecertificeerd op {} door {} ({} van de {} vereiste handtekeningen op de telling).",
@@ -473,6 +594,7 @@ impl<'a> Writer<'a> {
         self.remarks(&mut out);
         self.advice(&mut out);
         self.decisions(&mut out);
+        self.corrections(&mut out);
         self.projects(&mut out);
         self.registry(&mut out);
         self.footer(&mut out);
@@ -562,16 +684,7 @@ impl<'a> Writer<'a> {
                     Lang::En => format!("Filed by the steering group on {filed}. "),
                 }));
             }
-            line.push(text(match lang {
-                Lang::Nl => format!(
-                    "Budget: {} per jaar.",
-                    euros(proposal.budget_cents_per_year, lang)
-                ),
-                Lang::En => format!(
-                    "Budget: {} a year.",
-                    euros(proposal.budget_cents_per_year, lang)
-                ),
-            }));
+            line.push(text(budget_sentence(proposal.budget_cents_per_year, lang)));
             if let Some(link) = self.link(
                 format!("{} {}", self.pick("Voorstel", "Proposal"), proposal.id),
                 &format!("/v1/proposals/{}", proposal.id),
@@ -622,7 +735,7 @@ impl<'a> Writer<'a> {
                     .map(|s| format!(" ({})", crate::number::share_percent(s, lang)))
                     .unwrap_or_default();
                 items.push(vec![
-                    strong(id.to_string()),
+                    strong(round_heading(id, round.title.as_deref(), lang)),
                     text(self.pick(" over “", " on “")),
                     log(title),
                     text(match lang {
@@ -645,6 +758,7 @@ impl<'a> Writer<'a> {
                             integer(eligible.inhabitants, lang),
                         ),
                     }),
+                    text(format!(" {}", rule_sentence(&round.result(), lang))),
                 ]);
             }
         }
@@ -669,9 +783,8 @@ impl<'a> Writer<'a> {
                     3,
                     vec![
                         text(format!(
-                            "{} {}: ",
-                            self.pick("Stemronde", "Vote round"),
-                            result.round
+                            "{}: ",
+                            round_heading(&result.round, result.title.as_deref(), lang)
                         )),
                         log(self.proposal_title(&result.proposal)),
                     ],
@@ -700,9 +813,21 @@ impl<'a> Writer<'a> {
                 });
                 blocks.push(Block::Table(result_table(result, lang)));
                 blocks.push(para(outcome_line(result, lang)));
+                blocks.push(para(vec![text(rule_sentence(result, lang))]));
+                for warning in warning_sentences(result, lang) {
+                    blocks.push(para(vec![
+                        strong(self.pick("Let op:", "Warning:")),
+                        text(format!(" {warning}")),
+                    ]));
+                }
                 blocks.push(para(vec![text(turnout_sentence(result, lang))]));
                 if let Some(round) = self.input.rounds.get(&result.round) {
-                    blocks.push(para(certification_line(round, result, lang)));
+                    blocks.push(para(certification_line(
+                        round,
+                        result,
+                        &self.input.actor_names,
+                        lang,
+                    )));
                 }
             }
         }
@@ -713,7 +838,7 @@ impl<'a> Writer<'a> {
                 .iter()
                 .filter(|c| !closed_here.contains(&c.round))
             {
-                let signers: Vec<String> = c.signers.iter().map(|s| s.to_string()).collect();
+                let signers = named_actors(&c.signers, &self.input.actor_names);
                 later.push(vec![text(match lang {
                     Lang::Nl => format!(
                         "Het resultaat van stemronde {} ({}) werd gecertificeerd op {} door {}.",
@@ -818,6 +943,30 @@ impl<'a> Writer<'a> {
                 text: advice.text.clone(),
                 cite: format!("{} {}", self.pick("advies", "advice"), advice.id),
             });
+            let d = &self.input.digest;
+            for old in advice
+                .superseded
+                .iter()
+                .filter(|o| (d.from..d.to).contains(&o.position))
+            {
+                blocks.push(Block::Quote {
+                    text: old.text.clone(),
+                    cite: match lang {
+                        Lang::Nl => format!(
+                            "advies {}, vervangen op {} (record {})",
+                            advice.id,
+                            brussels_date(old.recorded_at, lang),
+                            old.position
+                        ),
+                        Lang::En => format!(
+                            "advice {}, superseded on {} (record {})",
+                            advice.id,
+                            brussels_date(old.recorded_at, lang),
+                            old.position
+                        ),
+                    },
+                });
+            }
         }
         self.section(
             out,
@@ -887,6 +1036,60 @@ impl<'a> Writer<'a> {
             "Government decisions",
             blocks,
         );
+    }
+
+    /// Every correction recorded in the range (a changed voting window, a withdrawn
+    /// certification, corrected advice, a corrected government decision) with its reason;
+    /// the earlier records stay in the log and the sections above show them superseded.
+    fn corrections(&self, out: &mut Vec<Block>) {
+        let lang = self.lang;
+        let mut items = Vec::new();
+        for p in &self.input.digest.proposals {
+            for step in p.steps.iter().filter(|s| is_correction(s.step)) {
+                let about = step
+                    .round
+                    .as_ref()
+                    .map(|r| format!("{} {r}", self.pick("stemronde", "vote round")))
+                    .or_else(|| {
+                        step.decision
+                            .as_ref()
+                            .map(|d| format!("{} {d}", self.pick("beslissing", "decision")))
+                    })
+                    .or_else(|| {
+                        step.advice
+                            .as_ref()
+                            .map(|a| format!("{} {a}", self.pick("advies", "advice")))
+                    })
+                    .unwrap_or_default();
+                let mut line = vec![
+                    text(format!(
+                        "{} {}: {} ({about}, “",
+                        self.pick("Op", "On"),
+                        brussels_date(step.recorded_at, lang),
+                        lang.step(step.step),
+                    )),
+                    log(p.title.clone()),
+                    text(format!(
+                        "”, record {}). {} ",
+                        step.position,
+                        self.pick("Reden:", "Reason:")
+                    )),
+                ];
+                if let Some(reason) = &step.reason {
+                    line.push(log(reason.clone()));
+                }
+                items.push(line);
+            }
+        }
+        if items.is_empty() {
+            return;
+        }
+        out.push(heading(2, self.pick("Verbeteringen", "Corrections")));
+        out.push(para(vec![text(self.pick(
+            "Niets wordt overschreven: elke verbetering is een nieuw record en het vorige blijft in het register.",
+            "Nothing is overwritten: every correction is a new record and the earlier one stays in the ledger.",
+        ))]));
+        out.push(Block::List(items));
     }
 
     /// Appends a section under its heading, or nothing when it has no blocks, so an

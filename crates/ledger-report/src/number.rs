@@ -70,6 +70,16 @@ pub(crate) fn scaled(track: u64, numerator: u64, denominator: u64) -> u64 {
     u64::try_from(quotient).unwrap_or(track).min(track)
 }
 
+/// A proposal's budget as a sentence: `Budget: € 200.000,00 per jaar.`, or `Geen budget.`
+/// when it has none (zero).
+pub(crate) fn budget_sentence(cents: u64, lang: Lang) -> String {
+    match (cents, lang) {
+        (0, _) => lang.pick("Geen budget.", "No budget.").to_owned(),
+        (_, Lang::Nl) => format!("Budget: {} per jaar.", euros(cents, lang)),
+        (_, Lang::En) => format!("Budget: {} a year.", euros(cents, lang)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +93,20 @@ mod tests {
         assert_eq!(integer(1000, Lang::En), "1,000");
         assert_eq!(integer(0, Lang::En), "0");
         assert_eq!(integer(u64::MAX, Lang::En), "18,446,744,073,709,551,615");
+    }
+
+    #[test]
+    fn a_proposal_without_a_budget_says_so_instead_of_zero_euros() {
+        assert_eq!(budget_sentence(0, Lang::En), "No budget.");
+        assert_eq!(budget_sentence(0, Lang::Nl), "Geen budget.");
+        assert_eq!(
+            budget_sentence(20_000_000, Lang::En),
+            "Budget: EUR 200,000 a year."
+        );
+        assert_eq!(
+            budget_sentence(20_000_000, Lang::Nl),
+            "Budget: EUR 200.000 per jaar."
+        );
     }
 
     #[test]

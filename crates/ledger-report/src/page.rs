@@ -9,15 +9,22 @@
 //! captions and header scopes on tables, text contrast of at least 7:1, visible focus. This module must never emit a script, and never put a text from
 //! the log on the page without escaping it.
 
-use ledger_core::{LibraryId, Timestamp};
-use ledger_projections::{ProposalView, ReadModel, RoundStatusView, RoundView, TimelineStep};
+use std::collections::BTreeMap;
+
+use ledger_core::{ActorId, Date, LibraryId, Timestamp};
+use ledger_projections::{
+    DocumentView, ProposalView, ReadModel, RoundStatusView, RoundView, TimelineStep,
+};
 use ledger_tlog::Checkpoint;
 
 use crate::doc::{html_table, log_lang_attr, to_html, Block};
 use crate::escape::escape_html;
 use crate::lang::Lang;
-use crate::newsletter::{certification_line, decimal, outcome_line, result_table};
-use crate::number::{euros, integer};
+use crate::newsletter::{
+    certification_line, decimal, outcome_line, result_table, round_heading, rule_sentence,
+    warning_sentences,
+};
+use crate::number::{budget_sentence, euros, integer};
 use crate::svg::{result_svg, turnout_sentence};
 use crate::time::{brussels_date_time, calendar_date};
 
@@ -112,6 +119,65 @@ fn anchor(prefix: &str, id: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
     format!("{prefix}-{safe}")
+}
+
+/// Linked documents as a list: the title links to the address (only `http(s)://`, which
+/// `decide` requires; anything else a damaged log might hold is shown as text), then the
+/// BLAKE3 hash a reader checks a downloaded copy against.
+fn document_list(h: &mut Html, documents: &[DocumentView], lang: Lang) {
+    if documents.is_empty() {
+        return;
+    }
+    h.line("<ul class=\"documents\">");
+    for d in documents {
+        let title = if d.url.starts_with("https://") || d.url.starts_with("http://") {
+            format!(
+                "<a href=\"{}\">{}</a>",
+                escape_html(&d.url),
+                log_text(&d.title, lang)
+            )
+        } else {
+            format!("{} ({})", log_text(&d.title, lang), escape_html(&d.url))
+        };
+        h.line(&format!(
+            "<li>{title}, {} <code>{}</code></li>",
+            escape_html(lang.pick("BLAKE3-hash:", "BLAKE3 hash:")),
+            escape_html(&d.document_blake3)
+        ));
+    }
+    h.line("</ul>");
+}
+
+/// "Superseded by record N. Reason: ...", above what a correction replaced.
+fn superseded_note(h: &mut Html, position: u64, reason: &str, lang: Lang) {
+    let by = match lang {
+        Lang::Nl => format!("Vervangen door record {position}. Reden:"),
+        Lang::En => format!("Superseded by record {position}. Reason:"),
+    };
+    h.line(&format!(
+        "<p class=\"superseded\">{} {}</p>",
+        escape_html(&by),
+        log_text(reason, lang)
+    ));
+}
+
+/// A decision's terms: "EUR 200.000 per jaar, van 1 januari 2024 tot en met 31 december
+/// 2028. Document: BO 2024."
+fn decision_terms(cents: u64, period: (Date, Date), reference: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Nl => format!(
+            "{} per jaar, van {} tot en met {}. Document: {reference}.",
+            euros(cents, lang),
+            calendar_date(period.0, lang),
+            calendar_date(period.1, lang),
+        ),
+        Lang::En => format!(
+            "{} a year, from {} to {}. Document: {reference}.",
+            euros(cents, lang),
+            calendar_date(period.0, lang),
+            calendar_date(period.1, lang),
+        ),
+    }
 }
 
 /// One timeline step as a sentence.
@@ -235,15 +301,15 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
         "p",
         &match lang {
             Lang::Nl => format!(
-                "Voorstel {} van de stuurgroep. Budget: {} per jaar. Stand van zaken: {}.",
+                "Voorstel {} van de stuurgroep. {} Stand van zaken: {}.",
                 proposal.id,
-                euros(proposal.budget_cents_per_year, lang),
+                budget_sentence(proposal.budget_cents_per_year, lang),
                 lang.step(proposal.status).to_lowercase()
             ),
             Lang::En => format!(
-                "Proposal {} of the steering group. Budget: {} a year. Status: {}.",
+                "Proposal {} of the steering group. {} Status: {}.",
                 proposal.id,
-                euros(proposal.budget_cents_per_year, lang),
+                budget_sentence(proposal.budget_cents_per_year, lang),
                 lang.step(proposal.status).to_lowercase()
             ),
         },
@@ -261,11 +327,20 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
             log_text(reason, lang)
         ));
     }
+    if !proposal.documents.is_empty() {
+        h.element("h3", lang.pick("Documenten", "Documents"));
+        document_list(h, &proposal.documents, lang);
+    }
     h.element("h3", lang.pick("Tijdlijn", "Timeline"));
     h.line("<ol>");
     for step in &proposal.timeline {
+        let reason = step
+            .reason
+            .as_deref()
+            .map(|r| format!(" {} {}", lang.pick("Reden:", "Reason:"), log_text(r, lang)))
+            .unwrap_or_default();
         h.line(&format!(
-            "<li>{}: {} <a href=\"/v1/events/{}\">(record {})</a></li>",
+            "<li>{}: {}{reason} <a href=\"/v1/events/{}\">(record {})</a></li>",
             time(step.recorded_at, lang),
             escape_html(&step_text(step, lang)),
             step.position,
@@ -300,6 +375,15 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
             log_lang_attr(lang),
             escape_html(&advice.text)
         ));
+        // Oldest first: each earlier text with the correction that replaced it.
+        for old in &advice.superseded {
+            superseded_note(h, old.position, &old.reason, lang);
+            h.line(&format!(
+                "<blockquote{}><p><del>{}</del></p></blockquote>",
+                log_lang_attr(lang),
+                escape_html(&old.text)
+            ));
+        }
     }
     for decision in proposal
         .decisions
@@ -314,22 +398,12 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
             "<p>{}: <strong>{}</strong>, {}</p>",
             time(decision.recorded_at, lang),
             escape_html(lang.verdict(decision.verdict)),
-            escape_html(&match lang {
-                Lang::Nl => format!(
-                    "{} per jaar, van {} tot en met {}. Document: {}.",
-                    euros(decision.amount_cents_per_year, lang),
-                    calendar_date(decision.period_start, lang),
-                    calendar_date(decision.period_end, lang),
-                    decision.document_reference
-                ),
-                Lang::En => format!(
-                    "{} a year, from {} to {}. Document: {}.",
-                    euros(decision.amount_cents_per_year, lang),
-                    calendar_date(decision.period_start, lang),
-                    calendar_date(decision.period_end, lang),
-                    decision.document_reference
-                ),
-            })
+            escape_html(&decision_terms(
+                decision.amount_cents_per_year,
+                (decision.period_start, decision.period_end),
+                &decision.document_reference,
+                lang
+            ))
         ));
         h.line(&format!(
             "<p>{} <code>{}</code></p>",
@@ -339,6 +413,20 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
             )),
             escape_html(&decision.document_blake3)
         ));
+        for old in &decision.superseded {
+            superseded_note(h, old.position, &old.reason, lang);
+            h.line(&format!(
+                "<p><del>{}, {} BLAKE3 {}</del></p>",
+                escape_html(lang.verdict(old.verdict)),
+                escape_html(&decision_terms(
+                    old.amount_cents_per_year,
+                    (old.period_start, old.period_end),
+                    &old.document_reference,
+                    lang
+                )),
+                escape_html(&old.document_blake3)
+            ));
+        }
     }
     let sheets: Vec<_> = proposal
         .sheets
@@ -367,7 +455,7 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
                 })
                 .unwrap_or_default();
             h.line(&format!(
-                "<li>{}{} {}</li>",
+                "<li>{}{} {}",
                 escape_html(&rank),
                 log_text(&sheet.title, lang),
                 escape_html(&format!(
@@ -376,6 +464,8 @@ fn proposal_section(h: &mut Html, model: &ReadModel, proposal: &ProposalView, la
                     lang.pick("per jaar", "a year")
                 ))
             ));
+            document_list(h, &sheet.documents, lang);
+            h.line("</li>");
         }
         h.line("</ul>");
     }
@@ -387,9 +477,8 @@ fn round_section(h: &mut Html, model: &ReadModel, round: &RoundView, lang: Lang)
     let id = anchor("r", round.id.as_str());
     h.line(&format!("<section aria-labelledby=\"{id}\">"));
     h.line(&format!(
-        "<h3 id=\"{id}\">{} {}</h3>",
-        lang.pick("Stemronde", "Vote round"),
-        escape_html(round.id.as_str())
+        "<h3 id=\"{id}\">{}</h3>",
+        escape_html(&round_heading(&round.id, round.title.as_deref(), lang))
     ));
     let window = match round.status {
         RoundStatusView::Open => lang.pick("Stemmen kan van", "Voting is open from"),
@@ -423,9 +512,23 @@ fn round_section(h: &mut Html, model: &ReadModel, round: &RoundView, lang: Lang)
     h.raw(&html_table(&result_table(&result, lang)));
     let paragraph = |line| to_html(&[Block::Para(line)], lang);
     h.raw(&paragraph(outcome_line(&result, lang)));
+    h.element("p", &rule_sentence(&result, lang));
+    for warning in warning_sentences(&result, lang) {
+        h.line(&format!(
+            "<p class=\"warning\"><strong>{}</strong> {}</p>",
+            escape_html(lang.pick("Let op:", "Warning:")),
+            escape_html(&warning)
+        ));
+    }
     h.element("p", &turnout_sentence(&result, lang));
     if round.status != RoundStatusView::Open {
-        h.raw(&paragraph(certification_line(round, &result, lang)));
+        let names: BTreeMap<ActorId, String> = round
+            .certification
+            .iter()
+            .flat_map(|c| &c.signers)
+            .filter_map(|a| model.actor_name(a).map(|n| (a.clone(), n.to_owned())))
+            .collect();
+        h.raw(&paragraph(certification_line(round, &result, &names, lang)));
     }
     if let Some(annulment) = &round.annulment {
         h.line(&format!(

@@ -23,6 +23,8 @@ use crate::source::{CountWire, RoundResultWire, ShareWire};
 pub struct RoundAudit {
     /// The round.
     pub id: RoundId,
+    /// Its title for people, if it was opened with one.
+    pub title: Option<String>,
     /// Position of its `round_opened` record.
     pub opened_at: u64,
     /// Position of its `round_closed` record and the recount there.
@@ -106,6 +108,7 @@ impl Recount {
                     e.round.clone(),
                     RoundAudit {
                         id: e.round.clone(),
+                        title: e.title.clone(),
                         opened_at: position,
                         closed: None,
                         signatures: 0,
@@ -237,6 +240,20 @@ impl Recount {
                     audit.certified_at = Some(position);
                 }
             }
+            // The round must be certified again: earlier signatures no longer count.
+            Event::CertificationWithdrawn(e) => {
+                if !self.known_round(position, &e.round)?.certified {
+                    bail!(
+                        "position {position} withdraws the certification of round {}, which \
+                         is not certified",
+                        e.round
+                    );
+                }
+                if let Some(audit) = self.rounds.get_mut(&e.round) {
+                    audit.certified_at = None;
+                    audit.signatures = 0;
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -307,8 +324,12 @@ impl ExpectedResult {
             ),
             None => format!("not certified ({} signatures)", self.audit.signatures),
         };
+        let title = match &self.audit.title {
+            Some(title) => format!(" ({title})"),
+            None => String::new(),
+        };
         format!(
-            "round {}: {status}, {}; {}; yes share of represented inhabitants {share}; {certified}",
+            "round {}{title}: {status}, {}; {}; yes share of represented inhabitants {share}; {certified}",
             self.id,
             outcome_name(self.outcome),
             describe_tally(&self.tally)

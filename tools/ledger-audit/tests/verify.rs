@@ -411,3 +411,23 @@ fn an_empty_log_verifies() {
     assert!(out.contains("checkpoint: size 0"), "{out}");
     assert!(out.contains("rounds checked: 0"), "{out}");
 }
+
+#[test]
+fn a_certification_withdrawn_and_given_again_verifies() {
+    let mut ledger = sample();
+    ledger.submit(
+        "member-a",
+        ledger_core::Command::WithdrawCertification {
+            round: ledger_core::RoundId::new(ROUND),
+            reason: "Gent's first vote was counted.".into(),
+        },
+    );
+    ledger.sign("member-b");
+    ledger.sign("member-a");
+    let size = ledger.entries.len();
+    let dir = TempDir::new().unwrap();
+    publish(dir.path(), &ledger.entries, size);
+    let out = assert_ok(&verify(&dir, &[]));
+    assert!(out.contains("rounds checked: 1"), "{out}");
+    assert!(out.contains("with 2 signatures"), "{out}");
+}

@@ -121,6 +121,7 @@ fn render_result(result: &RoundResult) -> Result<Vec<u8>, ApiError> {
             "share_numerator",
             "share_denominator",
             "share_percent",
+            "round_title",
         ],
     )?;
     let share_cells = |share: Option<&Share>| match share {
@@ -157,6 +158,7 @@ fn render_result(result: &RoundResult) -> Result<Vec<u8>, ApiError> {
                 &num,
                 &den,
                 &pct,
+                result.title.as_deref().unwrap_or(""),
             ],
         )?;
     }

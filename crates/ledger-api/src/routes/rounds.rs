@@ -7,8 +7,8 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use ledger_core::{LibraryId, RoundId};
 use ledger_projections::{
-    page, BallotView, Page, RemarkView, RoundResult, RoundSummary, RoundView, VoteView,
-    DEFAULT_LIMIT, MAX_LIMIT,
+    page, BallotView, NotVotedView, Page, RemarkView, RoundResult, RoundSummary, RoundView,
+    VoteView, DEFAULT_LIMIT, MAX_LIMIT,
 };
 
 use super::{read_list, read_one, read_one_page, AtQuery, ListQuery, Shared};
@@ -106,6 +106,32 @@ pub async fn votes(
         m.rounds()
             .get(&key)
             .map(|round| page(&round.votes, &query.page(), Clone::clone))
+    })
+    .await
+}
+
+/// The eligible libraries that have not voted (yet), by library id: the list for
+/// reminders while a round is open.
+#[utoipa::path(
+    get, path = "/v1/rounds/{id}/not-voted", tag = "rounds", params(("id" = String, Path, description = "Round id"), ListQuery),
+    responses(
+        (status = 200, description = "A page of libraries without a vote", body = Page<NotVotedView>),
+        (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/rounds/{id}/not-voted")]
+pub async fn not_voted(
+    req: HttpRequest,
+    state: Shared,
+    id: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let key = RoundId::new(id.as_str());
+    read_one_page(&req, &state, query.at, "round", &id, |m| {
+        m.not_voted(&key)
+            .map(|missing| page(&missing, &query.page(), Clone::clone))
     })
     .await
 }

@@ -177,3 +177,35 @@ pub fn post(auth: Auth<'_>, body: &[u8]) -> TestRequest {
         )),
     }
 }
+
+/// Sends each `(token, command)` through `POST /v1/commands` in order and returns the
+/// receipts; every one must be accepted (201). A `sign_certification` without a
+/// `tally_digest` gets the one `/v1/rounds/{round}/result` shows at that moment.
+pub async fn submit_all<S, B>(app: &S, steps: Vec<(&str, Value)>) -> Vec<Value>
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    use actix_web::test::{call_service, read_body};
+    let json_of = |bytes: &[u8]| serde_json::from_slice::<Value>(bytes).unwrap_or(Value::Null);
+    let mut receipts = Vec::new();
+    for (token, mut body) in steps {
+        if body["type"] == "sign_certification" && body["tally_digest"].is_null() {
+            let uri = format!("/v1/rounds/{}/result", body["round"].as_str().unwrap_or(""));
+            let response = call_service(app, TestRequest::get().uri(&uri).to_request()).await;
+            let result = json_of(&read_body(response).await);
+            body["tally_digest"] = result["tally_digest"].clone();
+        }
+        let bytes = serde_json::to_vec(&body).expect("JSON");
+        let response = call_service(app, post(Auth::Bearer(token), &bytes).to_request()).await;
+        let status = response.status().as_u16();
+        let receipt = json_of(&read_body(response).await);
+        assert_eq!(status, 201, "{body}: {receipt}");
+        receipts.push(receipt);
+    }
+    receipts
+}

@@ -215,6 +215,7 @@ fn open_trial_round(ledger: &Ledger) -> anyhow::Result<()> {
         actor: ledger_core::ActorId::new(SECRETARIAT),
         expected_version: None,
         command: Command::OpenRound {
+            title: None,
             round: ledger_core::RoundId::new(OPEN_ROUND),
             proposal,
             opens_at: None,

@@ -211,6 +211,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let rule = rule.rule()?;
             println!("{}", describe(&rule));
             let command = Command::OpenRound {
+                title: None,
                 round: RoundId::new(round),
                 proposal: ProposalId::new(proposal),
                 opens_at: opens_at.map(|t| timestamp("opens-at", &t)).transpose()?,

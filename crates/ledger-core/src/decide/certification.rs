@@ -8,14 +8,18 @@
 use crate::amount::Cents;
 use crate::command::Command;
 use crate::event::{
-    AdviceSent, CertificationSigned, Event, GovernmentDecisionRecorded, ResultCertified, Verdict,
+    AdviceSent, AdviceSuperseded, CertificationSigned, CertificationWithdrawn, Event,
+    GovernmentDecisionAmended, GovernmentDecisionRecorded, ResultCertified, Verdict,
 };
 use crate::ids::ActorId;
 use crate::rejection::Rejection;
 use crate::state::{RoundStatus, State};
 use crate::tally::Outcome;
+use crate::time::Date;
 
-use super::{check_line, check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT};
+use super::{
+    check_blake3, check_line, check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT,
+};
 
 pub(super) fn decide(
     state: &State,
@@ -118,33 +122,129 @@ pub(super) fn decide(
             if answered.decision.is_some() {
                 return Err(Rejection::DecisionAlreadyRecorded);
             }
-            let amount_per_year =
-                Cents::checked(*amount_cents_per_year, *verdict == Verdict::Rejected)?;
-            if period_end < period_start {
-                return Err(Rejection::InvalidPeriod);
-            }
-            check_line("document_reference", document_reference, MAX_SHORT_TEXT)?;
-            let hex_ok = document_blake3.len() == 64
-                && document_blake3
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-            if !hex_ok {
-                return Err(Rejection::InvalidDocumentHash);
-            }
+            let terms = DecisionTerms::check(
+                *verdict,
+                *amount_cents_per_year,
+                (*period_start, *period_end),
+                document_reference,
+                document_blake3,
+            )?;
             Ok(vec![Event::GovernmentDecisionRecorded(
                 GovernmentDecisionRecorded {
                     decision: decision.clone(),
                     advice: advice.clone(),
                     proposal: answered.proposal.clone(),
-                    verdict: *verdict,
-                    amount_per_year,
-                    period_start: *period_start,
-                    period_end: *period_end,
+                    verdict: terms.verdict,
+                    amount_per_year: terms.amount_per_year,
+                    period_start: terms.period.0,
+                    period_end: terms.period.1,
                     document_reference: document_reference.clone(),
                     document_blake3: document_blake3.clone(),
                 },
             )])
         }
+        Command::SupersedeAdvice {
+            advice,
+            text,
+            reason,
+        } => {
+            let sent = known("advice", advice.as_str(), state.advice.get(advice))?;
+            check_text("text", text, MAX_LONG_TEXT)?;
+            check_text("reason", reason, MAX_LONG_TEXT)?;
+            Ok(vec![Event::AdviceSuperseded(AdviceSuperseded {
+                advice: advice.clone(),
+                proposal: sent.proposal.clone(),
+                text: text.clone(),
+                reason: reason.clone(),
+            })])
+        }
+        Command::AmendGovernmentDecision {
+            decision,
+            verdict,
+            amount_cents_per_year,
+            period_start,
+            period_end,
+            document_reference,
+            document_blake3,
+            reason,
+        } => {
+            let recorded = known("decision", decision.as_str(), state.decisions.get(decision))?;
+            let terms = DecisionTerms::check(
+                *verdict,
+                *amount_cents_per_year,
+                (*period_start, *period_end),
+                document_reference,
+                document_blake3,
+            )?;
+            check_text("reason", reason, MAX_LONG_TEXT)?;
+            Ok(vec![Event::GovernmentDecisionAmended(
+                GovernmentDecisionAmended {
+                    decision: decision.clone(),
+                    advice: recorded.advice.clone(),
+                    proposal: recorded.proposal.clone(),
+                    verdict: terms.verdict,
+                    amount_per_year: terms.amount_per_year,
+                    period_start: terms.period.0,
+                    period_end: terms.period.1,
+                    document_reference: document_reference.clone(),
+                    document_blake3: document_blake3.clone(),
+                    reason: reason.clone(),
+                },
+            )])
+        }
+        Command::WithdrawCertification { round, reason } => {
+            let target = known("round", round.as_str(), state.rounds.get(round))?;
+            if !target.certified {
+                return Err(Rejection::RoundNotCertified {
+                    round: round.clone(),
+                });
+            }
+            // Advice rests on the certified result; correct the advice instead.
+            if target.advice.is_some() {
+                return Err(Rejection::AdviceAlreadySent {
+                    round: round.clone(),
+                });
+            }
+            check_text("reason", reason, MAX_LONG_TEXT)?;
+            Ok(vec![Event::CertificationWithdrawn(
+                CertificationWithdrawn {
+                    round: round.clone(),
+                    member: actor.clone(),
+                    reason: reason.clone(),
+                },
+            )])
+        }
         _ => Ok(Vec::new()),
+    }
+}
+
+/// The checked terms of a government decision, as recorded or amended.
+struct DecisionTerms {
+    verdict: Verdict,
+    amount_per_year: Cents,
+    period: (Date, Date),
+}
+
+impl DecisionTerms {
+    /// Checks the amount (zero only when rejected), the period, the document's reference
+    /// and its BLAKE3 hash.
+    fn check(
+        verdict: Verdict,
+        amount_cents_per_year: i128,
+        period: (Date, Date),
+        document_reference: &str,
+        document_blake3: &str,
+    ) -> Result<Self, Rejection> {
+        let amount_per_year = Cents::checked(amount_cents_per_year, verdict == Verdict::Rejected)?;
+        if period.1 < period.0 {
+            return Err(Rejection::InvalidPeriod);
+        }
+        check_line("document_reference", document_reference, MAX_SHORT_TEXT)?;
+        check_blake3(document_blake3)?;
+        Ok(Self {
+            verdict,
+            amount_per_year,
+            period,
+        })
     }
 }

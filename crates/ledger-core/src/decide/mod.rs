@@ -55,7 +55,9 @@ pub fn decide(state: &State, envelope: &Envelope, now: Timestamp) -> Result<Vec<
     require(state, actor, command.required_roles())?;
     match command {
         Command::InitializeLedger { .. } => Err(Rejection::AlreadyInitialized),
-        Command::GrantRole { .. } | Command::RevokeRole { .. } => registry::roles(state, command),
+        Command::GrantRole { .. } | Command::RevokeRole { .. } | Command::NameActor { .. } => {
+            registry::roles(state, command)
+        }
         Command::RegisterLibrary { .. }
         | Command::UpdateLibrary { .. }
         | Command::RetireLibrary { .. } => registry::libraries(state, command),
@@ -65,15 +67,20 @@ pub fn decide(state: &State, envelope: &Envelope, now: Timestamp) -> Result<Vec<
         Command::OpenRound { .. }
         | Command::CastVote { .. }
         | Command::CloseRound { .. }
-        | Command::AnnulRound { .. } => rounds::decide(state, actor, command, now),
+        | Command::AnnulRound { .. }
+        | Command::ChangeVotingWindow { .. } => rounds::decide(state, actor, command, now),
         Command::SignCertification { .. }
         | Command::SendAdvice { .. }
-        | Command::RecordGovernmentDecision { .. } => certification::decide(state, actor, command),
+        | Command::RecordGovernmentDecision { .. }
+        | Command::SupersedeAdvice { .. }
+        | Command::AmendGovernmentDecision { .. }
+        | Command::WithdrawCertification { .. } => certification::decide(state, actor, command),
         Command::SetCriteria { .. }
         | Command::FileProjectSheet { .. }
         | Command::ScoreSheet { .. }
         | Command::DecidePriorities { .. }
-        | Command::IssueNewsletter { .. } => projects::decide(state, actor, command),
+        | Command::IssueNewsletter { .. }
+        | Command::LinkDocument { .. } => projects::decide(state, actor, command),
     }
 }
 
@@ -133,6 +140,34 @@ fn check_controls(field: &'static str, text: &str, allowed: &[char]) -> Result<(
         }),
         None => Ok(()),
     }
+}
+
+/// Longest document address, in characters.
+pub const MAX_URL_CHARS: usize = 2_000;
+
+/// Requires a BLAKE3 hash given for a document to be 64 lowercase hex characters.
+fn check_blake3(hash: &str) -> Result<(), Rejection> {
+    let ok = hash.len() == 64
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(Rejection::InvalidDocumentHash)
+    }
+}
+
+/// Requires a document address to be an `https://` or `http://` URL of at most
+/// [`MAX_URL_CHARS`] characters, with no space or control character.
+fn check_url(url: &str) -> Result<(), Rejection> {
+    check_line("url", url, MAX_URL_CHARS)?;
+    let scheme = url.starts_with("https://") || url.starts_with("http://");
+    let host = url.split_once("://").map_or("", |(_, rest)| rest);
+    if !scheme || host.is_empty() || url.chars().any(char::is_whitespace) {
+        return Err(Rejection::InvalidUrl);
+    }
+    Ok(())
 }
 
 /// Requires an id of `kind` not to exist yet.

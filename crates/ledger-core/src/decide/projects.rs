@@ -9,13 +9,17 @@ use std::collections::BTreeSet;
 use crate::amount::Cents;
 use crate::command::Command;
 use crate::event::{
-    CriteriaSet, Event, NewsletterIssued, PrioritiesDecided, ProjectSheetFiled, SheetScored,
+    CriteriaSet, DocumentLinked, DocumentSubject, Event, NewsletterIssued, PrioritiesDecided,
+    ProjectSheetFiled, SheetScored,
 };
 use crate::ids::{ActorId, Position};
 use crate::rejection::Rejection;
 use crate::state::State;
 
-use super::{check_line, check_text, known, must_be_new, MAX_LONG_TEXT, MAX_SHORT_TEXT};
+use super::{
+    check_blake3, check_line, check_text, check_url, known, must_be_new, MAX_LONG_TEXT,
+    MAX_SHORT_TEXT,
+};
 
 pub(super) fn decide(
     state: &State,
@@ -23,6 +27,30 @@ pub(super) fn decide(
     command: &Command,
 ) -> Result<Vec<Event>, Rejection> {
     match command {
+        Command::LinkDocument {
+            subject,
+            title,
+            url,
+            document_blake3,
+        } => {
+            match subject {
+                DocumentSubject::Proposal(id) => {
+                    known("proposal", id.as_str(), state.proposals.get(id))?;
+                }
+                DocumentSubject::Sheet(id) => {
+                    known("sheet", id.as_str(), state.sheets.get(id))?;
+                }
+            }
+            check_line("title", title, MAX_SHORT_TEXT)?;
+            check_url(url)?;
+            check_blake3(document_blake3)?;
+            Ok(vec![Event::DocumentLinked(DocumentLinked {
+                subject: subject.clone(),
+                title: title.clone(),
+                url: url.clone(),
+                document_blake3: document_blake3.clone(),
+            })])
+        }
         Command::SetCriteria { criteria } => {
             if state.any_scores() {
                 return Err(Rejection::CriteriaLocked);

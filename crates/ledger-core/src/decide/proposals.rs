@@ -37,7 +37,8 @@ pub(super) fn decide(state: &State, command: &Command) -> Result<Vec<Event>, Rej
             must_be_new("proposal", proposal.as_str(), state.proposals.get(proposal))?;
             check_line("title", title, MAX_SHORT_TEXT)?;
             check_text("text", text, MAX_LONG_TEXT)?;
-            let budget_per_year = Cents::checked(*budget_cents_per_year, false)?;
+            // A proposal may have no budget: zero says so.
+            let budget_per_year = Cents::checked(*budget_cents_per_year, true)?;
             Ok(vec![Event::ProposalFiled(ProposalFiled {
                 proposal: proposal.clone(),
                 title: title.clone(),
@@ -65,7 +66,7 @@ pub(super) fn decide(state: &State, command: &Command) -> Result<Vec<Event>, Rej
                 check_text("text", text, MAX_LONG_TEXT)?;
             }
             let budget_per_year = match budget_cents_per_year {
-                Some(value) => Cents::checked(*value, false)?,
+                Some(value) => Cents::checked(*value, true)?,
                 None => current.budget_per_year,
             };
             Ok(vec![Event::ProposalAmended(ProposalAmended {

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use crate::amount::checked_inhabitants;
 use crate::command::Command;
 use crate::event::{
-    Event, LedgerInitialized, LibraryRegistered, LibraryRetired, LibraryUpdated, RoleGranted,
-    RoleRevoked,
+    ActorNamed, Event, LedgerInitialized, LibraryRegistered, LibraryRetired, LibraryUpdated,
+    RoleGranted, RoleRevoked,
 };
 use crate::ids::{LibraryId, NisCode};
 use crate::rejection::Rejection;
@@ -88,6 +88,16 @@ pub(super) fn roles(state: &State, command: &Command) -> Result<Vec<Event>, Reje
             Ok(vec![Event::RoleRevoked(RoleRevoked {
                 actor: who.clone(),
                 role: role.clone(),
+            })])
+        }
+        // Only actors that hold a role are named: the name tells people who acted.
+        Command::NameActor { actor: who, name } => {
+            who.check()?;
+            known("actor", who.as_str(), state.roles.get(who))?;
+            check_line("name", name, MAX_SHORT_TEXT)?;
+            Ok(vec![Event::ActorNamed(ActorNamed {
+                actor: who.clone(),
+                name: name.clone(),
             })])
         }
         _ => Ok(Vec::new()),

@@ -7,7 +7,9 @@
 //! electorate in the round counts.
 
 use crate::command::Command;
-use crate::event::{Elector, Event, RoundAnnulled, RoundClosed, RoundOpened, VoteCast};
+use crate::event::{
+    Elector, Event, RoundAnnulled, RoundClosed, RoundOpened, VoteCast, VotingWindowChanged,
+};
 use crate::ids::ActorId;
 use crate::rejection::Rejection;
 use crate::role::Role;
@@ -15,8 +17,8 @@ use crate::state::{RoundStatus, State};
 use crate::time::Timestamp;
 
 use super::{
-    check_controls, check_text, known, must_be_new, LAYOUT, MAX_BALLOTS_PER_LIBRARY, MAX_LONG_TEXT,
-    MAX_REMARK_CHARS, MAX_WINDOW_DAYS,
+    check_controls, check_line, check_text, known, must_be_new, LAYOUT, MAX_BALLOTS_PER_LIBRARY,
+    MAX_LONG_TEXT, MAX_REMARK_CHARS, MAX_SHORT_TEXT, MAX_WINDOW_DAYS,
 };
 
 pub(super) fn decide(
@@ -32,8 +34,12 @@ pub(super) fn decide(
             opens_at,
             closes_at,
             rule,
+            title,
         } => {
             must_be_new("round", round.as_str(), state.rounds.get(round))?;
+            if let Some(title) = title {
+                check_line("title", title, MAX_SHORT_TEXT)?;
+            }
             let filed = known("proposal", proposal.as_str(), state.proposals.get(proposal))?;
             if filed.withdrawn {
                 return Err(Rejection::ProposalWithdrawn);
@@ -50,22 +56,7 @@ pub(super) fn decide(
                 }
             }
             let opens_at = opens_at.unwrap_or(now);
-            if *closes_at <= opens_at {
-                return Err(Rejection::WindowClosesBeforeOpening);
-            }
-            if *closes_at <= now {
-                return Err(Rejection::WindowInThePast {
-                    closes_at: *closes_at,
-                });
-            }
-            let max_seconds = MAX_WINDOW_DAYS * 86_400;
-            if *closes_at > opens_at.plus_seconds(max_seconds)
-                || opens_at > now.plus_seconds(max_seconds)
-            {
-                return Err(Rejection::WindowTooLong {
-                    max_days: MAX_WINDOW_DAYS,
-                });
-            }
+            check_window(opens_at, *closes_at, now)?;
             let rule = rule.unwrap_or_default();
             rule.check()?;
             let members = state.steering_members();
@@ -94,6 +85,7 @@ pub(super) fn decide(
                 closes_at: *closes_at,
                 rule,
                 electorate,
+                title: title.clone(),
             })])
         }
         Command::CastVote {
@@ -203,6 +195,55 @@ pub(super) fn decide(
                 reason: reason.clone(),
             })])
         }
+        Command::ChangeVotingWindow {
+            round,
+            closes_at,
+            reason,
+        } => {
+            let target = known("round", round.as_str(), state.rounds.get(round))?;
+            if target.status != RoundStatus::Open {
+                return Err(Rejection::RoundNotOpen {
+                    round: round.clone(),
+                });
+            }
+            // A window that has passed is not reopened: the round can only be closed.
+            if now >= target.closes_at {
+                return Err(Rejection::VotingWindowPassed {
+                    closes_at: target.closes_at,
+                });
+            }
+            check_window(target.opens_at, *closes_at, now)?;
+            check_text("reason", reason, MAX_LONG_TEXT)?;
+            Ok(vec![Event::VotingWindowChanged(VotingWindowChanged {
+                round: round.clone(),
+                previous_closes_at: target.closes_at,
+                closes_at: *closes_at,
+                reason: reason.clone(),
+            })])
+        }
         _ => Ok(Vec::new()),
     }
+}
+
+/// Requires a voting window `[opens_at, closes_at)` judged at `now` to end after it
+/// starts and after now, to last at most [`MAX_WINDOW_DAYS`] and to open at most that far
+/// ahead.
+fn check_window(
+    opens_at: Timestamp,
+    closes_at: Timestamp,
+    now: Timestamp,
+) -> Result<(), Rejection> {
+    if closes_at <= opens_at {
+        return Err(Rejection::WindowClosesBeforeOpening);
+    }
+    if closes_at <= now {
+        return Err(Rejection::WindowInThePast { closes_at });
+    }
+    let max_seconds = MAX_WINDOW_DAYS * 86_400;
+    if closes_at > opens_at.plus_seconds(max_seconds) || opens_at > now.plus_seconds(max_seconds) {
+        return Err(Rejection::WindowTooLong {
+            max_days: MAX_WINDOW_DAYS,
+        });
+    }
+    Ok(())
 }

@@ -8,6 +8,8 @@
 // Each integration-test binary compiles this module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod cycle;
+
 use ledger_core::chain::{seal, Head, Sealed};
 use ledger_core::{
     decide, ActorId, Command, CommandId, Envelope, Event, Rejection, RejectionKind, State,

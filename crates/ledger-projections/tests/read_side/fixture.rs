@@ -268,6 +268,7 @@ pub fn full_cycle() -> Cycle {
         .submit(
             SECRETARIAT,
             Command::OpenRound {
+                title: None,
                 round: RoundId::new(ROUND),
                 proposal: ProposalId::new(PROPOSAL),
                 opens_at: None,
@@ -279,6 +280,7 @@ pub fn full_cycle() -> Cycle {
     l.submit(
         SECRETARIAT,
         Command::OpenRound {
+            title: None,
             round: RoundId::new("r-ebooks-a"),
             proposal: ProposalId::new("p-ebooks"),
             opens_at: None,
@@ -386,6 +388,7 @@ pub fn full_cycle() -> Cycle {
         .submit(
             SECRETARIAT,
             Command::OpenRound {
+                title: None,
                 round: RoundId::new("r-ebooks-b"),
                 proposal: ProposalId::new("p-ebooks"),
                 opens_at: None,

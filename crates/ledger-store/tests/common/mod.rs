@@ -135,6 +135,7 @@ pub fn closed_round(ledger: &Ledger) -> RoundId {
             "open-r",
             SECRETARIAT,
             Command::OpenRound {
+                title: None,
                 round: round.clone(),
                 proposal: ProposalId::new("p-ilv"),
                 opens_at: None,

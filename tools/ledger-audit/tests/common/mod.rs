@@ -194,6 +194,7 @@ impl Ledger {
         self.submit(
             "secretariaat",
             Command::OpenRound {
+                title: None,
                 round: RoundId::new(ROUND),
                 proposal: ProposalId::new("p-ilv"),
                 opens_at: None,
