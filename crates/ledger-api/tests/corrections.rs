@@ -176,7 +176,7 @@ async fn every_correction_shows_with_its_reason_and_the_corrected_record_stays()
     assert_eq!(sent["body"]["text"], FIRST_ADVICE);
     let decision_record = format!("/v1/events/{}", decision_position);
     let (_, recorded) = call(&app, TestRequest::get().uri(&decision_record)).await;
-    assert_eq!(recorded["body"]["amount_per_year"], 20_000_000);
+    assert_eq!(recorded["body"]["amount_cents_per_year"], 20_000_000);
     let (_, round) = call(&app, TestRequest::get().uri("/v1/rounds/r-1")).await;
     assert_eq!(round["closes_at"], "2023-05-20T09:00:00Z");
     assert_eq!(

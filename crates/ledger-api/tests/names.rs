@@ -129,7 +129,7 @@ async fn a_document_address_that_is_not_http_or_a_name_for_nobody_is_refused() {
         (
             json!({"type": "link_document", "subject": {"sheet": "s-404"}, "title": "x",
                    "url": "https://bibliotheken.example/x.pdf", "document_blake3": HASH}),
-            "unknown",
+            "unknown_sheet",
         ),
         (
             json!({"type": "link_document", "subject": {"proposal": "p-1"}, "title": "x",
@@ -138,7 +138,7 @@ async fn a_document_address_that_is_not_http_or_a_name_for_nobody_is_refused() {
         ),
         (
             json!({"type": "name_actor", "actor": "nobody", "name": "Niemand"}),
-            "unknown",
+            "unknown_actor",
         ),
         (
             json!({"type": "name_actor", "actor": "m1", "name": "An\u{1b}[2J"}),

@@ -379,6 +379,7 @@ pub struct GovernmentDecisionAmended {
     /// Approved, rejected or amended.
     pub verdict: Verdict,
     /// The yearly amount granted (zero when rejected).
+    #[serde(rename = "amount_cents_per_year", alias = "amount_per_year")]
     pub amount_per_year: Cents,
     /// First day of the period.
     pub period_start: Date,
