@@ -186,6 +186,17 @@ fn the_readme_runs_a_whole_decision_cycle() {
         )],
         "{proposal}"
     );
+    // The public page names the signer beside her id, and the round by its title.
+    let page = ureq::get(&format!("{url}/?lang=en"))
+        .call()
+        .expect("the page")
+        .into_string()
+        .unwrap();
+    assert!(page.contains("An Peeters (an-peeters)"), "{page}");
+    assert!(
+        page.contains("Stemronde mei 2023 (stemronde-2023-05)"),
+        "{page}"
+    );
     // The decision records the document's own BLAKE3, as `ledger hash` prints it.
     let digest = blake3::hash(document).to_hex().to_string();
     let events = get("/v1/events?limit=500&after=319");
