@@ -81,7 +81,7 @@ enum Command {
     /// File, amend or withdraw a proposal through a running server.
     #[command(subcommand, after_help = EXIT_CODES)]
     Proposal(commands::proposal::Args),
-    /// Open, close or annul a vote round through a running server.
+    /// Open, change the window of, close or annul a vote round through a running server.
     #[command(after_help = EXIT_CODES)]
     Round(commands::round::Args),
     /// Cast (or change) a library's vote through a running server.
@@ -90,10 +90,14 @@ enum Command {
     /// Sign a closed round's tally digest (steering-group member) through a running server.
     #[command(after_help = EXIT_CODES)]
     Certify(commands::certify::Args),
-    /// Record the advice sent to the government on a certified round, through a server.
+    /// Withdraw a round's certification (steering group), with a reason, through a server.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Certification(commands::certification::Args),
+    /// Record the advice sent to the government on a certified round, or correct it,
+    /// through a running server.
     #[command(subcommand, after_help = EXIT_CODES)]
     Advice(commands::advice::Args),
-    /// Record the government's decision, hashing its document, through a running server.
+    /// Record or amend the government's decision, hashing its document, through a server.
     #[command(subcommand, after_help = EXIT_CODES)]
     Decision(commands::decision::Args),
     /// Print a document's BLAKE3, as a government decision records it.
@@ -114,6 +118,12 @@ enum Command {
     /// Record a published newsletter issue through a running server.
     #[command(subcommand, after_help = EXIT_CODES)]
     Newsletter(commands::newsletter::Args),
+    /// Give an actor (steering member, secretariat) a display name through a running server.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Actor(commands::actor::Args),
+    /// Link a document (address and BLAKE3 of the file) to a proposal or a sheet.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Document(commands::document::Args),
     /// List every command the ledger accepts: fields, types, limits, who may issue it, an
     /// example.
     #[command(after_help = EXIT_CODES)]
@@ -148,6 +158,9 @@ fn main() -> ExitCode {
         Command::Scores(args) => commands::scores::run(args),
         Command::Priorities(args) => commands::priorities::run(args),
         Command::Newsletter(args) => commands::newsletter::run(args),
+        Command::Certification(args) => commands::certification::run(args),
+        Command::Actor(args) => commands::actor::run(args),
+        Command::Document(args) => commands::document::run(args),
         Command::Commands(args) => commands::catalogue::run(args),
     };
     match outcome {

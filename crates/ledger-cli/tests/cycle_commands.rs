@@ -1,7 +1,7 @@
 //! The CLI commands of the decision cycle against the real `ledger serve`: what a person
 //! sees when a step succeeds, and that bad input (a bad CSV row, a missing document, a
-//! budget that is not an amount, a refused grant) ends with a clear message, a non-zero
-//! exit and the served head unchanged.
+//! budget that is not an amount, a refused grant, a correction without its reason or of
+//! nothing) ends with a clear message, a non-zero exit and the served head unchanged.
 
 mod support;
 
@@ -56,13 +56,14 @@ struct Cycle {
     server: Server,
     secretariat: String,
     member: String,
+    libraries: Vec<String>,
 }
 
 /// A small ledger (secretariat `sec`, member `m1`, three libraries, round `r-1` open)
 /// served, with tokens for the secretariat and the member.
 fn cycle() -> Cycle {
     let dir = tempfile::tempdir().unwrap();
-    small_ledger(dir.path(), 3);
+    let libraries = small_ledger(dir.path(), 3);
     let book = TokenBook::open(dir.path()).unwrap();
     let secretariat = book
         .issue(&ActorId::new("sec"), &Role::Secretariat, system_clock())
@@ -77,6 +78,7 @@ fn cycle() -> Cycle {
         server,
         secretariat,
         member,
+        libraries,
     }
 }
 
@@ -454,5 +456,366 @@ fn newsletter_covers_up_to_the_served_log_and_libraries_are_listed() {
     assert_eq!(
         list,
         "lib-000 1000 10000 Bibliotheek 0\nlib-001 1037 10001 Bibliotheek 1\nlib-002 1074 10002 Bibliotheek 2\n"
+    );
+}
+
+/// Asserts a one-command success: the receipt line a person sees.
+fn appended(out: &Output) -> String {
+    let stdout = ok(out);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("appended command ") && l.contains("(1 record, recorded at ")),
+        "{stdout}"
+    );
+    stdout
+}
+
+/// The proposal's timeline steps that carry a reason, in order.
+fn corrections(c: &Cycle) -> Vec<(String, String)> {
+    let (_, _, proposal) = get(&c.server.url, "/v1/proposals/p-1");
+    proposal["timeline"]
+        .as_array()
+        .expect("a timeline")
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s["step"].as_str()?.to_owned(),
+                s["reason"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn a_round_opens_with_a_title_and_its_window_changes_with_a_reason() {
+    let c = cycle();
+    let first = system_clock().plus_seconds(10 * 86_400).to_rfc3339();
+    let later = system_clock().plus_seconds(24 * 86_400).to_rfc3339();
+    ok(&c.file_proposal("p-2", "100"));
+    ok(&c.sec(&[
+        "round",
+        "open",
+        "--round",
+        "r-2",
+        "--proposal",
+        "p-2",
+        "--title",
+        "Stemronde mei 2023",
+        "--closes-at",
+        &first,
+        "--signatures",
+        "1",
+    ]));
+    let (_, _, result) = get(&c.server.url, "/v1/rounds/r-2/result");
+    assert_eq!(result["title"], "Stemronde mei 2023", "{result}");
+
+    let head = c.head();
+    let change = |extra: &[&str]| {
+        let mut args = vec!["round", "change-window", "--round", "r-2"];
+        args.extend_from_slice(extra);
+        c.sec(&args)
+    };
+    fails(
+        &change(&["--closes-at", "22/05/2099", "--reason", "x"]),
+        2,
+        "--closes-at must be an RFC 3339 time",
+    );
+    fails(
+        &change(&["--closes-in", "3w", "--reason", "x"]),
+        2,
+        "--closes-in must be",
+    );
+    let missing_reason = change(&["--closes-in", "3d"]);
+    assert_eq!(missing_reason.status.code(), Some(2));
+    assert!(text(&missing_reason.stderr).contains("--reason"));
+    // Unknown round: the server refuses, nothing is written.
+    fails(
+        &c.sec(&[
+            "round",
+            "change-window",
+            "--round",
+            "r-9",
+            "--closes-in",
+            "3d",
+            "--reason",
+            "x",
+        ]),
+        1,
+        "refused (",
+    );
+    assert_eq!(c.head(), head, "refused window changes appended nothing");
+
+    appended(&change(&[
+        "--closes-at",
+        &later,
+        "--reason",
+        "Pinksteren: two more weeks.",
+    ]));
+    let (_, _, round) = get(&c.server.url, "/v1/rounds/r-2");
+    assert_eq!(round["closes_at"], later.as_str(), "{round}");
+    assert_eq!(
+        round["window_changes"][0]["previous_closes_at"],
+        first.as_str(),
+        "{round}"
+    );
+    let (_, _, proposal) = get(&c.server.url, "/v1/proposals/p-2");
+    assert!(
+        proposal["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["step"] == "window_changed" && s["reason"] == "Pinksteren: two more weeks."),
+        "{proposal}"
+    );
+}
+
+#[test]
+fn corrections_are_new_records_with_their_reasons_and_never_edits() {
+    let c = cycle();
+    for (i, token) in c.libraries.iter().enumerate() {
+        let library = format!("lib-{i:03}");
+        ok(&c.run(
+            &["vote", "--round", "r-1", "--library", &library, "yes"],
+            token,
+        ));
+    }
+    ok(&c.member(&["round", "close", "--round", "r-1"]));
+    ok(&c.member(&["certify", "--round", "r-1"]));
+
+    let head = c.head();
+    fails(
+        &c.member(&[
+            "certification",
+            "withdraw",
+            "--round",
+            "r-9",
+            "--reason",
+            "x",
+        ]),
+        1,
+        "refused (",
+    );
+    assert_eq!(c.head(), head);
+    appended(&c.member(&[
+        "certification",
+        "withdraw",
+        "--round",
+        "r-1",
+        "--reason",
+        "Signed the wrong digest.",
+    ]));
+    let (_, _, result) = get(&c.server.url, "/v1/rounds/r-1/result");
+    assert_eq!(result["certified"], false, "{result}");
+    ok(&c.member(&["certify", "--round", "r-1"]));
+
+    ok(&c.sec(&[
+        "advice",
+        "send",
+        "--advice",
+        "a-1",
+        "--round",
+        "r-1",
+        "--recipient",
+        "Vlaamse overheid",
+        "--text",
+        "Adopt it.",
+    ]));
+    let head = c.head();
+    fails(
+        &c.sec(&[
+            "advice",
+            "correct",
+            "--advice",
+            "a-1",
+            "--text-file",
+            "missing.txt",
+            "--reason",
+            "x",
+        ]),
+        2,
+        "cannot read missing.txt",
+    );
+    fails(
+        &c.sec(&[
+            "advice", "correct", "--advice", "a-9", "--text", "y", "--reason", "x",
+        ]),
+        1,
+        "refused (",
+    );
+    let no_reason = c.sec(&["advice", "correct", "--advice", "a-1", "--text", "y"]);
+    assert_eq!(no_reason.status.code(), Some(2));
+    assert_eq!(c.head(), head, "refused corrections appended nothing");
+    c.write("advies.txt", "Adopt it from 2024.");
+    appended(&c.sec(&[
+        "advice",
+        "correct",
+        "--advice",
+        "a-1",
+        "--text-file",
+        "advies.txt",
+        "--reason",
+        "The year was missing.",
+    ]));
+
+    c.write("besluit.pdf", "Besluit.\n");
+    c.write("besluit-2.pdf", "Besluit, gewijzigd.\n");
+    let decide = |sub: &str, id_flag: &str, id: &str, amount: &str, document: &str| {
+        let mut args = vec!["decision", sub, "--decision", "d-1"];
+        if sub == "record" {
+            args.extend_from_slice(&["--advice", "a-1"]);
+        }
+        args.extend_from_slice(&[
+            "--verdict",
+            "approved",
+            "--amount-per-year",
+            amount,
+            "--period-start",
+            "2024-01-01",
+            "--period-end",
+            "2028-12-31",
+            "--document",
+            document,
+        ]);
+        if !id_flag.is_empty() {
+            args.extend_from_slice(&[id_flag, id]);
+        }
+        c.sec(&args)
+    };
+    ok(&decide("record", "", "", "200000", "besluit.pdf"));
+    let head = c.head();
+    fails(
+        &decide("amend", "--reason", "x", "12,5", "besluit-2.pdf"),
+        2,
+        "--amount-per-year must be an amount in euros",
+    );
+    fails(
+        &decide("amend", "--reason", "x", "150000", "missing.pdf"),
+        2,
+        "cannot read missing.pdf",
+    );
+    assert_eq!(c.head(), head);
+    let amended = appended(&decide(
+        "amend",
+        "--reason",
+        "The government lowered the amount.",
+        "150000",
+        "besluit-2.pdf",
+    ));
+    let digest = blake3::hash(b"Besluit, gewijzigd.\n").to_hex().to_string();
+    assert!(
+        amended.starts_with(&format!("document besluit-2.pdf: BLAKE3 {digest}\n")),
+        "{amended}"
+    );
+
+    assert_eq!(
+        corrections(&c),
+        [
+            ("certification_withdrawn", "Signed the wrong digest."),
+            ("advice_superseded", "The year was missing."),
+            ("decision_amended", "The government lowered the amount."),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    // The earlier records stay in the log as they were.
+    let (_, _, events) = get(&c.server.url, "/v1/events?limit=500");
+    let items = events["items"].as_array().unwrap();
+    let body = |kind: &str| {
+        items
+            .iter()
+            .find(|e| e["type"] == kind)
+            .map(|e| e["body"].clone())
+            .unwrap_or_else(|| panic!("no {kind} in {events}"))
+    };
+    assert_eq!(body("advice_sent")["text"], "Adopt it.");
+    assert_eq!(body("advice_superseded")["text"], "Adopt it from 2024.");
+    assert_eq!(
+        body("government_decision_recorded")["amount_cents_per_year"],
+        20_000_000
+    );
+}
+
+#[test]
+fn actors_get_names_and_documents_are_linked_with_the_files_blake3() {
+    let c = cycle();
+    appended(&c.sec(&[
+        "actor",
+        "name",
+        "--actor",
+        "m1",
+        "--name",
+        "An Peeters (stuurgroep)",
+    ]));
+    let head = c.head();
+    fails(
+        &c.member(&["actor", "name", "--actor", "m1", "--name", "Someone"]),
+        1,
+        "refused (403",
+    );
+    assert_eq!(c.head(), head, "a member may not name actors");
+
+    c.write("nota.pdf", "Nota aan de stuurgroep.\n");
+    let link = |subject: &[&str], url: &str, file: &str| {
+        let mut args = vec!["document", "link"];
+        args.extend_from_slice(subject);
+        args.extend_from_slice(&["--title", "Nota", "--url", url, "--file", file]);
+        c.sec(&args)
+    };
+    fails(
+        &link(
+            &["--proposal", "p-1"],
+            "https://bibliotheken.example/nota.pdf",
+            "missing.pdf",
+        ),
+        2,
+        "cannot read missing.pdf",
+    );
+    fails(
+        &link(
+            &["--proposal", "p-1"],
+            "ftp://bibliotheken.example/nota.pdf",
+            "nota.pdf",
+        ),
+        1,
+        "refused (422",
+    );
+    fails(
+        &link(
+            &["--sheet", "s-9"],
+            "https://bibliotheken.example/nota.pdf",
+            "nota.pdf",
+        ),
+        1,
+        "refused (",
+    );
+    let both = link(
+        &["--proposal", "p-1", "--sheet", "s-1"],
+        "https://bibliotheken.example/nota.pdf",
+        "nota.pdf",
+    );
+    assert_eq!(both.status.code(), Some(2));
+    assert_eq!(c.head(), head, "refused links appended nothing");
+
+    let linked = appended(&link(
+        &["--proposal", "p-1"],
+        "https://bibliotheken.example/nota.pdf",
+        "nota.pdf",
+    ));
+    let digest = blake3::hash(b"Nota aan de stuurgroep.\n")
+        .to_hex()
+        .to_string();
+    assert!(
+        linked.starts_with(&format!("document nota.pdf: BLAKE3 {digest}\n")),
+        "{linked}"
+    );
+    let (_, _, proposal) = get(&c.server.url, "/v1/proposals/p-1");
+    assert_eq!(
+        proposal["documents"][0]["document_blake3"],
+        digest.as_str(),
+        "{proposal}"
+    );
+    assert_eq!(
+        proposal["documents"][0]["url"], "https://bibliotheken.example/nota.pdf",
+        "{proposal}"
     );
 }

@@ -144,12 +144,14 @@ fn the_readme_runs_a_whole_decision_cycle() {
             .unwrap()
     };
 
-    // The public result: two of the three libraries voting said yes, certified twice.
+    // The public result under the round's title: both libraries voting said yes,
+    // certified twice.
     let result = get("/v1/rounds/stemronde-2023-05/result");
+    assert_eq!(result["title"], "Stemronde mei 2023", "{result}");
     assert_eq!(result["status"], "closed", "{result}");
     assert_eq!(result["outcome"], "adopted", "{result}");
     assert_eq!(result["yes"]["libraries"], 2, "{result}");
-    assert_eq!(result["no"]["libraries"], 1, "{result}");
+    assert_eq!(result["no"]["libraries"], 0, "{result}");
     assert_eq!(result["yes"]["inhabitants"], 529_247 + 263_927, "{result}");
     assert_eq!(result["eligible"]["libraries"], 319, "{result}");
     assert_eq!(result["signatures"], 2, "{result}");
@@ -169,6 +171,32 @@ fn the_readme_runs_a_whole_decision_cycle() {
         serde_json::json!(["pf-2024-ebooks", "pf-2024-pas"]),
         "{proposal}"
     );
+    // The corrected advice is in the timeline with its reason.
+    let corrections: Vec<(&str, &str)> = proposal["timeline"]
+        .as_array()
+        .expect("a timeline")
+        .iter()
+        .filter_map(|s| Some((s["step"].as_str()?, s["reason"].as_str()?)))
+        .collect();
+    assert_eq!(
+        corrections,
+        [(
+            "advice_superseded",
+            "Het advies noemt nu de drie bestedingen uit het voorstel."
+        )],
+        "{proposal}"
+    );
+    // The public page names the signer beside her id, and the round by its title.
+    let page = ureq::get(&format!("{url}/?lang=en"))
+        .call()
+        .expect("the page")
+        .into_string()
+        .unwrap();
+    assert!(page.contains("An Peeters (an-peeters)"), "{page}");
+    assert!(
+        page.contains("Stemronde mei 2023 (stemronde-2023-05)"),
+        "{page}"
+    );
     // The decision records the document's own BLAKE3, as `ledger hash` prints it.
     let digest = blake3::hash(document).to_hex().to_string();
     let events = get("/v1/events?limit=500&after=319");
@@ -180,7 +208,9 @@ fn the_readme_runs_a_whole_decision_cycle() {
             matches!(
                 e["type"].as_str(),
                 Some(
-                    "government_decision_recorded"
+                    "advice_sent"
+                        | "advice_superseded"
+                        | "government_decision_recorded"
                         | "sheet_scored"
                         | "priorities_decided"
                         | "newsletter_issued"
@@ -203,6 +233,31 @@ fn the_readme_runs_a_whole_decision_cycle() {
             .filter(|e| e["type"] == "sheet_scored")
             .count(),
         scores.lines().count() - 1
+    );
+    // The earlier advice stays in the log as sent; the correction follows it.
+    let sent = recorded
+        .iter()
+        .find(|e| e["type"] == "advice_sent")
+        .expect("the advice");
+    assert!(
+        sent["body"]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("De bibliotheken adviseren de IBL-middelen centraal")),
+        "{sent}"
+    );
+    let corrected = recorded
+        .iter()
+        .find(|e| e["type"] == "advice_superseded")
+        .expect("the correction");
+    assert!(
+        corrected["position"].as_u64() > sent["position"].as_u64(),
+        "{corrected}"
+    );
+    assert!(
+        corrected["body"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("vanaf 2024")),
+        "{corrected}"
     );
     assert!(recorded.iter().any(|e| e["type"] == "priorities_decided"));
     assert!(recorded.iter().any(|e| e["type"] == "newsletter_issued"));

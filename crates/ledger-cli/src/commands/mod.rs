@@ -3,13 +3,16 @@
 //! Shared here: the `--data` directory argument and opening a ledger with the errors
 //! classified. New families go beside these. This module must never print anything itself.
 
+pub mod actor;
 pub mod advice;
 pub mod catalogue;
+pub mod certification;
 pub mod certify;
 pub mod client;
 pub mod criteria;
 pub mod decision;
 pub mod demo;
+pub mod document;
 pub mod export;
 pub mod export_tiles;
 pub mod hash;

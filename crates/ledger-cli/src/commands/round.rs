@@ -1,5 +1,5 @@
-//! `ledger round open | close | annul`: the secretariat's (and for closing, the steering
-//! group's) steps of a vote round, through a running server.
+//! `ledger round open | change-window | close | annul`: the secretariat's (and for
+//! closing, the steering group's) steps of a vote round, through a running server.
 //!
 //! The rule is typed as flags (`--threshold 2/3 --quorum 1/4 --signatures 2`), printed
 //! before the round is opened, and sent whole so the log states it. It must never judge a
@@ -28,23 +28,29 @@ enum Action {
         /// The proposal voted on.
         #[arg(long, value_name = "PROPOSAL")]
         proposal: String,
-        /// First instant a vote is no longer accepted (RFC 3339, e.g. 2023-05-22T12:00:00Z).
-        #[arg(
-            long,
-            value_name = "TIME",
-            required_unless_present = "closes_in",
-            conflicts_with = "closes_in"
-        )]
-        closes_at: Option<String>,
-        /// Or: how long from now votes are accepted, e.g. 14d, 36h, 90m, 30s (by this
-        /// machine's clock).
-        #[arg(long, value_name = "DURATION")]
-        closes_in: Option<String>,
+        /// The round's title for people, e.g. "Stemronde mei 2023".
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
+        #[command(flatten)]
+        window: WindowArgs,
         /// First instant a vote is accepted (RFC 3339; default: when recorded).
         #[arg(long, value_name = "TIME")]
         opens_at: Option<String>,
         #[command(flatten)]
         rule: RuleArgs,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// Extend or shorten an open round's voting window, with a reason.
+    ChangeWindow {
+        /// The open round.
+        #[arg(long, value_name = "ROUND")]
+        round: String,
+        #[command(flatten)]
+        window: WindowArgs,
+        /// Why the window changes.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
         #[command(flatten)]
         server: ServerArgs,
     },
@@ -67,6 +73,33 @@ enum Action {
         #[command(flatten)]
         server: ServerArgs,
     },
+}
+
+/// When voting ends: an instant or a duration from now.
+#[derive(Debug, clap::Args)]
+struct WindowArgs {
+    /// First instant a vote is no longer accepted (RFC 3339, e.g. 2023-05-22T12:00:00Z).
+    #[arg(
+        long,
+        value_name = "TIME",
+        required_unless_present = "closes_in",
+        conflicts_with = "closes_in"
+    )]
+    closes_at: Option<String>,
+    /// Or: how long from now votes are accepted, e.g. 14d, 36h, 90m, 30s (by this
+    /// machine's clock).
+    #[arg(long, value_name = "DURATION")]
+    closes_in: Option<String>,
+}
+
+impl WindowArgs {
+    fn closes_at(&self) -> anyhow::Result<Timestamp> {
+        match (&self.closes_at, &self.closes_in) {
+            (Some(at), _) => timestamp("closes-at", at),
+            (None, Some(within)) => Ok(ledger_store::system_clock().plus_seconds(seconds(within)?)),
+            (None, None) => Err(Failure::error(INPUT, "give --closes-at or --closes-in")),
+        }
+    }
 }
 
 /// The decision rule of `round open`, flag by flag; what is not given keeps the default
@@ -193,25 +226,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Action::Open {
             round,
             proposal,
-            closes_at,
-            closes_in,
+            title,
+            window,
             opens_at,
             rule,
             server,
         } => {
-            let closes_at = match (closes_at, closes_in) {
-                (Some(at), _) => timestamp("closes-at", &at)?,
-                (None, Some(within)) => {
-                    ledger_store::system_clock().plus_seconds(seconds(&within)?)
-                }
-                (None, None) => {
-                    return Err(Failure::error(INPUT, "give --closes-at or --closes-in"))
-                }
-            };
+            let closes_at = window.closes_at()?;
             let rule = rule.rule()?;
             println!("{}", describe(&rule));
             let command = Command::OpenRound {
-                title: None,
+                title,
                 round: RoundId::new(round),
                 proposal: ProposalId::new(proposal),
                 opens_at: opens_at.map(|t| timestamp("opens-at", &t)).transpose()?,
@@ -220,6 +245,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             };
             client::send_and_print(&server, &command)
         }
+        Action::ChangeWindow {
+            round,
+            window,
+            reason,
+            server,
+        } => client::send_and_print(
+            &server,
+            &Command::ChangeVotingWindow {
+                round: RoundId::new(round),
+                closes_at: window.closes_at()?,
+                reason,
+            },
+        ),
         Action::Close { round, server } => client::send_and_print(
             &server,
             &Command::CloseRound {
