@@ -113,9 +113,8 @@ impl History {
         }
         let mut model = start.map(|m| (*m).clone()).unwrap_or_default();
         let spacing = self.spacing(length);
-        for item in ledger.log(model.position(), at) {
-            let (sealed, event) =
-                item.map_err(|e| ApiError::Internal(format!("store read failed: {e}")))?;
+        for item in crate::live::log_items(ledger, model.position(), at) {
+            let (sealed, event) = item?;
             let position = sealed.record.position.0;
             if model.apply(&sealed, &event) != Applied::Applied {
                 return Err(ApiError::Internal(format!(

@@ -19,14 +19,22 @@ use ledger_store::{read_cache, Cache, Ledger, StoreError};
 
 use crate::problem::ApiError;
 
-/// Folds the records `[from, to)` into `model` with [`Ledger::log`]: one pass over the
-/// log that takes each record's hash from its successor's link, which the open checked,
-/// instead of hashing every record again.
+/// The records `[from, to)` with their events, read with [`Ledger::log`]: one pass over
+/// the log that takes each record's hash from its successor's link, which the open
+/// checked, instead of hashing every record again. Every fold of the API reads this way.
+pub fn log_items(
+    ledger: &Ledger,
+    from: u64,
+    to: u64,
+) -> impl Iterator<Item = Result<(Sealed, Event), ApiError>> + '_ {
+    ledger
+        .log(from, to)
+        .map(|item| item.map_err(|e| ApiError::Internal(format!("store read failed: {e}"))))
+}
+
+/// Folds the records `[model.position(), to)` into `model` ([`log_items`]).
 pub fn fold_into(model: &mut ReadModel, ledger: &Ledger, to: u64) -> Result<u64, ApiError> {
-    let records = ledger
-        .log(model.position(), to)
-        .map(|item| item.map_err(|e| ApiError::Internal(format!("store read failed: {e}"))));
-    model.try_catch_up(records, to)
+    model.try_catch_up(log_items(ledger, model.position(), to), to)
 }
 
 /// The head as it was when the log held `length` records.
@@ -137,9 +145,8 @@ impl LiveModel {
         let head = ledger.head();
         let missing = head.length.saturating_sub(model.position());
         let from = model.position();
-        for (folded, item) in (1..).zip(ledger.log(from, head.length)) {
-            let (sealed, event) =
-                item.map_err(|e| ApiError::Internal(format!("store read failed: {e}")))?;
+        for (folded, item) in (1..).zip(log_items(ledger, from, head.length)) {
+            let (sealed, event) = item?;
             model.apply(&sealed, &event);
             progress(folded, missing);
         }
