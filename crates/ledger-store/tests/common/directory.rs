@@ -11,8 +11,24 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Every key and value of every tree of the closed database.
+///
+/// sled releases its file lock when its last background flusher lets go of the database,
+/// which can be a moment after the ledger was dropped; the open is retried (for up to ten
+/// seconds) while the lock is still held, and any other failure fails the test at once.
 pub fn dump(dir: &Path) -> BTreeMap<(Vec<u8>, Vec<u8>), Vec<u8>> {
-    let db = sled::open(dir).unwrap();
+    let mut attempts = 0;
+    let db = loop {
+        match sled::open(dir) {
+            Ok(db) => break db,
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock") && attempts < 200 =>
+            {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(e) => panic!("cannot open {} to compare its trees: {e}", dir.display()),
+        }
+    };
     let mut all = BTreeMap::new();
     for name in db.tree_names() {
         let tree = db.open_tree(&name).unwrap();
