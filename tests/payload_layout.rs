@@ -409,6 +409,7 @@ fn one_of_each() -> Vec<Event> {
             title: "Microsubsidies centraal".into(),
             text: "Adviseer de Vlaamse overheid …".into(),
             budget_per_year: Cents(20_000_000),
+            trial: false,
         }),
         Event::ProposalAmended(ProposalAmended {
             proposal: proposal(),
@@ -437,6 +438,9 @@ fn one_of_each() -> Vec<Event> {
                 },
             ],
             title: Some("Stemronde mei 2023".into()),
+            trial: false,
+            live_results: false,
+            signed_votes: SignedVotes::Required,
         }),
         Event::RoundOpened(RoundOpened {
             round: round(),
@@ -446,6 +450,9 @@ fn one_of_each() -> Vec<Event> {
             rule: Rule::default(),
             electorate: vec![],
             title: None,
+            trial: true,
+            live_results: true,
+            signed_votes: SignedVotes::Optional,
         }),
         Event::VoteCast(VoteCast {
             round: round(),

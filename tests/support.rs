@@ -126,6 +126,7 @@ pub fn write_fixture(dir: &Path, window: Duration) -> Result<Ledger, String> {
             title: "Digitale diensten centraal".into(),
             text: "Fixture proposal.".into(),
             budget_cents_per_year: 20_000_000,
+            trial: false,
         },
     )?;
     let closes_at = system_clock().plus_seconds(i64::try_from(window.as_secs()).unwrap_or(2));
@@ -138,6 +139,9 @@ pub fn write_fixture(dir: &Path, window: Duration) -> Result<Ledger, String> {
             opens_at: None,
             closes_at,
             rule: None,
+            trial: false,
+            live_results: false,
+            signed_votes: Some(ledger_core::SignedVotes::Optional),
         },
     )?;
     for (id, _, _, choice) in LIBRARIES {

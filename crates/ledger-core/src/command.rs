@@ -8,7 +8,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::event::{Criterion, DocumentSubject, Verdict};
+use crate::event::{Criterion, DocumentSubject, SignedVotes, Verdict};
 use crate::ids::{
     ActorId, AdviceId, CommandId, CriterionId, DecisionId, LibraryId, NewsletterId, NisCode,
     Position, ProposalId, RoundId, SheetId,
@@ -95,6 +95,11 @@ pub enum Command {
         #[serde(deserialize_with = "crate::amount::wide_int")]
         #[schemars(with = "i64")]
         budget_cents_per_year: i128,
+        /// A try-out proposal (for trying the write API), never presented as a real
+        /// decision.
+        // Added after commands were stored: left out of the digest's bytes when false.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        trial: bool,
     },
     /// Amend a proposal before a vote opens on it.
     AmendProposal {
@@ -140,6 +145,19 @@ pub enum Command {
         // (see `Envelope::digest`), so a stored command's digest never changes.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         title: Option<String>,
+        /// A try-out round, never presented as a real decision.
+        // This and the next two were added after commands were stored: each is left
+        // out of the digest's bytes when it has its default.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        trial: bool,
+        /// Show counts per choice while the round is open (by default only turnout is
+        /// shown until the close).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        live_results: bool,
+        /// Whether votes must be signed by the libraries' registered keys (default
+        /// `required`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signed_votes: Option<SignedVotes>,
     },
     /// Cast (or change) a library's vote.
     CastVote {
@@ -484,8 +502,10 @@ impl Envelope {
     /// u64 LE count and the items; `i128`: 16 bytes LE; unit enums such as `Choice`:
     /// their index as u32 LE; `Timestamp`: i64 LE microseconds; `Date`: as in records).
     ///
-    /// A field added to a command after commands were stored (`open_round`'s `title`) is
-    /// left out entirely when absent, so every stored command keeps its digest.
+    /// A field added to a command after commands were stored (`open_round`'s `title`,
+    /// `trial`, `live_results` and `signed_votes`, `file_proposal`'s `trial`) is left out
+    /// entirely when absent (an `Option` that is `None`, a `bool` that is false), so every
+    /// stored command keeps its digest.
     ///
     /// Not covered: the command id (it is the key the digest is stored under) and
     /// `expected_version` (a precondition checked when the command was applied; a retry

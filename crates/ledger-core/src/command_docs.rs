@@ -501,6 +501,9 @@ fn field_example(type_name: &str, field: &str) -> Option<Value> {
         (_, "covers_from") => json!(0),
         (_, "covers_to") => json!(120),
         ("open_round", "title") => json!("Stemronde mei 2023"),
+        (_, "trial") => json!(false),
+        (_, "live_results") => json!(false),
+        (_, "signed_votes") => json!("required"),
         ("supersede_advice", "reason") => json!("The amount in the advice was a typing error"),
         ("amend_government_decision", "reason") => {
             json!("The government amended its decision on 1 December 2023")

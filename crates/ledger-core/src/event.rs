@@ -91,6 +91,31 @@ pub struct ProposalFiled {
     /// The yearly budget it concerns.
     #[serde(rename = "budget_cents_per_year", alias = "budget_per_year")]
     pub budget_per_year: Cents,
+    /// A try-out proposal, never presented as a real decision (schema version 2; false
+    /// in version 1 records).
+    pub trial: bool,
+}
+
+/// Schema version 1 of `proposal_filed`: without `trial`. Read only, upcast by
+/// [`decode_body`].
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+struct ProposalFiledV1 {
+    proposal: ProposalId,
+    title: String,
+    text: String,
+    budget_per_year: Cents,
+}
+
+impl From<ProposalFiledV1> for ProposalFiled {
+    fn from(v1: ProposalFiledV1) -> Self {
+        ProposalFiled {
+            proposal: v1.proposal,
+            title: v1.title,
+            text: v1.text,
+            budget_per_year: v1.budget_per_year,
+            trial: false,
+        }
+    }
 }
 
 /// A proposal was amended before any vote opened on it.
@@ -142,6 +167,56 @@ pub struct RoundOpened {
     pub electorate: Vec<Elector>,
     /// The round's title for people (schema version 2; null in version 1 records).
     pub title: Option<String>,
+    /// A try-out round, never presented as a real decision (schema version 3; false in
+    /// older records).
+    pub trial: bool,
+    /// Counts per choice are public while the round is open (schema version 3; true in
+    /// older records, which were always shown live).
+    pub live_results: bool,
+    /// Whether votes must carry their authors' signatures (schema version 3;
+    /// `optional` in older records, written before author keys existed).
+    pub signed_votes: SignedVotes,
+}
+
+/// Whether a round's votes must be signed by the libraries' registered author keys.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SignedVotes {
+    /// Every vote must carry a valid signature (the default for new rounds).
+    #[default]
+    Required,
+    /// Unsigned votes are accepted (a round for libraries without keys yet).
+    Optional,
+}
+
+/// Schema version 2 of `round_opened`: without `trial`, `live_results` and
+/// `signed_votes`. Read only, upcast by [`decode_body`].
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+struct RoundOpenedV2 {
+    round: RoundId,
+    proposal: ProposalId,
+    opens_at: Timestamp,
+    closes_at: Timestamp,
+    rule: Rule,
+    electorate: Vec<Elector>,
+    title: Option<String>,
+}
+
+impl From<RoundOpenedV2> for RoundOpened {
+    fn from(v2: RoundOpenedV2) -> Self {
+        RoundOpened {
+            round: v2.round,
+            proposal: v2.proposal,
+            opens_at: v2.opens_at,
+            closes_at: v2.closes_at,
+            rule: v2.rule,
+            electorate: v2.electorate,
+            title: v2.title,
+            trial: false,
+            live_results: true,
+            signed_votes: SignedVotes::Optional,
+        }
+    }
 }
 
 /// Schema version 1 of `round_opened`: without a title. Read only, upcast by
@@ -158,7 +233,7 @@ struct RoundOpenedV1 {
 
 impl From<RoundOpenedV1> for RoundOpened {
     fn from(v1: RoundOpenedV1) -> Self {
-        RoundOpened {
+        RoundOpenedV2 {
             round: v1.round,
             proposal: v1.proposal,
             opens_at: v1.opens_at,
@@ -167,6 +242,7 @@ impl From<RoundOpenedV1> for RoundOpened {
             electorate: v1.electorate,
             title: None,
         }
+        .into()
     }
 }
 
@@ -521,10 +597,10 @@ events! {
     LibraryRegistered => "library_registered", 1, |e: &LibraryRegistered| format!("library/{}", e.library);
     LibraryUpdated => "library_updated", 1, |e: &LibraryUpdated| format!("library/{}", e.library);
     LibraryRetired => "library_retired", 1, |e: &LibraryRetired| format!("library/{}", e.library);
-    ProposalFiled => "proposal_filed", 1, |e: &ProposalFiled| format!("proposal/{}", e.proposal);
+    ProposalFiled => "proposal_filed", 2, |e: &ProposalFiled| format!("proposal/{}", e.proposal);
     ProposalAmended => "proposal_amended", 1, |e: &ProposalAmended| format!("proposal/{}", e.proposal);
     ProposalWithdrawn => "proposal_withdrawn", 1, |e: &ProposalWithdrawn| format!("proposal/{}", e.proposal);
-    RoundOpened => "round_opened", 2, |e: &RoundOpened| format!("round/{}", e.round);
+    RoundOpened => "round_opened", 3, |e: &RoundOpened| format!("round/{}", e.round);
     VoteCast => "vote_cast", 1, |e: &VoteCast| format!("round/{}", e.round);
     RoundClosed => "round_closed", 1, |e: &RoundClosed| format!("round/{}", e.round);
     RoundAnnulled => "round_annulled", 1, |e: &RoundAnnulled| format!("round/{}", e.round);
@@ -546,7 +622,8 @@ events! {
 }
 
 /// Decodes a stored body of `event_type` at `schema_version`, upcasting old versions to
-/// the current payload: `round_opened` version 1 has no title.
+/// the current payload: `round_opened` version 1 has no title, version 2 no `trial`,
+/// `live_results` or `signed_votes`; `proposal_filed` version 1 has no `trial`.
 pub fn decode_body(
     event_type: &str,
     schema_version: u16,
@@ -555,6 +632,12 @@ pub fn decode_body(
     match (event_type, schema_version) {
         ("round_opened", 1) => {
             decode_payload::<RoundOpenedV1>(body).map(|v1| Event::RoundOpened(v1.into()))
+        }
+        ("round_opened", 2) => {
+            decode_payload::<RoundOpenedV2>(body).map(|v2| Event::RoundOpened(v2.into()))
+        }
+        ("proposal_filed", 1) => {
+            decode_payload::<ProposalFiledV1>(body).map(|v1| Event::ProposalFiled(v1.into()))
         }
         _ => decode_current(event_type, schema_version, body),
     }

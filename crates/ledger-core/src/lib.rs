@@ -32,7 +32,7 @@ pub use decide::{
     decide, MAX_BALLOTS_PER_LIBRARY, MAX_LONG_TEXT, MAX_REMARK_CHARS, MAX_SHORT_TEXT,
     MAX_WINDOW_DAYS,
 };
-pub use event::Event;
+pub use event::{Event, SignedVotes};
 pub use ids::*;
 pub use record::{Record, RecordError, RecordHash};
 pub use rejection::{Rejection, RejectionKind};

@@ -424,6 +424,7 @@ fn an_empty_title() {
             title: "   ".into(),
             text: "Tekst.".into(),
             budget_cents_per_year: 100,
+            trial: false,
         },
         at(SETUP),
         Domain,
@@ -554,6 +555,9 @@ fn a_rule_needing_more_signatures_than_members() {
                 signatures_required: 4,
                 ..Rule::default()
             }),
+            trial: false,
+            live_results: false,
+            signed_votes: Some(ledger_core::SignedVotes::Optional),
         },
         at(SETUP),
         Domain,
@@ -588,6 +592,9 @@ fn a_rule_whose_threshold_is_everything() {
                 double_majority: false,
                 signatures_required: 2,
             }),
+            trial: false,
+            live_results: false,
+            signed_votes: Some(ledger_core::SignedVotes::Optional),
         },
         at(SETUP),
         Domain,
@@ -1312,6 +1319,7 @@ fn control_characters_in_text_fields_are_refused() {
         title: "Digitale\u{0}dienst".into(),
         text: "Tekst.".into(),
         budget_cents_per_year: 100,
+        trial: false,
     };
     let r = l.refuse("sec", bad_title, at(SETUP), Domain);
     assert_eq!(
@@ -1363,6 +1371,7 @@ fn control_characters_in_text_fields_are_refused() {
             title: "Digitale dienst".into(),
             text: "Eerste alinea.\r\n\r\n\tTweede alinea.".into(),
             budget_cents_per_year: 100,
+            trial: false,
         },
         at(SETUP),
     );

@@ -264,6 +264,7 @@ proptest! {
             title: "Voorstel".into(),
             text: "Tekst.".into(),
             budget_cents_per_year: 100,
+            trial: false,
         }, t);
         let round = RoundId::new("r-1");
         ledger.run("sec", Command::OpenRound {
@@ -273,6 +274,9 @@ proptest! {
             opens_at: None,
             closes_at: at("2023-06-01T00:00:00Z"),
             rule: None,
+            trial: false,
+            live_results: false,
+            signed_votes: Some(ledger_core::SignedVotes::Optional),
         }, t);
         let voting = at("2023-05-15T10:00:00Z");
         // A library's ballots beyond the bound are refused and count for nothing.

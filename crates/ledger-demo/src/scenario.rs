@@ -187,6 +187,7 @@ impl Scenario {
                 title: PROPOSAL_TITLE.into(),
                 text: PROPOSAL_TEXT.into(),
                 budget_cents_per_year: BUDGET_CENTS_PER_YEAR,
+                trial: false,
             },
         );
         push(
@@ -201,6 +202,9 @@ impl Scenario {
                     ..Rule::default()
                 }),
                 title: Some(ROUND_TITLE.into()),
+                trial: false,
+                live_results: false,
+                signed_votes: None,
             },
         );
         out

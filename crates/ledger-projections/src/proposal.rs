@@ -106,6 +106,8 @@ pub struct ProposalView {
     pub text: String,
     /// Yearly budget in euro cents (after amendments).
     pub budget_cents_per_year: u64,
+    /// A try-out proposal, never presented as a real decision.
+    pub trial: bool,
     /// Whether it was withdrawn.
     pub withdrawn: bool,
     /// Why it was withdrawn, if it was.
@@ -269,6 +271,7 @@ impl ReadModel {
                 title: e.title.clone(),
                 text: e.text.clone(),
                 budget_cents_per_year: e.budget_per_year.0,
+                trial: e.trial,
                 withdrawn: false,
                 withdrawal_reason: None,
                 status: Step::Filed,

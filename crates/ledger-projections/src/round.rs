@@ -15,7 +15,7 @@ use ledger_core::event::{
     RoundOpened, VoteCast, VotingWindowChanged,
 };
 use ledger_core::{
-    ActorId, AdviceId, Choice, LibraryId, ProposalId, RoundId, Rule, Tally, Timestamp,
+    ActorId, AdviceId, Choice, LibraryId, ProposalId, RoundId, Rule, SignedVotes, Tally, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -240,6 +240,13 @@ pub struct RoundView {
     pub closes_at: Timestamp,
     /// The decision rule.
     pub rule: RuleView,
+    /// A try-out round, never presented as a real decision.
+    pub trial: bool,
+    /// Counts per choice are public while open (otherwise only turnout until the close).
+    pub live_results: bool,
+    /// Whether votes must be signed by the libraries' registered keys.
+    #[schema(value_type = String)]
+    pub signed_votes: SignedVotes,
     /// The frozen electorate, sorted by library id.
     pub electorate: Vec<ElectorView>,
     /// Open, closed or annulled.
@@ -300,6 +307,8 @@ pub struct RoundSummary {
     pub id: RoundId,
     /// Its title for people, if it has one.
     pub title: Option<String>,
+    /// A try-out round, never presented as a real decision.
+    pub trial: bool,
     /// The proposal voted on.
     #[schema(value_type = String)]
     pub proposal: ProposalId,
@@ -335,6 +344,8 @@ pub struct RoundResult {
     pub round: RoundId,
     /// Its title for people, if it has one.
     pub title: Option<String>,
+    /// A try-out round, never presented as a real decision.
+    pub trial: bool,
     /// The proposal voted on.
     #[schema(value_type = String)]
     pub proposal: ProposalId,
@@ -452,6 +463,7 @@ impl RoundView {
         RoundResult {
             round: self.id.clone(),
             title: self.title.clone(),
+            trial: self.trial,
             proposal: self.proposal.clone(),
             status: self.status,
             outcome: self.outcome(),
@@ -493,6 +505,7 @@ impl RoundView {
         RoundSummary {
             id: self.id.clone(),
             title: self.title.clone(),
+            trial: self.trial,
             proposal: self.proposal.clone(),
             status: self.status,
             outcome: self.outcome(),
@@ -532,6 +545,9 @@ impl ReadModel {
             opens_at: e.opens_at,
             closes_at: e.closes_at,
             rule: e.rule.into(),
+            trial: e.trial,
+            live_results: e.live_results,
+            signed_votes: e.signed_votes,
             electorate: e
                 .electorate
                 .iter()

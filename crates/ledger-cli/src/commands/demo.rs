@@ -207,6 +207,7 @@ fn open_trial_round(ledger: &Ledger) -> anyhow::Result<()> {
                    `ledger vote`. Geen echt voorstel."
                 .into(),
             budget_cents_per_year: 100,
+            trial: false,
         },
     };
     append_envelope(ledger, file)?;
@@ -221,6 +222,9 @@ fn open_trial_round(ledger: &Ledger) -> anyhow::Result<()> {
             opens_at: None,
             closes_at: system_clock().plus_seconds(30 * 24 * 3600),
             rule: None,
+            trial: false,
+            live_results: false,
+            signed_votes: None,
         },
     };
     append_envelope(ledger, open)

@@ -104,6 +104,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 title,
                 text,
                 budget_cents_per_year: cents("budget-per-year", &budget_per_year)?,
+                trial: false,
             },
         ),
         Args::Amend {

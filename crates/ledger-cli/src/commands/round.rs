@@ -242,6 +242,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 opens_at: opens_at.map(|t| timestamp("opens-at", &t)).transpose()?,
                 closes_at,
                 rule: Some(rule),
+                trial: false,
+                live_results: false,
+                signed_votes: None,
             };
             client::send_and_print(&server, &command)
         }

@@ -33,6 +33,7 @@ pub(super) fn decide(state: &State, command: &Command) -> Result<Vec<Event>, Rej
             title,
             text,
             budget_cents_per_year,
+            trial,
         } => {
             must_be_new("proposal", proposal.as_str(), state.proposals.get(proposal))?;
             check_line("title", title, MAX_SHORT_TEXT)?;
@@ -44,6 +45,7 @@ pub(super) fn decide(state: &State, command: &Command) -> Result<Vec<Event>, Rej
                 title: title.clone(),
                 text: text.clone(),
                 budget_per_year,
+                trial: *trial,
             })])
         }
         Command::AmendProposal {

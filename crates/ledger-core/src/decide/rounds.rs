@@ -35,6 +35,9 @@ pub(super) fn decide(
             closes_at,
             rule,
             title,
+            trial,
+            live_results,
+            signed_votes,
         } => {
             must_be_new("round", round.as_str(), state.rounds.get(round))?;
             if let Some(title) = title {
@@ -86,6 +89,9 @@ pub(super) fn decide(
                 rule,
                 electorate,
                 title: title.clone(),
+                trial: *trial,
+                live_results: *live_results,
+                signed_votes: signed_votes.unwrap_or_default(),
             })])
         }
         Command::CastVote {

@@ -46,6 +46,7 @@ pub fn file(id: &str, budget: i128) -> Command {
         title: "Digitale dienstverlening".into(),
         text: "De middelen centraal inzetten.".into(),
         budget_cents_per_year: budget,
+        trial: false,
     }
 }
 
@@ -57,6 +58,9 @@ pub fn open(id: &str, on: &str, opens_at: &str, closes_at: &str) -> Command {
         opens_at: Some(at(opens_at)),
         closes_at: at(closes_at),
         rule: None,
+        trial: false,
+        live_results: false,
+        signed_votes: Some(ledger_core::SignedVotes::Optional),
     }
 }
 

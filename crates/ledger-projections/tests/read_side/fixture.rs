@@ -211,6 +211,7 @@ pub fn full_cycle() -> Cycle {
                 title: "Micro-subsidies interbibliothecair leenverkeer".into(),
                 text: "Advise the Flemish government to spend the former micro-subsidies centrally on digital services.".into(),
                 budget_cents_per_year: 20_000_000,
+                trial: false,
             },
         )
         .start;
@@ -232,6 +233,7 @@ pub fn full_cycle() -> Cycle {
             title: "A proposal that is withdrawn".into(),
             text: "Filed by mistake.".into(),
             budget_cents_per_year: 100,
+            trial: false,
         },
     );
     l.submit(
@@ -248,6 +250,7 @@ pub fn full_cycle() -> Cycle {
             title: "Shared e-book collection".into(),
             text: "Build one e-book collection for all libraries.".into(),
             budget_cents_per_year: 5_000_000,
+            trial: false,
         },
     );
     let covered = l.head.length;
@@ -274,6 +277,9 @@ pub fn full_cycle() -> Cycle {
                 opens_at: None,
                 closes_at: t("2023-05-22T09:00:00Z"),
                 rule: None,
+                trial: false,
+                live_results: false,
+                signed_votes: Some(ledger_core::SignedVotes::Optional),
             },
         )
         .start;
@@ -286,6 +292,9 @@ pub fn full_cycle() -> Cycle {
             opens_at: None,
             closes_at: t("2023-06-30T09:00:00Z"),
             rule: None,
+            trial: false,
+            live_results: false,
+            signed_votes: Some(ledger_core::SignedVotes::Optional),
         },
     );
 
@@ -394,6 +403,9 @@ pub fn full_cycle() -> Cycle {
                 opens_at: None,
                 closes_at: t("2023-12-31T23:00:00Z"),
                 rule: None,
+                trial: false,
+                live_results: false,
+                signed_votes: Some(ledger_core::SignedVotes::Optional),
             },
         )
         .start;

@@ -129,6 +129,7 @@ pub fn closed_round(ledger: &Ledger) -> RoundId {
                 title: "Interlibrary-loan subsidies to digital services".into(),
                 text: "Advise the government to spend them centrally.".into(),
                 budget_cents_per_year: 20_000_000,
+                trial: false,
             },
         ),
         envelope(
@@ -141,6 +142,9 @@ pub fn closed_round(ledger: &Ledger) -> RoundId {
                 opens_at: None,
                 closes_at: Timestamp::from_micros(START_MICROS).plus_seconds(86_400),
                 rule: None,
+                trial: false,
+                live_results: false,
+                signed_votes: Some(ledger_core::SignedVotes::Optional),
             },
         ),
         vote("vote-a", "account-a", "lib-a"),

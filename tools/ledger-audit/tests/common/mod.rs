@@ -183,6 +183,7 @@ impl Ledger {
                 text: "Besteed de vroegere IBL-microsubsidies centraal aan digitale diensten."
                     .into(),
                 budget_cents_per_year: 20_000_000,
+                trial: false,
             },
         );
         ledger
@@ -200,6 +201,9 @@ impl Ledger {
                 opens_at: None,
                 closes_at,
                 rule: None,
+                trial: false,
+                live_results: false,
+                signed_votes: Some(ledger_core::SignedVotes::Optional),
             },
         );
     }
