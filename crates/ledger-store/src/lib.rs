@@ -142,6 +142,7 @@ mod ledger;
 mod lock;
 mod log_key;
 mod merkle;
+mod mirror;
 mod options;
 mod receipt;
 mod replay;

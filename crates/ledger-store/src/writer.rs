@@ -168,6 +168,28 @@ impl Shared {
         Arc::clone(&published.tree)
     }
 
+    /// Publishes `head` with `events` evolved into the durable state and, when given, a
+    /// new checkpoint: for a mirror's importer, which appends records it did not decide
+    /// (the writer publishes its batches in `commit`).
+    pub(crate) fn publish(&self, head: Head, events: &[Event], tree: Option<TreeHead>) {
+        let mut durable = self
+            .durable_state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        for event in events {
+            durable.evolve(event);
+        }
+        let mut published = self
+            .published
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        published.head = head;
+        published.state = None;
+        if let Some(tree) = tree {
+            published.tree = Arc::new(tree);
+        }
+    }
+
     pub(crate) fn stats(&self) -> AppendStats {
         let c = &self.counters;
         AppendStats {
