@@ -144,12 +144,41 @@ impl Primary {
         for bundle in from / width..to.div_ceil(width) {
             let first = bundle * width;
             let count = u16::try_from((size - first).min(width)).unwrap_or(TILE_WIDTH);
-            let fetched = entry_bundle(&self.source, bundle, count)?;
+            let fetched = self.bundle(bundle, count)?;
             let skip = usize::try_from(from.saturating_sub(first)).unwrap_or(usize::MAX);
             let take = usize::try_from(to.min(first + width) - first.max(from)).unwrap_or(0);
             entries.extend(fetched.into_iter().skip(skip).take(take));
         }
         Ok(entries)
+    }
+
+    /// The first `count` entries of entry bundle `index`. A primary that took writes
+    /// since its checkpoint was read serves the bundle only at its new width (the partial
+    /// bundle of the old size is gone, the full one may not exist yet): then the bundle
+    /// of the primary's current size is fetched, whose first entries are the same (and
+    /// are checked against the signed root like any other).
+    fn bundle(&self, index: u64, count: u16) -> Result<Vec<Vec<u8>>> {
+        let mut tries = 0;
+        loop {
+            let failed = match entry_bundle(&self.source, index, count) {
+                Ok(entries) => return Ok(entries),
+                Err(e) => e,
+            };
+            tries += 1;
+            let now = checkpoint::read_unverified(&self.source.checkpoint()?)?;
+            let first = index * u64::from(TILE_WIDTH);
+            let width = u16::try_from(now.size.saturating_sub(first).min(u64::from(TILE_WIDTH)))
+                .unwrap_or(TILE_WIDTH);
+            if width > count {
+                if let Ok(mut entries) = entry_bundle(&self.source, index, width) {
+                    entries.truncate(usize::from(count));
+                    return Ok(entries);
+                }
+            }
+            if tries >= 3 {
+                return Err(failed);
+            }
+        }
     }
 
     /// The first position below both sizes where the primary's served tree holds
