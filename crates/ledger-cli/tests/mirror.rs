@@ -370,15 +370,15 @@ fn a_primary_showing_two_histories_stops_the_mirror_with_evidence_that_checks() 
     let key = verifier_key(&a_dir);
     let a = Server::start(&a_dir, &[]);
     let b = Server::start(&b_dir, &[]);
-    for i in 0..2 {
+    for (i, token) in tokens.iter().enumerate().take(2) {
         assert_eq!(
-            post(&a.url, &tokens[i], &format!("a-{i}"), &vote_body(i, "yes")).0,
+            post(&a.url, token, &format!("a-{i}"), &vote_body(i, "yes")).0,
             201
         );
     }
-    for i in 0..4 {
+    for (i, token) in tokens.iter().enumerate() {
         assert_eq!(
-            post(&b.url, &tokens[i], &format!("b-{i}"), &vote_body(i, "no")).0,
+            post(&b.url, token, &format!("b-{i}"), &vote_body(i, "no")).0,
             201
         );
     }
@@ -520,4 +520,85 @@ fn copy_dir(from: &Path, to: &PathBuf) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// README.md's "Mirrors and backups" block, run line by line against a real primary
+/// (its URL in place of `https://ledger.example.be`, in a scratch directory holding the
+/// verifier key and the operator's key backup): the mirror is started, caught up and
+/// stopped; every other line must succeed.
+#[test]
+fn the_readme_mirror_commands_run() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
+    let section = readme
+        .split("## Mirrors and backups")
+        .nth(1)
+        .expect("README.md has a Mirrors and backups section");
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a sh block");
+    let lines: Vec<&str> = block.lines().filter(|l| l.starts_with("ledger ")).collect();
+    assert!(lines.len() >= 4, "{block}");
+
+    let root = tempfile::tempdir().unwrap();
+    let primary_dir = root.path().join("primary");
+    let tokens = small_ledger(&primary_dir, 3);
+    let work = root.path().join("work");
+    std::fs::create_dir_all(work.join("safe")).unwrap();
+    std::fs::copy(
+        primary_dir.join("log-verifier.key"),
+        work.join("log-verifier.key"),
+    )
+    .unwrap();
+    std::fs::copy(
+        primary_dir.join("log-signing.key"),
+        work.join("safe/log-signing.key"),
+    )
+    .unwrap();
+    let primary = Server::start(&primary_dir, &[]);
+    assert_eq!(
+        post(&primary.url, &tokens[1], "v", &vote_body(1, "yes")).0,
+        201
+    );
+    let length = length_of(&primary.url);
+    for line in lines {
+        let words: Vec<String> = line
+            .split_whitespace()
+            .skip(1)
+            .map(|w| w.replace("https://ledger.example.be", &primary.url))
+            .collect();
+        if words[0] == "mirror" {
+            let mut args: Vec<std::ffi::OsString> = words.iter().map(Into::into).collect();
+            // Relative paths are the scratch directory's.
+            for arg in &mut args {
+                let text = arg.to_string_lossy().into_owned();
+                if let Some(file) = text.strip_prefix('@') {
+                    *arg = format!("@{}", work.join(file).display()).into();
+                } else if text == "mirror-data" {
+                    *arg = work.join(text).into();
+                }
+            }
+            let mirror = Server::run(&args);
+            caught_up(&mirror.url, length);
+            mirror.interrupt();
+            continue;
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_ledger"))
+            .args(&words)
+            .current_dir(&work)
+            .env_remove("LEDGER_DATA")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{line}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let restored = Ledger::open(&work.join("ledger-data"), LedgerOptions::default()).unwrap();
+    assert_eq!(restored.head().length, length);
 }
