@@ -139,15 +139,7 @@ impl Ledger {
         let lock = DirLock::acquire(dir)?;
         let resuming = holds_database(dir);
         if !resuming {
-            let others = std::fs::read_dir(dir)
-                .map_err(|e| StoreError::io(dir, e))?
-                .filter_map(Result::ok)
-                .any(|entry| entry.file_name() != LOCK_FILE);
-            if others {
-                return Err(StoreError::NotEmpty {
-                    dir: dir.to_path_buf(),
-                });
-            }
+            refuse_other_files(dir)?;
         }
         let opened = Opened::new(dir, lock)?;
         let trees = &opened.trees;
@@ -577,6 +569,21 @@ pub(crate) fn check_and_index(
     }
     let frontier = tree.finish(trees)?;
     Ok((head, state, frontier))
+}
+
+/// Refuses `dir` ([`StoreError::NotEmpty`]) when it holds anything but the lock file:
+/// a new ledger or mirror is made only in an empty or new directory.
+pub(crate) fn refuse_other_files(dir: &Path) -> Result<(), StoreError> {
+    let others = std::fs::read_dir(dir)
+        .map_err(|e| StoreError::io(dir, e))?
+        .filter_map(Result::ok)
+        .any(|entry| entry.file_name() != LOCK_FILE);
+    if others {
+        return Err(StoreError::NotEmpty {
+            dir: dir.to_path_buf(),
+        });
+    }
+    Ok(())
 }
 
 /// Locks and opens an existing ledger directory without creating anything in a

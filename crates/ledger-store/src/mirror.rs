@@ -30,10 +30,10 @@ use crate::disk::{holds_database, Durable, Trees};
 use crate::error::StoreError;
 use crate::index::IndexBatch;
 use crate::layout::{
-    decode_command_value, position_key, DIGESTS_FROM_KEY, FORMAT_KEY, LOCK_FILE, LOG_KEY,
+    decode_command_value, position_key, DIGESTS_FROM_KEY, FORMAT_KEY, LOG_KEY,
     MIRROR_CHECKPOINT_KEY, MIRROR_NEXT_KEY, MIRROR_OF_KEY, STORE_FORMAT,
 };
-use crate::ledger::{check_and_index, open_existing, Opened};
+use crate::ledger::{check_and_index, open_existing, refuse_other_files, Opened};
 use crate::lock::DirLock;
 use crate::log_key;
 use crate::merkle::{self, Frontier, StoredHashes};
@@ -97,15 +97,7 @@ impl Ledger {
             });
         }
         let lock = DirLock::acquire(dir)?;
-        let others = std::fs::read_dir(dir)
-            .map_err(|e| StoreError::io(dir, e))?
-            .filter_map(Result::ok)
-            .any(|entry| entry.file_name() != LOCK_FILE);
-        if others {
-            return Err(StoreError::NotEmpty {
-                dir: dir.to_path_buf(),
-            });
-        }
+        refuse_other_files(dir)?;
         let opened = Opened::new(dir, lock)?;
         let trees = &opened.trees;
         trees

@@ -21,7 +21,41 @@ use ledger_audit::source::{entry_bundle, ServerSource, Source};
 use ledger_store::Ledger;
 use ledger_tlog::{leaf_hash, verify_consistency, Checkpoint, NoteVerifier, TILE_WIDTH};
 
+use super::DataDir;
 use crate::failure::{self, Failure};
+
+/// What `ledger mirror` and `ledger backup` share: whom to follow, with which key, into
+/// which directory, and where fork evidence goes.
+#[derive(Debug, clap::Args)]
+pub struct FollowArgs {
+    /// The primary's base URL, e.g. `https://bibliotheken.example` (or a mirror's).
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The log's verifier key `origin+hexid+base64`, or `@FILE`: from the operator, never
+    /// taken from the primary.
+    #[arg(long, value_name = "VERIFIER_KEY")]
+    pub key: String,
+    #[command(flatten)]
+    pub dir: DataDir,
+    /// Where to write the fork evidence if the primary shows two histories (default:
+    /// `DIR.fork-evidence.json` beside the data directory).
+    #[arg(long, value_name = "FILE")]
+    pub fork_evidence: Option<PathBuf>,
+}
+
+impl FollowArgs {
+    /// The primary to follow.
+    pub fn primary(&self) -> Result<Primary> {
+        Primary::new(&self.from, &self.key)
+    }
+
+    /// Where fork evidence goes.
+    pub fn evidence_path(&self) -> PathBuf {
+        self.fork_evidence
+            .clone()
+            .unwrap_or_else(|| default_evidence_path(&self.dir.data))
+    }
+}
 
 /// Entry bundles fetched for one import (one durable sync on the mirror).
 const BUNDLES_PER_IMPORT: u64 = 4;

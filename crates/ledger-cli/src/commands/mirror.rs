@@ -7,7 +7,6 @@
 //! 421 naming the primary. It must never decide a command, and never import anything
 //! the store's importer did not check against a checkpoint signed with the given key.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,38 +14,26 @@ use ledger_api::mirror::FollowStatus;
 use ledger_api::{AppState, OpeningModel};
 use ledger_store::{Ledger, LedgerOptions};
 
-use super::follow::{default_evidence_path, write_evidence, Poll, Primary};
+use super::follow::{write_evidence, FollowArgs, Poll, Primary};
 use super::serve::{cannot_build, serve, Listen};
-use super::DataDir;
 use crate::failure;
 use crate::progress::rebuild_bar;
 
 /// Arguments of `ledger mirror`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The primary's base URL, e.g. `https://bibliotheken.example` (or another mirror's).
-    #[arg(long, value_name = "URL")]
-    from: String,
-    /// The log's verifier key `origin+hexid+base64`, or `@FILE`: from the operator, never
-    /// taken from the primary.
-    #[arg(long, value_name = "VERIFIER_KEY")]
-    key: String,
     #[command(flatten)]
-    dir: DataDir,
+    follow: FollowArgs,
     #[command(flatten)]
     listen: Listen,
     /// Milliseconds between two polls of the primary.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     interval_ms: u64,
-    /// Where to write the fork evidence if the primary shows two histories (default:
-    /// `DIR.fork-evidence.json` beside the data directory).
-    #[arg(long, value_name = "FILE")]
-    fork_evidence: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let primary = Primary::new(&args.from, &args.key)?;
-    let data = &args.dir.data;
+    let primary = args.follow.primary()?;
+    let data = &args.follow.dir.data;
     Ledger::init_mirror(data, &primary.verifier_key(), &primary.url).map_err(failure::store)?;
     let mut opening = OpeningModel::new(data);
     let ledger = Ledger::open_mirror(data, LedgerOptions::default(), |s, e| opening.apply(s, e))
@@ -58,10 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let state = AppState::with_live(ledger.clone(), live)
         .map_err(cannot_build)?
         .with_follow(Arc::clone(&status));
-    let evidence = args
-        .fork_evidence
-        .clone()
-        .unwrap_or_else(|| default_evidence_path(data));
+    let evidence = args.follow.evidence_path();
     let interval = Duration::from_millis(args.interval_ms);
     std::thread::Builder::new()
         .name("mirror-follower".into())

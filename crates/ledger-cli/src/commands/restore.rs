@@ -13,7 +13,7 @@ use ledger_store::{Ledger, LedgerOptions};
 use ledger_tlog::NoteSigner;
 
 use super::backup;
-use super::follow::Primary;
+use super::follow::{default_evidence_path, Primary};
 use super::DataDir;
 use crate::failure::{self, Failure, INPUT};
 
@@ -53,7 +53,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let copied = if args.from.starts_with("http://") || args.from.starts_with("https://") {
         // The operator's own key is the trust anchor: its verifier key checks the mirror.
         let primary = Primary::new(&args.from, &signer.verifier().verifier_key())?;
-        backup::copy(&primary, data, None)?
+        backup::copy(&primary, data, default_evidence_path(data))?
     } else {
         let mirror = Ledger::open_mirror(
             std::path::Path::new(&args.from),
