@@ -420,6 +420,12 @@ fn a_primary_showing_two_histories_stops_the_mirror_with_evidence_that_checks() 
     assert_eq!(health["length"].as_u64(), Some(a_length));
     assert_eq!(get(&mirror.url, "/v1/log/checkpoint").2, a_checkpoint);
     assert!(mirror.stderr().contains("FORK"));
+    // Writes are sent to the primary it follows now.
+    let (status, _, problem) = post(&mirror.url, &tokens[0], "w", &vote_body(0, "no"));
+    assert_eq!(
+        (status, problem["primary"].as_str()),
+        (421, Some(b.url.as_str()))
+    );
 
     let file = ledger_audit::fork::read(&evidence).unwrap();
     let trusted = ledger_audit::checkpoint::load_key(&key).unwrap();

@@ -79,7 +79,8 @@ impl Ledger {
     /// Makes `dir` (created if missing, else empty) an empty mirror of the log at
     /// `primary` whose checkpoints verify with `verifier_key` (C2SP verifier key text,
     /// named after the log's origin). A directory that already is a mirror with the same
-    /// key is left as it is (a follower resuming); any other ledger or file is refused.
+    /// key keeps its records (a follower resuming) and records `primary` as the one it
+    /// follows now; any other ledger or file is refused.
     pub fn init_mirror(dir: &Path, verifier_key: &str, primary: &str) -> Result<(), StoreError> {
         let verifier = parse_verifier(verifier_key)?;
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
@@ -90,6 +91,12 @@ impl Ledger {
             let same_key =
                 trees.meta.get(LOG_KEY)?.as_deref() == Some(verifier.verifier_key().as_bytes());
             if is_mirror && same_key {
+                // The primary may have moved (or a mirror now follows another mirror):
+                // writes are sent to the one followed now.
+                if trees.meta.get(MIRROR_OF_KEY)?.as_deref() != Some(primary.as_bytes()) {
+                    trees.meta.insert(MIRROR_OF_KEY, primary.as_bytes())?;
+                    Durable::new(dir, crate::Durability::Fsync)?.sync(&trees.db)?;
+                }
                 return Ok(());
             }
             return Err(StoreError::AlreadyExists {

@@ -185,3 +185,107 @@ pub fn check(evidence: &ForkEvidence, key: &NoteVerifier) -> Result<ForkCheck> {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ledger_tlog::{
+        consistency_proof, inclusion_proof, leaf_hash, tree_root, MemoryHashStore, NoteSigner,
+        SignedCheckpoint,
+    };
+
+    use super::*;
+
+    const ORIGIN: &str = "example.org/log";
+
+    fn signer() -> NoteSigner {
+        NoteSigner::from_seed(ORIGIN, [1; 32]).unwrap()
+    }
+
+    fn tree(entries: &[&str]) -> MemoryHashStore {
+        MemoryHashStore::from_entries(entries.iter().map(|e| e.as_bytes().to_vec())).unwrap()
+    }
+
+    fn note(store: &MemoryHashStore) -> String {
+        let checkpoint = Checkpoint {
+            origin: ORIGIN.into(),
+            size: store.size(),
+            root: tree_root(store.size(), store).unwrap(),
+            extensions: Vec::new(),
+        };
+        SignedCheckpoint::sign(&checkpoint, &signer()).unwrap()
+    }
+
+    fn base64(hashes: &[ledger_tlog::Hash]) -> Vec<String> {
+        hashes.iter().map(|h| h.to_base64()).collect()
+    }
+
+    /// Evidence of two histories that share their first two entries.
+    fn forked() -> ForkEvidence {
+        let verified = tree(&["a", "b", "c", "d"]);
+        let served = tree(&["a", "b", "x", "d", "e"]);
+        ForkEvidence {
+            format: FORMAT.into(),
+            verifier_key: signer().verifier().verifier_key(),
+            primary: "https://primary.example".into(),
+            verified_checkpoint: note(&verified),
+            served_checkpoint: note(&served),
+            consistency_proof: base64(&consistency_proof(4, 5, &served).unwrap()),
+            divergent: Some(DivergentEntry {
+                index: 2,
+                verified_leaf_hash: leaf_hash(b"c").to_base64(),
+                verified_inclusion: base64(&inclusion_proof(2, 4, &verified).unwrap()),
+                served_leaf_hash: leaf_hash(b"x").to_base64(),
+                served_inclusion: base64(&inclusion_proof(2, 5, &served).unwrap()),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_divergent_entry_proven_in_both_trees_proves_a_fork() {
+        let checked = check(&forked(), &signer().verifier()).unwrap();
+        assert!(checked.to_string().contains("entry 2"), "{checked}");
+    }
+
+    #[test]
+    fn two_roots_for_one_size_prove_a_fork() {
+        let mut evidence = forked();
+        evidence.served_checkpoint = note(&tree(&["a", "b", "x", "d"]));
+        evidence.divergent = None;
+        let checked = check(&evidence, &signer().verifier()).unwrap();
+        assert!(checked.to_string().contains("different roots"), "{checked}");
+    }
+
+    #[test]
+    fn a_failed_proof_alone_a_consistent_log_or_another_key_prove_nothing() {
+        let key = signer().verifier();
+        let mut alone = forked();
+        alone.divergent = None;
+        assert!(check(&alone, &key)
+            .unwrap_err()
+            .to_string()
+            .contains("not proven"));
+
+        let old = tree(&["a", "b", "c"]);
+        let new = tree(&["a", "b", "c", "d"]);
+        let consistent = ForkEvidence {
+            verified_checkpoint: note(&old),
+            served_checkpoint: note(&new),
+            consistency_proof: base64(&consistency_proof(3, 4, &new).unwrap()),
+            divergent: None,
+            ..forked()
+        };
+        assert!(check(&consistent, &key)
+            .unwrap_err()
+            .to_string()
+            .contains("no fork"));
+
+        let other = NoteSigner::from_seed(ORIGIN, [2; 32]).unwrap().verifier();
+        assert!(check(&forked(), &other).is_err());
+
+        let mut same_leaf = forked();
+        if let Some(entry) = &mut same_leaf.divergent {
+            entry.served_leaf_hash = entry.verified_leaf_hash.clone();
+        }
+        assert!(check(&same_leaf, &key).is_err());
+    }
+}
