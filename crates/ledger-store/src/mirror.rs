@@ -84,35 +84,45 @@ impl Ledger {
     pub fn init_mirror(dir: &Path, verifier_key: &str, primary: &str) -> Result<(), StoreError> {
         let verifier = parse_verifier(verifier_key)?;
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
-        if holds_database(dir) {
-            let opened = open_existing(dir)?;
-            let trees = &opened.trees;
-            let is_mirror = trees.meta.get(MIRROR_OF_KEY)?.is_some();
-            let same_key =
-                trees.meta.get(LOG_KEY)?.as_deref() == Some(verifier.verifier_key().as_bytes());
-            if is_mirror && same_key {
-                // The primary may have moved (or a mirror now follows another mirror):
-                // writes are sent to the one followed now.
-                if trees.meta.get(MIRROR_OF_KEY)?.as_deref() != Some(primary.as_bytes()) {
-                    trees.meta.insert(MIRROR_OF_KEY, primary.as_bytes())?;
-                    Durable::new(dir, crate::Durability::Fsync)?.sync(&trees.db)?;
-                }
-                return Ok(());
+        let lock = DirLock::acquire(dir)?;
+        let resuming = holds_database(dir);
+        if !resuming {
+            refuse_other_files(dir)?;
+        }
+        let opened = Opened::new(dir, lock)?;
+        let trees = &opened.trees;
+        let exists = || StoreError::AlreadyExists {
+            dir: dir.to_path_buf(),
+        };
+        let is_ledger = trees.is_ledger()?;
+        if is_ledger && trees.meta.get(MIRROR_OF_KEY)?.is_some() {
+            if trees.meta.get(LOG_KEY)?.as_deref() != Some(verifier.verifier_key().as_bytes()) {
+                return Err(exists());
             }
-            return Err(StoreError::AlreadyExists {
+            // The primary may have moved (or a mirror now follows another mirror):
+            // writes are sent to the one followed now.
+            if trees.meta.get(MIRROR_OF_KEY)?.as_deref() != Some(primary.as_bytes()) {
+                trees.meta.insert(MIRROR_OF_KEY, primary.as_bytes())?;
+                Durable::new(dir, crate::Durability::Fsync)?.sync(&trees.db)?;
+            }
+            return Ok(());
+        }
+        if is_ledger && !trees.events.is_empty() {
+            return Err(exists());
+        }
+        if !is_ledger && !(trees.meta.is_empty() && trees.events.is_empty()) {
+            return Err(StoreError::NotEmpty {
                 dir: dir.to_path_buf(),
             });
         }
-        let lock = DirLock::acquire(dir)?;
-        refuse_other_files(dir)?;
-        let opened = Opened::new(dir, lock)?;
-        let trees = &opened.trees;
+        // A new directory, or one an interrupted `init_mirror` left (a database with no
+        // records and no `mirror-of`): `mirror-of` goes last, since it says the mirror is
+        // made.
+        trees.meta.insert(FORMAT_KEY, STORE_FORMAT)?;
         trees
             .meta
             .insert(LOG_KEY, verifier.verifier_key().as_bytes())?;
         trees.meta.insert(MIRROR_OF_KEY, primary.as_bytes())?;
-        // The format marker last: until it is there, the directory is not a ledger.
-        trees.meta.insert(FORMAT_KEY, STORE_FORMAT)?;
         Durable::new(dir, crate::Durability::Fsync)?.sync_everything(&trees.db)?;
         Ok(())
     }

@@ -225,3 +225,34 @@ fn a_promoted_mirror_continues_the_log_with_the_same_key() {
     .unwrap();
     assert_eq!(signed.checkpoint.size, primary_head.length + 1);
 }
+
+#[test]
+fn a_mirror_made_again_after_an_interrupted_init_or_over_a_primary() {
+    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let primary = primary_with(dirs.0.path(), 1);
+    let key = primary.verifier_key();
+    let dir = dirs.1.path().join("m");
+    Ledger::init_mirror(&dir, &key, PRIMARY_URL).unwrap();
+    // As if the process died before `mirror-of` reached the disk.
+    tamper(&dir, "meta", |meta| {
+        meta.remove(ledger_store::layout::MIRROR_OF_KEY).unwrap();
+    });
+    Ledger::init_mirror(&dir, &key, "https://other.example").unwrap();
+    let mirror = Ledger::open_mirror(&dir, options(), |_, _| {}).unwrap();
+    assert_eq!(mirror.mirror_of(), Some("https://other.example"));
+    drop(mirror);
+    // A primary's directory, or a mirror of another key, is never taken over.
+    drop(primary);
+    assert!(matches!(
+        Ledger::init_mirror(dirs.0.path(), &key, PRIMARY_URL),
+        Err(StoreError::AlreadyExists { .. })
+    ));
+    let other = NoteSigner::from_seed("bibliotheken.example/ledger", [4; 32])
+        .unwrap()
+        .verifier()
+        .verifier_key();
+    assert!(matches!(
+        Ledger::init_mirror(&dir, &other, PRIMARY_URL),
+        Err(StoreError::AlreadyExists { .. })
+    ));
+}
