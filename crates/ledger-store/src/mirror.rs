@@ -110,7 +110,10 @@ impl Ledger {
         if is_ledger && !trees.events.is_empty() {
             return Err(exists());
         }
-        if !is_ledger && !(trees.meta.is_empty() && trees.events.is_empty()) {
+        // A sled database that is not a ledger, unless it is empty (made just before a
+        // crash).
+        let untouched = trees.meta.is_empty() && trees.events.is_empty();
+        if !(is_ledger || untouched) {
             return Err(StoreError::NotEmpty {
                 dir: dir.to_path_buf(),
             });
