@@ -406,6 +406,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_write_to_a_mirror_is_421_naming_the_primary() {
+        let error = ApiError::from(AppendError::Refused(StoreError::ReadOnlyMirror {
+            primary: "https://primary.example".into(),
+        }));
+        assert_eq!(error.status_code(), StatusCode::MISDIRECTED_REQUEST);
+        let problem = error.problem();
+        assert_eq!(
+            problem.kind,
+            "urn:governance-ledger:problem:read-only-mirror"
+        );
+        assert_eq!(problem.primary.as_deref(), Some("https://primary.example"));
+        assert!(problem.detail.contains("https://primary.example"));
+        // Other problems name no primary.
+        assert_eq!(ApiError::WritesStopped.problem().primary, None);
+    }
+
+    #[test]
     fn rejections_split_into_403_and_422() {
         let forbidden = ApiError::Rejected(Rejection::not_permitted(
             &ledger_core::ActorId::new("x"),

@@ -608,3 +608,39 @@ fn the_readme_mirror_commands_run() {
     let restored = Ledger::open(&work.join("ledger-data"), LedgerOptions::default()).unwrap();
     assert_eq!(restored.head().length, length);
 }
+
+/// A mirror whose primary cannot be reached serves an empty log, says so at `/healthz`,
+/// and has no checkpoint to serve yet (503, not an empty note).
+#[test]
+fn a_mirror_that_never_reached_its_primary_says_so() {
+    let root = tempfile::tempdir().unwrap();
+    let primary_dir = root.path().join("primary");
+    small_ledger(&primary_dir, 1);
+    let key = verifier_key(&primary_dir);
+    // Nothing listens on the discard port.
+    let mirror = start_mirror("http://127.0.0.1:9", &root.path().join("m"), &key, &[]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let health = loop {
+        let health = get(&mirror.url, "/healthz").2;
+        if health["mirror"]["last_error"].is_string() {
+            break health;
+        }
+        assert!(Instant::now() < deadline, "{health}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(health["length"], 0);
+    assert_eq!(health["mirror"]["following"], true);
+    assert_eq!(health["mirror"]["seconds_behind"], Value::Null);
+    let (status, content_type, problem) = get(&mirror.url, "/v1/log/checkpoint");
+    assert_eq!(
+        (status, content_type.as_str()),
+        (503, "application/problem+json")
+    );
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("has not verified a checkpoint"));
+    assert!(mirror
+        .stderr()
+        .contains("poll of http://127.0.0.1:9 failed"));
+}
