@@ -86,7 +86,7 @@ pub(crate) struct Opened {
 
 impl Opened {
     /// Opens (or creates) the database in `dir`, whose lock the caller holds.
-    pub(crate) fn new(dir: &Path, lock: DirLock) -> Result<Opened, StoreError> {
+    fn new(dir: &Path, lock: DirLock) -> Result<Opened, StoreError> {
         Ok(Opened {
             trees: Trees::open(dir)?,
             _closed: ClosedOnDrop::new(dir),
@@ -135,13 +135,7 @@ impl Ledger {
         decide(&State::new(), &envelope, (options.clock)()).map_err(StoreError::InitRejected)?;
         log_key::check_origin(origin)?;
 
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
-        let lock = DirLock::acquire(dir)?;
-        let resuming = holds_database(dir);
-        if !resuming {
-            refuse_other_files(dir)?;
-        }
-        let opened = Opened::new(dir, lock)?;
+        let (opened, resuming) = create_or_resume(dir)?;
         let trees = &opened.trees;
         if resuming {
             if !trees.is_ledger()? {
@@ -571,9 +565,22 @@ pub(crate) fn check_and_index(
     Ok((head, state, frontier))
 }
 
+/// Creates `dir` if missing, takes its lock and opens (or creates) its database: what
+/// making a ledger or a mirror starts with. `dir` must be empty ([`StoreError::NotEmpty`])
+/// unless it already holds a database, which the caller then judges (the bool is true).
+pub(crate) fn create_or_resume(dir: &Path) -> Result<(Opened, bool), StoreError> {
+    std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+    let lock = DirLock::acquire(dir)?;
+    let resuming = holds_database(dir);
+    if !resuming {
+        refuse_other_files(dir)?;
+    }
+    Ok((Opened::new(dir, lock)?, resuming))
+}
+
 /// Refuses `dir` ([`StoreError::NotEmpty`]) when it holds anything but the lock file:
 /// a new ledger or mirror is made only in an empty or new directory.
-pub(crate) fn refuse_other_files(dir: &Path) -> Result<(), StoreError> {
+fn refuse_other_files(dir: &Path) -> Result<(), StoreError> {
     let others = std::fs::read_dir(dir)
         .map_err(|e| StoreError::io(dir, e))?
         .filter_map(Result::ok)

@@ -26,15 +26,14 @@ use ledger_tlog::{
 };
 
 use crate::checkpoint::TreeHead;
-use crate::disk::{holds_database, Durable, Trees};
+use crate::disk::{Durable, Trees};
 use crate::error::StoreError;
 use crate::index::IndexBatch;
 use crate::layout::{
     decode_command_value, position_key, DIGESTS_FROM_KEY, FORMAT_KEY, LOG_KEY,
     MIRROR_CHECKPOINT_KEY, MIRROR_NEXT_KEY, MIRROR_OF_KEY, STORE_FORMAT,
 };
-use crate::ledger::{check_and_index, open_existing, refuse_other_files, Opened};
-use crate::lock::DirLock;
+use crate::ledger::{check_and_index, create_or_resume, open_existing};
 use crate::log_key;
 use crate::merkle::{self, Frontier, StoredHashes};
 use crate::options::LedgerOptions;
@@ -83,13 +82,7 @@ impl Ledger {
     /// follows now; any other ledger or file is refused.
     pub fn init_mirror(dir: &Path, verifier_key: &str, primary: &str) -> Result<(), StoreError> {
         let verifier = parse_verifier(verifier_key)?;
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
-        let lock = DirLock::acquire(dir)?;
-        let resuming = holds_database(dir);
-        if !resuming {
-            refuse_other_files(dir)?;
-        }
-        let opened = Opened::new(dir, lock)?;
+        let (opened, _) = create_or_resume(dir)?;
         let trees = &opened.trees;
         let exists = || StoreError::AlreadyExists {
             dir: dir.to_path_buf(),
