@@ -14,6 +14,7 @@ pub mod auth;
 pub mod conditional;
 pub mod history;
 pub mod live;
+pub mod mirror;
 pub mod openapi;
 pub mod problem;
 pub mod public_url;

@@ -36,6 +36,9 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub rejection: Option<serde_json::Value>,
+    /// For `read-only-mirror`: the URL of the primary, which takes writes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary: Option<String>,
 }
 
 /// Everything the API answers with other than success.
@@ -158,6 +161,12 @@ pub enum ApiError {
         /// What it said (bounded).
         detail: String,
     },
+    /// A write sent to a mirror: only its primary takes writes.
+    #[error("this server is a read-only mirror of {primary}; send writes to the primary; nothing was written")]
+    ReadOnlyMirror {
+        /// The primary's URL.
+        primary: String,
+    },
     /// A fault on our side; details are logged, not shown.
     #[error("internal error")]
     Internal(String),
@@ -212,6 +221,7 @@ impl ApiError {
                 413 => "payload-too-large",
                 _ => "refused",
             },
+            ApiError::ReadOnlyMirror { .. } => "read-only-mirror",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -240,6 +250,7 @@ impl ApiError {
             ApiError::WritesStopped => "Writes stopped",
             ApiError::Damaged { .. } => "Ledger damaged",
             ApiError::InsufficientStorage => "Insufficient storage",
+            ApiError::ReadOnlyMirror { .. } => "Read-only mirror",
             ApiError::Internal(_) => "Internal error",
         }
     }
@@ -257,6 +268,10 @@ impl ApiError {
             detail: self.to_string(),
             reason,
             rejection,
+            primary: match self {
+                ApiError::ReadOnlyMirror { primary } => Some(primary.clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -286,6 +301,8 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::UnsupportedEncoding { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Refused { status, .. } => *status,
+            // 421 Misdirected Request: this server cannot answer it; the primary can.
+            ApiError::ReadOnlyMirror { .. } => StatusCode::MISDIRECTED_REQUEST,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -378,6 +395,7 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Damaged { position, reason } => ApiError::Damaged { position, reason },
+            StoreError::ReadOnlyMirror { primary } => ApiError::ReadOnlyMirror { primary },
             fault => ApiError::Internal(fault.to_string()),
         }
     }
@@ -386,6 +404,23 @@ impl From<StoreError> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_to_a_mirror_is_421_naming_the_primary() {
+        let error = ApiError::from(AppendError::Refused(StoreError::ReadOnlyMirror {
+            primary: "https://primary.example".into(),
+        }));
+        assert_eq!(error.status_code(), StatusCode::MISDIRECTED_REQUEST);
+        let problem = error.problem();
+        assert_eq!(
+            problem.kind,
+            "urn:governance-ledger:problem:read-only-mirror"
+        );
+        assert_eq!(problem.primary.as_deref(), Some("https://primary.example"));
+        assert!(problem.detail.contains("https://primary.example"));
+        // Other problems name no primary.
+        assert_eq!(ApiError::WritesStopped.problem().primary, None);
+    }
 
     #[test]
     fn rejections_split_into_403_and_422() {

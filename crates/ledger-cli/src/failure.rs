@@ -75,7 +75,10 @@ fn store_class(error: &StoreError) -> u8 {
         StoreError::NotALedger { .. }
         | StoreError::AlreadyExists { .. }
         | StoreError::NotEmpty { .. }
-        | StoreError::InitRejected(_) => INPUT,
+        | StoreError::InitRejected(_)
+        | StoreError::IsMirror { .. }
+        | StoreError::NotAMirror { .. }
+        | StoreError::ReadOnlyMirror { .. } => INPUT,
         StoreError::Corrupt { .. } => DAMAGED,
         _ => FAULT,
     }

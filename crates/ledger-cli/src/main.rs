@@ -63,6 +63,16 @@ enum Command {
     /// Write the transparency log as static C2SP tlog-tiles files (checkpoint, key, tiles).
     #[command(after_help = EXIT_CODES)]
     ExportTiles(commands::export_tiles::Args),
+    /// Follow a primary into a verified mirror and serve its public reads and log.
+    #[command(after_help = EXIT_CODES)]
+    Mirror(commands::mirror::Args),
+    /// Copy a running primary's log (through its API or a mirror's) into a verified
+    /// mirror directory; run again to update it.
+    #[command(after_help = EXIT_CODES)]
+    Backup(commands::backup::Args),
+    /// Build a primary from a mirror (directory or URL) and the log's signing key backup.
+    #[command(after_help = EXIT_CODES)]
+    Restore(commands::restore::Args),
     /// Serve the HTTP API (public reads, authenticated writes) on the ledger.
     #[command(after_help = EXIT_CODES)]
     Serve(commands::serve::Args),
@@ -142,6 +152,9 @@ fn main() -> ExitCode {
         Command::Export(args) => commands::export::run(args),
         Command::ExportTiles(args) => commands::export_tiles::run(args),
         Command::Serve(args) => commands::serve::run(args),
+        Command::Mirror(args) => commands::mirror::run(args),
+        Command::Backup(args) => commands::backup::run(args),
+        Command::Restore(args) => commands::restore::run(args),
         Command::Demo(args) => commands::demo::run(args),
         Command::Libraries(args) => commands::libraries::run(args),
         Command::Token(args) => commands::token::run(args),

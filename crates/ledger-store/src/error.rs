@@ -123,6 +123,40 @@ pub enum StoreError {
         /// The reserve the ledger keeps free.
         reserve: u64,
     },
+    /// A mirror's directory was opened as a primary ([`crate::Ledger::open`]): a mirror
+    /// only copies its primary's log. Follow with `ledger mirror`, or make a primary of it
+    /// with `ledger restore`.
+    #[error(
+        "{dir} is a mirror of {primary}: it copies that log and decides nothing; follow it \
+         with `ledger mirror`, or build a primary from it with `ledger restore`"
+    )]
+    IsMirror {
+        /// The directory.
+        dir: PathBuf,
+        /// The primary it copies.
+        primary: String,
+    },
+    /// A mirror operation on a directory that is not a mirror.
+    #[error("{dir} is not a mirror")]
+    NotAMirror {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// An append to a mirror: commands are decided by its primary alone.
+    #[error("this ledger is a read-only mirror of {primary}; send writes to the primary")]
+    ReadOnlyMirror {
+        /// The primary's URL.
+        primary: String,
+    },
+    /// Records offered to a mirror did not check out against the signed checkpoint they
+    /// came with; nothing was written.
+    #[error("import refused at position {position}: {reason}; nothing was written")]
+    ImportRefused {
+        /// The first position concerned.
+        position: u64,
+        /// What did not check out.
+        reason: String,
+    },
     /// The writer no longer accepts appends (an earlier durable write failed, or the
     /// ledger is shutting down). Retrying does not help until the ledger is reopened
     /// (which re-reads what reached the disk); nothing was written.

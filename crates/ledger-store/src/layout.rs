@@ -61,6 +61,21 @@ pub const MERKLE_KEY: &[u8] = b"merkle";
 /// error rather than a ledger that predates signed checkpoints.
 pub const LOG_KEY: &[u8] = b"log-verifier-key";
 
+/// `meta` key of a mirror: the URL of the primary it copies (UTF-8). A directory with
+/// this key is a mirror: [`crate::Ledger::open`] refuses it, [`crate::Ledger::open_mirror`]
+/// opens it.
+pub const MIRROR_OF_KEY: &[u8] = b"mirror-of";
+
+/// `meta` key of a mirror: the primary's signed checkpoint (C2SP signed note, UTF-8)
+/// that the mirror's records were last verified against; its size is at most the log's
+/// length.
+pub const MIRROR_CHECKPOINT_KEY: &[u8] = b"mirror-checkpoint";
+
+/// `meta` key of a mirror: the checkpoint of the import being written, stored before
+/// its records; after a crash it is the verified checkpoint when the log holds exactly
+/// its size of records.
+pub const MIRROR_NEXT_KEY: &[u8] = b"mirror-checkpoint-next";
+
 /// The log's Ed25519 signing key, C2SP signer key text, mode 0600. Never in the log.
 pub const SIGNING_KEY_FILE: &str = "log-signing.key";
 

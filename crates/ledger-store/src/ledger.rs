@@ -29,6 +29,7 @@ use crate::layout::{position_key, FORMAT_KEY, LOCK_FILE, LOG_KEY, STORE_FORMAT};
 use crate::lock::DirLock;
 use crate::log_key;
 use crate::merkle::{self, CatchUp, Frontier};
+use crate::mirror::{refuse_mirror, MirrorRole};
 use crate::options::LedgerOptions;
 use crate::receipt::{indexed_receipt, scanned_receipt, Receipt};
 use crate::replay::walk;
@@ -55,6 +56,8 @@ struct Inner {
     /// Appends are refused while the disk has less free space than this many bytes.
     reserve: AtomicU64,
     opened: Opened,
+    /// Set for a mirror: its primary and its importer, which appends instead of a writer.
+    mirror: Option<MirrorRole>,
 }
 
 /// Where the chain of a ledger opened in quarantine breaks, as the walk at open found it.
@@ -132,21 +135,7 @@ impl Ledger {
         decide(&State::new(), &envelope, (options.clock)()).map_err(StoreError::InitRejected)?;
         log_key::check_origin(origin)?;
 
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
-        let lock = DirLock::acquire(dir)?;
-        let resuming = holds_database(dir);
-        if !resuming {
-            let others = std::fs::read_dir(dir)
-                .map_err(|e| StoreError::io(dir, e))?
-                .filter_map(Result::ok)
-                .any(|entry| entry.file_name() != LOCK_FILE);
-            if others {
-                return Err(StoreError::NotEmpty {
-                    dir: dir.to_path_buf(),
-                });
-            }
-        }
-        let opened = Opened::new(dir, lock)?;
+        let (opened, resuming) = create_or_resume(dir)?;
         let trees = &opened.trees;
         if resuming {
             if !trees.is_ledger()? {
@@ -286,6 +275,7 @@ impl Ledger {
                 damage: Some(damage),
                 reserve: AtomicU64::new(DEFAULT_FREE_SPACE_RESERVE),
                 opened,
+                mirror: None,
             }),
         })
     }
@@ -294,29 +284,11 @@ impl Ledger {
         dir: &Path,
         opened: Opened,
         options: LedgerOptions,
-        mut fold: impl FnMut(&Sealed, &Event),
+        fold: impl FnMut(&Sealed, &Event),
     ) -> Result<Ledger, StoreError> {
         let trees = &opened.trees;
-        let indexed = trees.indexed()?;
-        let from = indexed.map_or(0, |head| head.length);
-        let mut missing = IndexBatch::default();
-        let mut commands = index::CommandsCheck::start(trees, from);
-        let mut tree = CatchUp::new(merkle::stored_size(trees)?);
-        let (head, state) = walk(&trees.events, indexed, None, |sealed, event, first| {
-            if sealed.record.position.0 >= from {
-                missing.add(&sealed.record, first);
-            } else {
-                commands.visit(&sealed.record, first);
-            }
-            tree.add(trees, &sealed.bytes);
-            fold(sealed, event);
-        })?
-        .into_checked()?;
-        commands.finish(trees, &mut missing)?;
-        if head.length > from || indexed.is_none() || !missing.is_empty() {
-            missing.write(trees, head)?;
-        }
-        let frontier = tree.finish(trees)?;
+        refuse_mirror(dir, trees)?;
+        let (head, state, frontier) = check_and_index(trees, fold)?;
         let signer = log_key::load(dir, trees, state.origin.as_deref(), options.durability)?;
         let verifier_key = signer.verifier().verifier_key();
         let tree = TreeLog::new(frontier, signer);
@@ -346,6 +318,7 @@ impl Ledger {
                 damage: None,
                 reserve: AtomicU64::new(DEFAULT_FREE_SPACE_RESERVE),
                 opened,
+                mirror: None,
             }),
         })
     }
@@ -365,6 +338,11 @@ impl Ledger {
     /// once a failed durable write stopped the writer ([`StoreError::WriterStopped`];
     /// reopen the ledger).
     pub fn append(&self, envelope: Envelope) -> Result<Receipt, AppendError> {
+        if let Some(mirror) = &self.inner.mirror {
+            return Err(AppendError::Refused(StoreError::ReadOnlyMirror {
+                primary: mirror.primary.clone(),
+            }));
+        }
         if let Some(damage) = &self.inner.damage {
             return Err(AppendError::Refused(StoreError::Damaged {
                 position: damage.position,
@@ -517,6 +495,35 @@ impl Ledger {
         self.inner.verifier_key.clone()
     }
 
+    /// A mirror's handle over `opened`, with `shared` published and no writer: its
+    /// importer (in `role`) is what appends.
+    pub(crate) fn mirror_handle(
+        dir: &Path,
+        opened: Opened,
+        shared: Arc<Shared>,
+        verifier_key: String,
+        role: MirrorRole,
+    ) -> Ledger {
+        Ledger {
+            inner: Arc::new(Inner {
+                dir: dir.to_path_buf(),
+                shared,
+                sender: None,
+                writer: None,
+                verifier_key,
+                damage: None,
+                reserve: AtomicU64::new(DEFAULT_FREE_SPACE_RESERVE),
+                opened,
+                mirror: Some(role),
+            }),
+        }
+    }
+
+    /// The mirror role of this handle, if it is a mirror's.
+    pub(crate) fn mirror_role(&self) -> Option<&MirrorRole> {
+        self.inner.mirror.as_ref()
+    }
+
     /// Makes the writer's next durable sync fail (tests of the failure path).
     #[cfg(test)]
     pub(crate) fn fail_next_sync(&self) {
@@ -525,6 +532,65 @@ impl Ledger {
             .fail_next_sync
             .store(true, Ordering::SeqCst);
     }
+}
+
+/// Walks and checks the whole chain of `trees`, handing every checked record to `fold`,
+/// and writes what the derived trees (the Merkle tree included) miss: the part of an
+/// open shared by a primary and a mirror. Returns the head, the state there and the
+/// Merkle tree's right edge.
+pub(crate) fn check_and_index(
+    trees: &Trees,
+    mut fold: impl FnMut(&Sealed, &Event),
+) -> Result<(Head, State, Frontier), StoreError> {
+    let indexed = trees.indexed()?;
+    let from = indexed.map_or(0, |head| head.length);
+    let mut missing = IndexBatch::default();
+    let mut commands = index::CommandsCheck::start(trees, from);
+    let mut tree = CatchUp::new(merkle::stored_size(trees)?);
+    let (head, state) = walk(&trees.events, indexed, None, |sealed, event, first| {
+        if sealed.record.position.0 >= from {
+            missing.add(&sealed.record, first);
+        } else {
+            commands.visit(&sealed.record, first);
+        }
+        tree.add(trees, &sealed.bytes);
+        fold(sealed, event);
+    })?
+    .into_checked()?;
+    commands.finish(trees, &mut missing)?;
+    if head.length > from || indexed.is_none() || !missing.is_empty() {
+        missing.write(trees, head)?;
+    }
+    let frontier = tree.finish(trees)?;
+    Ok((head, state, frontier))
+}
+
+/// Creates `dir` if missing, takes its lock and opens (or creates) its database: what
+/// making a ledger or a mirror starts with. `dir` must be empty ([`StoreError::NotEmpty`])
+/// unless it already holds a database, which the caller then judges (the bool is true).
+pub(crate) fn create_or_resume(dir: &Path) -> Result<(Opened, bool), StoreError> {
+    std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+    let lock = DirLock::acquire(dir)?;
+    let resuming = holds_database(dir);
+    if !resuming {
+        refuse_other_files(dir)?;
+    }
+    Ok((Opened::new(dir, lock)?, resuming))
+}
+
+/// Refuses `dir` ([`StoreError::NotEmpty`]) when it holds anything but the lock file:
+/// a new ledger or mirror is made only in an empty or new directory.
+fn refuse_other_files(dir: &Path) -> Result<(), StoreError> {
+    let others = std::fs::read_dir(dir)
+        .map_err(|e| StoreError::io(dir, e))?
+        .filter_map(Result::ok)
+        .any(|entry| entry.file_name() != LOCK_FILE);
+    if others {
+        return Err(StoreError::NotEmpty {
+            dir: dir.to_path_buf(),
+        });
+    }
+    Ok(())
 }
 
 /// Locks and opens an existing ledger directory without creating anything in a

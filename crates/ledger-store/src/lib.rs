@@ -53,7 +53,10 @@
 //!   `log-verifier-key`: the verifier key of the log's signing key (UTF-8), which tells a
 //!   lost key file from a ledger made before signed checkpoints. Key `digests-from`: the
 //!   log's length (`u64` BE) when the writer first kept digests; every command from that
-//!   position on has one, those before it (older ledgers) have none.
+//!   position on has one, those before it (older ledgers, and a primary restored from a
+//!   mirror) have none. Only in a mirror: `mirror-of` (the primary's URL, UTF-8),
+//!   `mirror-checkpoint` and `mirror-checkpoint-next` (the primary's signed checkpoints,
+//!   UTF-8); see [`Ledger::open_mirror`] and [`Ledger::import`].
 //!
 //! The derived trees can always be rebuilt from `events`. They are written after the
 //! events of a batch are durable, by plain inserts (a sled `Batch` would seal sled's
@@ -142,6 +145,7 @@ mod ledger;
 mod lock;
 mod log_key;
 mod merkle;
+mod mirror;
 mod options;
 mod receipt;
 mod replay;

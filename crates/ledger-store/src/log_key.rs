@@ -45,6 +45,18 @@ pub(crate) fn create(
         origin: origin.to_owned(),
         reason: e.to_string(),
     })?;
+    install(dir, trees, signer, durability)
+}
+
+/// Writes both key files of `signer` and records its verifier key in `meta`: what
+/// [`create`] does with a new key, and what a restore does with the operator's backup of
+/// the log's key. The caller makes `meta` durable.
+pub(crate) fn install(
+    dir: &Path,
+    trees: &Trees,
+    signer: NoteSigner,
+    durability: Durability,
+) -> Result<NoteSigner, StoreError> {
     let verifier = signer.verifier().verifier_key();
     write_file(
         dir,

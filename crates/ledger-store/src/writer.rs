@@ -168,6 +168,29 @@ impl Shared {
         Arc::clone(&published.tree)
     }
 
+    /// Publishes `head` with `events` evolved into the durable state and, when given, a
+    /// new checkpoint: what the writer does after each durable batch, and a mirror's
+    /// importer after records it did not decide. The durable state catches up (evolving
+    /// is cheap, a copy is not) and the head moves with it, under the state's lock.
+    pub(crate) fn publish(&self, head: Head, events: &[Event], tree: Option<TreeHead>) {
+        let mut durable = self
+            .durable_state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        for event in events {
+            durable.evolve(event);
+        }
+        let mut published = self
+            .published
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        published.head = head;
+        published.state = None;
+        if let Some(tree) = tree {
+            published.tree = Arc::new(tree);
+        }
+    }
+
     pub(crate) fn stats(&self) -> AppendStats {
         let c = &self.counters;
         AppendStats {
@@ -379,29 +402,8 @@ impl Writer {
         }
         // Likewise the Merkle hashes: if they cannot be stored, the checkpoint stays at
         // the last size whose hashes are all stored, and the next batch writes them.
-        let tree = self.tree.extend(&self.trees, &records).ok().map(Arc::new);
-        {
-            // The durable state catches up with the batch (evolving is cheap, a copy is
-            // not) and the head moves with it, under the state's lock.
-            let mut durable = self
-                .shared
-                .durable_state
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            for event in &events {
-                durable.evolve(event);
-            }
-            let mut published = self
-                .shared
-                .published
-                .write()
-                .unwrap_or_else(PoisonError::into_inner);
-            published.head = head;
-            published.state = None;
-            if let Some(tree) = tree {
-                published.tree = tree;
-            }
-        }
+        let tree = self.tree.extend(&self.trees, &records).ok();
+        self.shared.publish(head, &events, tree);
         let appended = outcomes
             .iter()
             .filter(|o| matches!(o, Outcome::Appended { .. }))

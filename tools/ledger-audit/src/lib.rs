@@ -13,6 +13,7 @@
 pub mod atomic_file;
 pub mod chain;
 pub mod checkpoint;
+pub mod fork;
 pub mod proof_file;
 pub mod remember;
 pub mod source;

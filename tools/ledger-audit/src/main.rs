@@ -8,6 +8,8 @@
 //! - `prove --server URL | --tiles DIR --index I [--key VKEY] [--out FILE]` writes an
 //!   inclusion receipt for one record.
 //! - `check-proof FILE --key VKEY` verifies a receipt offline and shows the record.
+//! - `check-fork FILE [--key VKEY]` confirms offline that a mirror's fork evidence proves
+//!   the log showed two histories.
 //!
 //! The key is a C2SP verifier key `name+hexid+base64`; the ledger signs with a key named
 //! after its origin, so the checkpoint's origin must equal the key name. This file only
@@ -21,7 +23,7 @@
 
 // The checks live in the library target (`src/lib.rs`) so the fuzz targets reach them
 // too; importing the modules here keeps `crate::source::...` paths working.
-use ledger_audit::{atomic_file, checkpoint, proof_file, source, verify};
+use ledger_audit::{atomic_file, checkpoint, fork, proof_file, source, verify};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -74,6 +76,15 @@ enum Command {
         /// The ledger's verifier key, or `@FILE`.
         #[arg(long, value_name = "VKEY")]
         key: String,
+    },
+    /// Confirm offline that a mirror's fork evidence file proves two histories.
+    CheckFork {
+        /// The fork evidence file a mirror wrote.
+        file: PathBuf,
+        /// The ledger's verifier key, or `@FILE` (default: the key the file names, which
+        /// proves only that the file is consistent; give your own to prove the fork).
+        #[arg(long, value_name = "VKEY")]
+        key: Option<String>,
     },
 }
 
@@ -147,6 +158,20 @@ fn run(cli: Cli) -> Result<()> {
             let text = proof_file::read(&file)?;
             let checked = proof_file::check(&text, &key)?;
             print!("{checked}");
+        }
+        Command::CheckFork { file, key } => {
+            let evidence = fork::read(&file)?;
+            let given = key.is_some();
+            let key = checkpoint::load_key(key.as_deref().unwrap_or(&evidence.verifier_key))?;
+            let checked = fork::check(&evidence, &key)?;
+            print!("{checked}");
+            if !given {
+                println!(
+                    "  (checked with the key the file names, {}; pass --key with the key you \
+                     trust)",
+                    evidence.verifier_key
+                );
+            }
         }
     }
     Ok(())

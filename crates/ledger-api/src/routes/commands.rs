@@ -106,6 +106,7 @@ impl From<&Receipt> for CommandReceipt {
         (status = 429, description = "Over this token's rate; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The ledger cannot take writes now (retry with the same Idempotency-Key), takes none until the server is restarted after a failed disk write (`writes-stopped`), or its chain is damaged (`ledger-damaged`, naming the first bad position)", body = Problem, content_type = "application/problem+json"),
         (status = 507, description = "The disk holding the ledger is full; nothing was written; retry later with the same Idempotency-Key", body = Problem, content_type = "application/problem+json"),
+        (status = 421, description = "This server is a read-only mirror (`read-only-mirror`); the problem's `primary` names the server that takes writes", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -115,6 +116,12 @@ pub async fn submit(
     state: Shared,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    // A mirror decides nothing: say where writes go before asking for a token.
+    if let Some(primary) = state.ledger.mirror_of() {
+        return Err(ApiError::ReadOnlyMirror {
+            primary: primary.to_owned(),
+        });
+    }
     let limits = req
         .app_data::<web::Data<WriteLimits>>()
         .ok_or_else(|| ApiError::Internal("the write limits are not configured".to_owned()))?;

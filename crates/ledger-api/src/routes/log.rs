@@ -70,7 +70,7 @@ fn base64_all(hashes: &[Hash]) -> Vec<String> {
     get, path = "/v1/log/checkpoint", tag = "transparency",
     responses(
         (status = 200, description = "A C2SP signed note whose text is a C2SP tlog-checkpoint: origin, tree size, base64 RFC 6962 root; signed with the key of `/v1/log/key`", body = String, content_type = "text/plain; charset=utf-8"),
-        (status = 503, description = "The ledger's chain is damaged: no checkpoint is signed; the problem names the first bad position", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The ledger's chain is damaged: no checkpoint is signed; the problem names the first bad position; or a mirror has not verified a checkpoint of its primary yet", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/log/checkpoint")]
@@ -82,7 +82,20 @@ pub async fn checkpoint(state: Shared) -> Result<HttpResponse, ApiError> {
             reason: damage.reason.clone(),
         });
     }
-    Ok(respond(TEXT, NO_CACHE).body(state.ledger.checkpoint()))
+    let note = state.ledger.checkpoint();
+    if note.is_empty() {
+        return Err(no_checkpoint_yet(&state.ledger));
+    }
+    Ok(respond(TEXT, NO_CACHE).body(note))
+}
+
+/// A mirror publishes its primary's checkpoints; before its first one is verified it has
+/// none to serve (a primary always signs one at open).
+fn no_checkpoint_yet(ledger: &ledger_store::Ledger) -> ApiError {
+    ApiError::Unavailable(format!(
+        "this mirror of {} has not verified a checkpoint of its primary yet",
+        ledger.mirror_of().unwrap_or("its primary")
+    ))
 }
 
 /// The verifier key of the log's signing key.

@@ -24,6 +24,9 @@ pub struct Health {
     pub length: u64,
     /// The head hash, 64 hex.
     pub head: String,
+    /// Only on a mirror: how far behind its primary it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<crate::mirror::MirrorHealth>,
 }
 
 /// Liveness and the current head.
@@ -37,6 +40,10 @@ pub async fn healthz(state: Shared) -> Result<HttpResponse, ApiError> {
             status: "ok".to_owned(),
             length: head.length,
             head: head.hash.to_hex(),
+            mirror: state
+                .follow
+                .as_ref()
+                .map(|follow| follow.health(&state.ledger, std::time::SystemTime::now())),
         }))
 }
 

@@ -37,6 +37,8 @@ pub struct AppState {
     pub tokens: ledger_store::TokenBook,
     /// Reads of the past (`?at=`, `/v1/digest`): their limit, fold pool and models.
     pub past: PastReads,
+    /// For a mirror: its follower's reports (lag at `/healthz`).
+    pub follow: Option<std::sync::Arc<crate::mirror::FollowStatus>>,
 }
 
 impl AppState {
@@ -60,7 +62,14 @@ impl AppState {
             live,
             tokens,
             past,
+            follow: None,
         })
+    }
+
+    /// The same state for a mirror whose follower reports to `follow`.
+    pub fn with_follow(mut self, follow: std::sync::Arc<crate::mirror::FollowStatus>) -> AppState {
+        self.follow = Some(follow);
+        self
     }
 
     /// The same state with past reads limited to `limit` per client address.

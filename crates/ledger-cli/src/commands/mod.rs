@@ -5,6 +5,7 @@
 
 pub mod actor;
 pub mod advice;
+pub mod backup;
 pub mod catalogue;
 pub mod certification;
 pub mod certify;
@@ -15,13 +16,16 @@ pub mod demo;
 pub mod document;
 pub mod export;
 pub mod export_tiles;
+pub mod follow;
 pub mod hash;
 pub mod init;
 pub mod libraries;
 pub mod log;
+pub mod mirror;
 pub mod newsletter;
 pub mod priorities;
 pub mod proposal;
+pub mod restore;
 pub mod role;
 pub mod round;
 pub mod scores;

@@ -28,11 +28,18 @@ impl Server {
     /// Starts `ledger serve --data DIR --addr 127.0.0.1:0 EXTRA...` and waits for its
     /// `listening on URL` line.
     pub fn start(dir: &Path, extra: &[&str]) -> Server {
+        let mut args: Vec<std::ffi::OsString> = vec!["serve".into(), "--data".into()];
+        args.push(dir.into());
+        args.extend(extra.iter().map(Into::into));
+        Server::run(&args)
+    }
+
+    /// Starts `ledger ARGS... --addr 127.0.0.1:0` (`serve`, `mirror`) and waits for its
+    /// `listening on URL` line.
+    pub fn run(args: &[std::ffi::OsString]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ledger"))
-            .args(["serve", "--data"])
-            .arg(dir)
+            .args(args)
             .args(["--addr", "127.0.0.1:0"])
-            .args(extra)
             .env_remove("LEDGER_SERVER")
             .env_remove("LEDGER_TOKEN")
             .env_remove("LEDGER_DATA")
