@@ -111,21 +111,15 @@ fn flood_in_child(
     length: u64,
     window: Duration,
 ) -> anyhow::Result<LoadFigure> {
-    let mut command = api::pinned_self(None)?;
-    command
-        .arg("flood-child")
-        .arg("--addr")
-        .arg(addr.to_string())
-        .arg("--round")
-        .arg(electorate.round.as_str())
-        .arg("--first")
-        .arg(first.to_string())
-        .arg("--length")
-        .arg(length.to_string())
-        .arg("--connections")
-        .arg("8")
-        .arg("--window-ms")
-        .arg(window.as_millis().to_string());
+    let command = api::flood_command(
+        addr,
+        electorate.round.as_str(),
+        first,
+        length,
+        8,
+        Duration::ZERO,
+        window,
+    )?;
     api::figures_of(command, "flood")
 }
 

@@ -22,6 +22,8 @@ use crate::votes::{prepare, Electorate, VoteStream};
 /// How the fill went (a diagnostic: the write path's speed without any sync).
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Fill {
+    /// Records in the ledger before the fill (the setup: the round is open from there).
+    pub before: u64,
     /// Records in the ledger afterwards.
     pub records: u64,
     /// Seconds the votes took.
@@ -85,6 +87,7 @@ pub fn fill_prepared(
     let seconds = started.elapsed().as_secs_f64();
     let length = ledger.head().length;
     Ok(Fill {
+        before,
         records: length,
         seconds,
         per_second: length.saturating_sub(before) as f64 / seconds.max(f64::EPSILON),
