@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context};
-use ledger_projections::ReadModel;
 use ledger_store::{Durability, Ledger, LedgerOptions};
 use serde::{Deserialize, Serialize};
 
@@ -181,9 +180,11 @@ pub fn child(dir: &Path, budget: Duration) -> anyhow::Result<()> {
 
     drop(ledger);
 
-    // The server's start: the projections folded from the records the open hands over.
-    // Past the budget the fold stops taking records (the open still finishes).
-    let mut model = ReadModel::new();
+    // The server's start: the projections folded from the records the open hands over,
+    // with the past-read checkpoints captured on the way (`ledger serve`'s
+    // `OpeningModel`; there is no snapshot file in a filled ledger's directory). Past the
+    // budget the fold stops taking records (the open still finishes).
+    let mut model = ledger_api::OpeningModel::new(dir);
     let mut fold = Duration::ZERO;
     let started = Instant::now();
     let ledger = Ledger::open_folding(dir, LedgerOptions::default(), |sealed, event| {
@@ -197,10 +198,10 @@ pub fn child(dir: &Path, budget: Duration) -> anyhow::Result<()> {
     if ledger.head() != head {
         bail!("the ledger changed between the two opens");
     }
-    if model.position() != head.length && fold <= budget {
+    if model.applied() != head.length && fold <= budget {
         bail!(
             "the projections stopped at {} of {} records",
-            model.position(),
+            model.applied(),
             head.length
         );
     }
@@ -210,7 +211,7 @@ pub fn child(dir: &Path, budget: Duration) -> anyhow::Result<()> {
         open_per_second: head.length as f64 / open.as_secs_f64().max(f64::EPSILON),
         rebuild_seconds: fold.as_secs_f64(),
         open_folding_seconds: open_folding.as_secs_f64(),
-        rebuilt: model.position(),
+        rebuilt: model.applied(),
         open_peak_mib: open_peak as f64 / 1024.0,
         peak_mib: peak_rss_kib()? as f64 / 1024.0,
     };
