@@ -52,16 +52,7 @@ pub struct LoadFigure {
 pub fn serve_child(dir: &Path) -> anyhow::Result<()> {
     use std::io::Write;
     let ledger = ledger_store::Ledger::open(dir, ledger_store::LedgerOptions::default())?;
-    // Past reads unlimited (the load comes from one address) and their checkpoints
-    // folded before the server listens, so that no measured read pays for them.
-    let state = ledger_api::AppState::new(ledger.clone())
-        .map_err(|e| anyhow!("{e}"))?
-        .with_past_limit(ledger_api::ratelimit::RateLimit::per_second(0, 0));
-    state
-        .past
-        .history
-        .warm(&ledger)
-        .map_err(|e| anyhow!("{e}"))?;
+    let state = measured_state(&ledger)?;
     let config = ledger_api::ServerConfig {
         addr: "127.0.0.1:0".to_owned(),
         workers: Some(1),
@@ -78,6 +69,36 @@ pub fn serve_child(dir: &Path) -> anyhow::Result<()> {
         },
     ))?;
     Ok(())
+}
+
+/// The API's state for `ledger` as the bench serves it: past reads unlimited (the load
+/// comes from one address, or stands for many) and their checkpoints folded before the
+/// server listens, so that no measured read pays for them.
+pub fn measured_state(ledger: &ledger_store::Ledger) -> anyhow::Result<ledger_api::AppState> {
+    let state = ledger_api::AppState::new(ledger.clone())
+        .map_err(|e| anyhow!("{e}"))?
+        .with_past_limit(ledger_api::ratelimit::RateLimit::per_second(0, 0));
+    state
+        .past
+        .history
+        .warm(ledger)
+        .map_err(|e| anyhow!("{e}"))?;
+    Ok(state)
+}
+
+/// This binary in the hidden role `role` (on `core` when given) with `--name value`
+/// arguments.
+fn child_command(
+    core: Option<u32>,
+    role: &str,
+    args: &[(&str, String)],
+) -> anyhow::Result<Command> {
+    let mut command = pinned_self(core)?;
+    command.arg(role);
+    for (name, value) in args {
+        command.arg(format!("--{name}")).arg(value);
+    }
+    Ok(command)
 }
 
 /// Whether `taskset` can pin processes here.
@@ -182,24 +203,19 @@ pub fn flood_command(
     warmup: Duration,
     window: Duration,
 ) -> anyhow::Result<Command> {
-    let mut command = pinned_self(None)?;
-    command
-        .arg("flood-child")
-        .arg("--addr")
-        .arg(addr.to_string())
-        .arg("--round")
-        .arg(round)
-        .arg("--first")
-        .arg(first.to_string())
-        .arg("--length")
-        .arg(length.to_string())
-        .arg("--connections")
-        .arg(connections.to_string())
-        .arg("--warmup-ms")
-        .arg(warmup.as_millis().to_string())
-        .arg("--window-ms")
-        .arg(window.as_millis().to_string());
-    Ok(command)
+    child_command(
+        None,
+        "flood-child",
+        &[
+            ("addr", addr.to_string()),
+            ("round", round.to_owned()),
+            ("first", first.to_string()),
+            ("length", length.to_string()),
+            ("connections", connections.to_string()),
+            ("warmup-ms", warmup.as_millis().to_string()),
+            ("window-ms", window.as_millis().to_string()),
+        ],
+    )
 }
 
 /// Measures `paths` one after the other against one server on `dir`.
@@ -237,19 +253,17 @@ pub fn load_in_child(
     window: Duration,
     core: Option<u32>,
 ) -> anyhow::Result<LoadFigure> {
-    let mut command = pinned_self(core)?;
-    command
-        .arg("load-child")
-        .arg("--addr")
-        .arg(addr.to_string())
-        .arg("--path")
-        .arg(path)
-        .arg("--connections")
-        .arg(connections.to_string())
-        .arg("--warmup-ms")
-        .arg(warmup.as_millis().to_string())
-        .arg("--window-ms")
-        .arg(window.as_millis().to_string());
+    let command = child_command(
+        core,
+        "load-child",
+        &[
+            ("addr", addr.to_string()),
+            ("path", path.to_owned()),
+            ("connections", connections.to_string()),
+            ("warmup-ms", warmup.as_millis().to_string()),
+            ("window-ms", window.as_millis().to_string()),
+        ],
+    )?;
     figures_of(command, "load")
 }
 

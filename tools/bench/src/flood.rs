@@ -56,16 +56,7 @@ pub fn measure(
     let ledger = Ledger::open(dir, LedgerOptions::default())?;
     let records = ledger.head().length;
     let resident_before_mib = resident_mib()?;
-    let state = ledger_api::AppState::new(ledger.clone())
-        .map_err(|e| anyhow!("{e}"))?
-        .with_past_limit(ledger_api::ratelimit::RateLimit::per_second(0, 0));
-    // The checkpoints, before anything is measured (the server also does this in the
-    // background at start).
-    state
-        .past
-        .history
-        .warm(&ledger)
-        .map_err(|e| anyhow!("{e}"))?;
+    let state = api::measured_state(&ledger)?;
     let config = ledger_api::ServerConfig {
         addr: "127.0.0.1:0".to_owned(),
         ..ledger_api::ServerConfig::default()
