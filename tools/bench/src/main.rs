@@ -82,6 +82,10 @@ enum Role {
         dir: PathBuf,
         #[arg(long)]
         budget_ms: u64,
+        /// Capture the past-read checkpoints in the second open, as `ledger serve` does
+        /// (without it the fold builds the read model alone).
+        #[arg(long)]
+        checkpoints: bool,
     },
     /// Fills a new ledger in DIR with RECORDS vote records without fsync (to profile the
     /// write path's CPU cost: `perf record -g ledger-bench fill ...`).
@@ -159,9 +163,11 @@ enum Role {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.role {
-        Some(Role::ReplayChild { dir, budget_ms }) => {
-            replay::child(&dir, Duration::from_millis(budget_ms))
-        }
+        Some(Role::ReplayChild {
+            dir,
+            budget_ms,
+            checkpoints,
+        }) => replay::child(&dir, Duration::from_millis(budget_ms), checkpoints),
         Some(Role::ServeChild { dir }) => api::serve_child(&dir),
         Some(Role::SledReadChild { dir }) => sled_floor::read_child(&dir),
         Some(Role::Writes {
@@ -440,7 +446,9 @@ fn run(
     step("sled alone: a first, unmeasured open after the fill");
     sled_floor::read_in_child(&replay_dir)?;
     step("replay: opening and rebuilding in a child process");
-    let replay = replay::replay_in_child(&replay_dir, plan.rebuild_budget)?;
+    let replay = replay::replay_in_child(&replay_dir, plan.rebuild_budget, false)?;
+    step("replay: the same with the past-read checkpoints captured (as ledger serve)");
+    let serve = replay::replay_in_child(&replay_dir, plan.rebuild_budget, true)?;
     step("sled alone: one pass over the events tree in a child process");
     let sled_read = sled_floor::read_in_child(&replay_dir)?;
     step("past reads: ?at= at random record counts of the replayed ledger, one client");
@@ -484,6 +492,7 @@ fn run(
         flood,
         fill,
         replay,
+        serve,
         past_read,
         postgres,
         proofs,

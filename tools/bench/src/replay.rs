@@ -139,18 +139,25 @@ impl ReplayFigure {
 
 /// Runs the replay in a child process (this same binary) and returns its figures; the
 /// rebuild stops after `budget` so that a fold that is too slow cannot stall the run.
-pub fn replay_in_child(dir: &Path, budget: Duration) -> anyhow::Result<ReplayFigure> {
+/// With `checkpoints`, the second open also captures the past-read checkpoints, as
+/// `ledger serve` does.
+pub fn replay_in_child(
+    dir: &Path,
+    budget: Duration,
+    checkpoints: bool,
+) -> anyhow::Result<ReplayFigure> {
     let budget_ms = budget.as_millis().to_string();
-    run_child(
-        "the replay child",
-        &[
-            "replay-child".as_ref(),
-            "--dir".as_ref(),
-            dir.as_os_str(),
-            "--budget-ms".as_ref(),
-            budget_ms.as_ref(),
-        ],
-    )
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "replay-child".as_ref(),
+        "--dir".as_ref(),
+        dir.as_os_str(),
+        "--budget-ms".as_ref(),
+        budget_ms.as_ref(),
+    ];
+    if checkpoints {
+        args.push("--checkpoints".as_ref());
+    }
+    run_child("the replay child", &args)
 }
 
 /// Runs this same binary with `args` (a hidden subcommand) and reads the one JSON object
@@ -171,7 +178,7 @@ pub fn run_child<T: serde::de::DeserializeOwned>(
 }
 
 /// The child's side: measures and prints one JSON object.
-pub fn child(dir: &Path, budget: Duration) -> anyhow::Result<()> {
+pub fn child(dir: &Path, budget: Duration, checkpoints: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let ledger = Ledger::open(dir, LedgerOptions::default())?;
     let open = started.elapsed();
@@ -180,11 +187,17 @@ pub fn child(dir: &Path, budget: Duration) -> anyhow::Result<()> {
 
     drop(ledger);
 
-    // The server's start: the projections folded from the records the open hands over,
-    // with the past-read checkpoints captured on the way (`ledger serve`'s
-    // `OpeningModel`; there is no snapshot file in a filled ledger's directory). Past the
-    // budget the fold stops taking records (the open still finishes).
-    let mut model = ledger_api::OpeningModel::new(dir);
+    // The server's start: the projections folded from the records the open hands over
+    // (`ledger serve`'s `OpeningModel`; there is no snapshot file in a filled ledger's
+    // directory), with the past-read checkpoints captured on the way when asked (a
+    // spacing of u64::MAX keeps none). Past the budget the fold stops taking records (the
+    // open still finishes).
+    let history = if checkpoints {
+        ledger_api::history::History::new()
+    } else {
+        ledger_api::history::History::with_spacing(u64::MAX, 1)
+    };
+    let mut model = ledger_api::OpeningModel::with_checkpoints(dir, history);
     let mut fold = Duration::ZERO;
     let started = Instant::now();
     let ledger = Ledger::open_folding(dir, LedgerOptions::default(), |sealed, event| {

@@ -36,8 +36,10 @@ pub struct Figures {
     pub flood: FloodFigure,
     /// Filling the replayed ledger.
     pub fill: Fill,
-    /// Replaying it.
+    /// Replaying it (the second open folds the read model alone).
     pub replay: ReplayFigure,
+    /// Replaying it with the past-read checkpoints captured, as `ledger serve` starts.
+    pub serve: ReplayFigure,
     /// `?at=` reads at random record counts of the replayed ledger, one client.
     pub past_read: LoadFigure,
     /// PostgreSQL with 1, 8 and 64 writers, or why not.
@@ -425,36 +427,47 @@ pub fn rows(plan: &Plan, f: &Figures) -> Vec<Row> {
             r.open_per_second >= 1_000_000.0,
         )],
     });
-    let rebuild = r.rebuild_estimate();
-    let ready = r.open_folding_seconds;
+    // Serve-ready is judged on the open as `ledger serve` makes it (with the past-read
+    // checkpoints); the same open folding the read model alone is shown beside it.
+    let s = &f.serve;
+    let rebuild = s.rebuild_estimate();
+    let ready = s.open_folding_seconds;
     rows.push(Row {
         key: "serve_ready",
         line: format!(
-            "replay: ledger serve ready on the {} records (open folding every projection, \
-             no snapshot)",
-            r.records
+            "replay: ledger serve ready on the {} records (open folding every projection and \
+             capturing the past-read checkpoints, no snapshot)",
+            s.records
         ),
-        figure: if r.finished() {
-            format!("{ready:.2} s (of which the projections' fold {rebuild:.2} s)")
+        figure: if s.finished() {
+            format!(
+                "{ready:.2} s (of which the fold {rebuild:.2} s; without the checkpoints {:.2} \
+                 s, fold {:.2} s)",
+                r.open_folding_seconds,
+                r.rebuild_estimate()
+            )
         } else {
             format!(
                 "> {ready:.0} s: the fold stopped after {:.0} s at {} of {} records (all of \
                  it > {rebuild:.0} s)",
-                r.rebuild_seconds, r.rebuilt, r.records
+                s.rebuild_seconds, s.rebuilt, s.records
             )
         },
         value: ready,
         unit: "s",
         ratios: vec![("target".into(), ready / 2.0)],
-        targets: vec![target(judge, "<= 2 s".into(), r.finished() && ready <= 2.0)],
+        targets: vec![target(judge, "<= 2 s".into(), s.finished() && ready <= 2.0)],
     });
     rows.push(Row {
         key: "replay_peak_memory",
-        line: "replay: peak resident memory (VmHWM of the child)".into(),
+        line: "replay: peak resident memory of the open and the read model (VmHWM of the child)"
+            .into(),
         figure: format!(
-            "{:.0} MiB (after open {:.0} MiB){}",
+            "{:.0} MiB (after Ledger::open {:.0} MiB; with the past-read checkpoints, as \
+             ledger serve: {:.0} MiB){}",
             r.peak_mib,
             r.open_peak_mib,
+            s.peak_mib,
             if r.finished() {
                 ""
             } else {
