@@ -223,7 +223,11 @@ fn the_open_captures_the_past_read_checkpoints_a_fresh_fold_keeps() {
         warmed.warm(&ledger).expect("warm");
         let positions = captured.checkpoint_positions();
         assert!(positions.len() >= 2, "{positions:?}");
-        assert_eq!(positions, warmed.checkpoint_positions(), "spacing {min_spacing}");
+        assert_eq!(
+            positions,
+            warmed.checkpoint_positions(),
+            "spacing {min_spacing}"
+        );
         assert!(captured.spacing(length) > min_spacing);
         // Each is the model a fresh fold of that many records gives.
         for position in positions {

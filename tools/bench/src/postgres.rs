@@ -143,9 +143,15 @@ fn start_local_server(initdb: &Path, pg_ctl: &Path, run_dir: &Path) -> anyhow::R
         as_postgres,
     };
     let mut init = server.command(initdb);
-    init.arg("-D")
-        .arg(&data)
-        .args(["-A", "trust", "-U", "bench", "-E", "UTF8", "--no-instructions"]);
+    init.arg("-D").arg(&data).args([
+        "-A",
+        "trust",
+        "-U",
+        "bench",
+        "-E",
+        "UTF8",
+        "--no-instructions",
+    ]);
     run_quietly(init, "initdb")?;
     let port = free_port()?;
     let mut start = server.command(pg_ctl);
@@ -319,7 +325,9 @@ pub fn postgres_writers(
             .map(|row| Ok((row.try_get(0)?, row.try_get(1)?))),
     )?;
     if figure.throughput.count == 0 {
-        return Err(anyhow!("PostgreSQL appended nothing with {writers} writers"));
+        return Err(anyhow!(
+            "PostgreSQL appended nothing with {writers} writers"
+        ));
     }
     Ok(figure)
 }

@@ -346,11 +346,7 @@ pub fn rows(plan: &Plan, f: &Figures) -> Vec<Row> {
                 }
                 if let Some(p) = postgres_64 {
                     ratios.push(("PostgreSQL 64".into(), v / p));
-                    targets.push(target(
-                        judge,
-                        ">= 1.5 x PostgreSQL 64".into(),
-                        v >= 1.5 * p,
-                    ));
+                    targets.push(target(judge, ">= 1.5 x PostgreSQL 64".into(), v >= 1.5 * p));
                 }
             }
             _ => {}
