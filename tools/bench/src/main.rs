@@ -109,6 +109,17 @@ enum Role {
         #[arg(long, default_value_t = 5.0)]
         seconds: f64,
     },
+    /// Starts as `ledger serve` does on the ledger in DIR (the open folding the read model
+    /// and capturing the past-read checkpoints) and prints figures as JSON; with
+    /// `--warm-after`, the way before issue 20 instead (the open folding the read model
+    /// alone, then a second fold of the log for the checkpoints), to time the two paired.
+    #[command(hide = true)]
+    ServeStart {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long)]
+        warm_after: bool,
+    },
     /// Reads every entry of the `events` tree of the ledger in DIR through sled alone,
     /// prints figures as JSON.
     #[command(hide = true)]
@@ -169,6 +180,7 @@ fn main() -> anyhow::Result<()> {
             checkpoints,
         }) => replay::child(&dir, Duration::from_millis(budget_ms), checkpoints),
         Some(Role::ServeChild { dir }) => api::serve_child(&dir),
+        Some(Role::ServeStart { dir, warm_after }) => replay::serve_start(&dir, warm_after),
         Some(Role::SledReadChild { dir }) => sled_floor::read_child(&dir),
         Some(Role::Writes {
             dir,

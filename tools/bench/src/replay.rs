@@ -232,6 +232,38 @@ pub fn child(dir: &Path, budget: Duration, checkpoints: bool) -> anyhow::Result<
     Ok(())
 }
 
+/// The `serve-start` subcommand: the start of `ledger serve` on the ledger in `dir`
+/// (without a snapshot file there) up to the past-read checkpoints, the way it is made
+/// now (captured in the open's fold) or, with `warm_after`, as before (a second fold of
+/// the log after the open); prints the seconds and the peak as JSON.
+pub fn serve_start(dir: &Path, warm_after: bool) -> anyhow::Result<()> {
+    use ledger_api::history::History;
+    let started = Instant::now();
+    let history = if warm_after {
+        History::with_spacing(u64::MAX, 1)
+    } else {
+        History::new()
+    };
+    let mut model = ledger_api::OpeningModel::with_checkpoints(dir, history);
+    let ledger = Ledger::open_folding(dir, LedgerOptions::default(), |s, e| model.apply(s, e))?;
+    let length = ledger.head().length;
+    if model.applied() != length {
+        bail!("the fold applied {} of {length} records", model.applied());
+    }
+    if warm_after {
+        History::new().warm(&ledger).map_err(|e| anyhow!("{e}"))?;
+    }
+    println!(
+        "{}",
+        serde_json::json!({
+            "records": length,
+            "seconds": started.elapsed().as_secs_f64(),
+            "peak_mib": peak_rss_kib()? as f64 / 1024.0,
+        })
+    );
+    Ok(())
+}
+
 /// `VmHWM` of this process, in KiB.
 pub fn peak_rss_kib() -> anyhow::Result<u64> {
     status_kib("VmHWM:")
