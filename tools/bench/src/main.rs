@@ -97,6 +97,9 @@ enum Role {
         records: u64,
         #[arg(long, default_value_t = 16)]
         writers: usize,
+        /// Votes without remarks (to measure what the remark texts cost the read model).
+        #[arg(long)]
+        without_remarks: bool,
     },
     /// Runs only the ledger's durable write lines on a new ledger in DIR and prints them
     /// as JSON (to compare a change of the write path: `--writers 1 --writers 64`).
@@ -207,8 +210,12 @@ fn main() -> anyhow::Result<()> {
             dir,
             records,
             writers,
+            without_remarks,
         }) => {
-            let fill = replay::fill(&dir, records, writers, Duration::from_secs(3_600))?;
+            let mut electorate = votes::prepare(&dir)?;
+            electorate.remarks = !without_remarks;
+            let budget = Duration::from_secs(3_600);
+            let fill = replay::fill_prepared(&dir, &electorate, records, writers, budget)?;
             println!("{}", serde_json::to_string(&fill)?);
             Ok(())
         }

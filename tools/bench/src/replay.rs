@@ -16,7 +16,7 @@ use anyhow::{anyhow, bail, Context};
 use ledger_store::{Durability, Ledger, LedgerOptions};
 use serde::{Deserialize, Serialize};
 
-use crate::votes::{prepare, Electorate, VoteStream};
+use crate::votes::{Electorate, VoteStream};
 
 /// How the fill went (a diagnostic: the write path's speed without any sync).
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -33,14 +33,8 @@ pub struct Fill {
     pub writers: usize,
 }
 
-/// Creates a ledger of `records` records in `dir`, or fewer if `budget` runs out first
-/// (the replay then reports how many it read).
-pub fn fill(dir: &Path, records: u64, writers: usize, budget: Duration) -> anyhow::Result<Fill> {
-    let electorate = prepare(dir)?;
-    fill_prepared(dir, &electorate, records, writers, budget)
-}
-
-/// [`fill`] on a ledger `prepare` already made in `dir` for `electorate`.
+/// Fills the ledger `prepare` made in `dir` for `electorate` up to `records` records, or
+/// fewer if `budget` runs out first (the replay then reports how many it read).
 pub fn fill_prepared(
     dir: &Path,
     electorate: &Electorate,
