@@ -156,6 +156,27 @@ impl History {
         }
     }
 
+    /// Keeps `model` as a checkpoint when its position is a multiple of the spacing for a
+    /// log of that length. A fold from the log's start (the opening fold of
+    /// [`crate::live::OpeningModel`]) calls this after every record and
+    /// [`History::settle`] at the end: the checkpoints are then those
+    /// [`History::warm`] keeps, without a second fold of the log. Between two calls at
+    /// most `max_checkpoints` are held, as the spacing grows with the position.
+    pub fn capture(&self, model: &ReadModel) {
+        let position = model.position();
+        if position > 0 && position.is_multiple_of(self.spacing(position)) {
+            self.keep_checkpoint(position, || Arc::new(model.clone()), position);
+        }
+    }
+
+    /// Drops the checkpoints that are not at a multiple of the spacing for a log of
+    /// `length` records (the end of a fold that [`History::capture`]d).
+    pub fn settle(&self, length: u64) {
+        let spacing = self.spacing(length);
+        let mut checkpoints = self.checkpoints.lock().unwrap_or_else(|e| e.into_inner());
+        checkpoints.retain(|p, _| p.is_multiple_of(spacing) && *p <= length);
+    }
+
     /// The positions of the checkpoints kept (tests and diagnostics).
     pub fn checkpoint_positions(&self) -> Vec<u64> {
         let checkpoints = self.checkpoints.lock().unwrap_or_else(|e| e.into_inner());
@@ -264,8 +285,14 @@ pub struct PastReads {
 impl PastReads {
     /// Past reads limited to `limit` per client address.
     pub fn new(limit: RateLimit) -> PastReads {
+        PastReads::with_history(limit, Arc::new(History::new()))
+    }
+
+    /// Past reads limited to `limit`, starting from the retained models of `history`
+    /// (the checkpoints an opening fold captured).
+    pub fn with_history(limit: RateLimit, history: Arc<History>) -> PastReads {
         PastReads {
-            history: Arc::new(History::new()),
+            history,
             pool: FoldPool::new(FOLD_THREADS, FOLD_QUEUE),
             limiter: RateLimiter::bounded(limit, MAX_CLIENTS),
         }

@@ -11,12 +11,13 @@
 //! (which writes nothing while the ledger is in quarantine).
 
 use std::path::Path;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use ledger_core::{Event, Head, Sealed};
 use ledger_projections::{Applied, ReadModel};
 use ledger_store::{read_cache, Cache, Ledger, StoreError};
 
+use crate::history::History;
 use crate::problem::ApiError;
 
 /// The records `[from, to)` with their events, read with [`Ledger::log`]: one pass over
@@ -62,9 +63,14 @@ pub fn head_at(ledger: &Ledger, length: u64) -> Result<Head, ApiError> {
 /// The snapshot is vouched for by the fold itself: `ReadModel::apply` takes the record
 /// after the snapshot's position only if it links to the snapshot's head hash, so a model
 /// that reaches the ledger's head matches the log, and one that does not is dropped.
+///
+/// A fold from the log's start (no snapshot) also captures the past-read checkpoints
+/// ([`History::capture`]) as it passes them, so the server needs no second fold for them.
 #[derive(Debug)]
 pub struct OpeningModel {
     model: ReadModel,
+    /// The past-read checkpoints, captured while `from` is 0.
+    checkpoints: Arc<History>,
     /// The position of the snapshot it started from (0 without one).
     from: u64,
     /// Records the fold applied (not counting those the snapshot held).
@@ -74,6 +80,12 @@ pub struct OpeningModel {
 impl OpeningModel {
     /// Starts from the snapshot in `data_dir` if one is there and decodes.
     pub fn new(data_dir: &Path) -> OpeningModel {
+        OpeningModel::with_checkpoints(data_dir, History::new())
+    }
+
+    /// [`OpeningModel::new`] capturing past-read checkpoints into `checkpoints` (tests
+    /// give one with small spacings).
+    pub fn with_checkpoints(data_dir: &Path, checkpoints: History) -> OpeningModel {
         let model = read_cache(data_dir, Cache::Projections)
             .ok()
             .flatten()
@@ -82,6 +94,7 @@ impl OpeningModel {
         OpeningModel {
             from: model.position(),
             model,
+            checkpoints: Arc::new(checkpoints),
             applied: 0,
         }
     }
@@ -90,6 +103,9 @@ impl OpeningModel {
     pub fn apply(&mut self, sealed: &Sealed, event: &Event) {
         if self.model.apply(sealed, event) == Applied::Applied {
             self.applied += 1;
+            if self.from == 0 {
+                self.checkpoints.capture(&self.model);
+            }
         }
     }
 
@@ -107,18 +123,34 @@ impl OpeningModel {
         ledger: &Ledger,
         progress: impl FnMut(u64, u64),
     ) -> Result<LiveModel, ApiError> {
+        self.finish_with_checkpoints(ledger, progress)
+            .map(|(live, _)| live)
+    }
+
+    /// [`OpeningModel::finish`], with the past-read checkpoints the fold captured when it
+    /// folded the whole log from its start and reached the ledger's head (`None`
+    /// otherwise: then they are to be folded from the log).
+    pub fn finish_with_checkpoints(
+        self,
+        ledger: &Ledger,
+        progress: impl FnMut(u64, u64),
+    ) -> Result<(LiveModel, Option<Arc<History>>), ApiError> {
         let head = ledger.head();
         if model_head(&self.model) != head {
             tracing::warn!("projection snapshot does not match the log; rebuilding");
-            return LiveModel::load_reporting(ledger, progress);
+            return LiveModel::load_reporting(ledger, progress).map(|live| (live, None));
         }
+        let checkpoints = (self.from == 0).then(|| {
+            self.checkpoints.settle(head.length);
+            self.checkpoints
+        });
         let live = LiveModel {
             model: RwLock::new(self.model),
         };
         if head.length > self.from {
             live.save_snapshot(ledger);
         }
-        Ok(live)
+        Ok((live, checkpoints))
     }
 }
 

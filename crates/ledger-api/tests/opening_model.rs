@@ -7,6 +7,7 @@ mod demo_fixture;
 
 use std::path::Path;
 
+use ledger_api::history::History;
 use ledger_api::{LiveModel, OpeningModel};
 use ledger_projections::ReadModel;
 use ledger_store::{Cache, Durability, Ledger, LedgerOptions};
@@ -186,4 +187,71 @@ fn a_rebuild_reports_every_record_it_folds_to_the_shell() {
         served(&ledger, &live),
         rebuilt(&ledger, length).to_snapshot().unwrap()
     );
+}
+
+/// Opens `dir` as the server does, capturing past-read checkpoints into a history that
+/// keeps at most 4, `min_spacing` apart in a short log; returns the ledger and what the
+/// fold handed over.
+fn open_with_checkpoints(
+    dir: &Path,
+    min_spacing: u64,
+) -> (Ledger, Option<std::sync::Arc<History>>) {
+    let mut opening = OpeningModel::with_checkpoints(dir, History::with_spacing(min_spacing, 4));
+    let ledger = Ledger::open_folding(dir, options(), |s, e| opening.apply(s, e)).expect("open");
+    let (_, checkpoints) = opening
+        .finish_with_checkpoints(&ledger, |_, _| {})
+        .expect("finish");
+    (ledger, checkpoints)
+}
+
+#[test]
+fn the_open_captures_the_past_read_checkpoints_a_fresh_fold_keeps() {
+    let dir = tempfile::tempdir().unwrap();
+    let length = demo_fixture::demo_ledger_in(dir.path(), ledger_demo::scenario::ORIGIN)
+        .head()
+        .length;
+    // 16 apart: the spacing doubles several times while the open folds. A fifth of the
+    // log: the log ends past 4 spacings before the doubled spacing's next multiple, so
+    // the fold must drop checkpoints after its last record, not only when it keeps one.
+    for min_spacing in [16, length / 5] {
+        let (ledger, checkpoints) = open_with_checkpoints(dir.path(), min_spacing);
+        let captured = checkpoints.expect("a fold from the log's start captures checkpoints");
+        assert_eq!(ledger.head().length, length);
+
+        // The same positions as a history warmed by a second fold of the log.
+        let warmed = History::with_spacing(min_spacing, 4);
+        warmed.warm(&ledger).expect("warm");
+        let positions = captured.checkpoint_positions();
+        assert!(positions.len() >= 2, "{positions:?}");
+        assert_eq!(
+            positions,
+            warmed.checkpoint_positions(),
+            "spacing {min_spacing}"
+        );
+        assert!(captured.spacing(length) > min_spacing);
+        // Each is the model a fresh fold of that many records gives.
+        for position in positions {
+            let model = captured.model_at(&ledger, position).expect("checkpoint");
+            assert!(
+                *model == rebuilt(&ledger, position),
+                "checkpoint {position} differs from a fresh fold"
+            );
+        }
+        drop(ledger);
+        // The open saved its model as a snapshot; the next fold starts from the log.
+        std::fs::remove_file(dir.path().join(SNAPSHOT_FILE)).unwrap();
+    }
+}
+
+#[test]
+fn an_open_from_a_snapshot_captures_no_checkpoints_and_they_are_folded_from_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = demo_fixture::demo_ledger_in(dir.path(), ledger_demo::scenario::ORIGIN);
+    let behind = ledger.head().length / 2;
+    let bytes = rebuilt(&ledger, behind).to_snapshot().unwrap();
+    std::fs::write(dir.path().join(SNAPSHOT_FILE), bytes).unwrap();
+    drop(ledger);
+    // The fold starts at the snapshot: the checkpoints before it are not in it.
+    let (_, checkpoints) = open_with_checkpoints(dir.path(), 16);
+    assert!(checkpoints.is_none());
 }

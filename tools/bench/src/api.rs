@@ -52,7 +52,7 @@ pub struct LoadFigure {
 pub fn serve_child(dir: &Path) -> anyhow::Result<()> {
     use std::io::Write;
     let ledger = ledger_store::Ledger::open(dir, ledger_store::LedgerOptions::default())?;
-    let state = ledger_api::AppState::new(ledger).map_err(|e| anyhow!("{e}"))?;
+    let state = measured_state(&ledger)?;
     let config = ledger_api::ServerConfig {
         addr: "127.0.0.1:0".to_owned(),
         workers: Some(1),
@@ -69,6 +69,36 @@ pub fn serve_child(dir: &Path) -> anyhow::Result<()> {
         },
     ))?;
     Ok(())
+}
+
+/// The API's state for `ledger` as the bench serves it: past reads unlimited (the load
+/// comes from one address, or stands for many) and their checkpoints folded before the
+/// server listens, so that no measured read pays for them.
+pub fn measured_state(ledger: &ledger_store::Ledger) -> anyhow::Result<ledger_api::AppState> {
+    let state = ledger_api::AppState::new(ledger.clone())
+        .map_err(|e| anyhow!("{e}"))?
+        .with_past_limit(ledger_api::ratelimit::RateLimit::per_second(0, 0));
+    state
+        .past
+        .history
+        .warm(ledger)
+        .map_err(|e| anyhow!("{e}"))?;
+    Ok(state)
+}
+
+/// This binary in the hidden role `role` (on `core` when given) with `--name value`
+/// arguments.
+fn child_command(
+    core: Option<u32>,
+    role: &str,
+    args: &[(&str, String)],
+) -> anyhow::Result<Command> {
+    let mut command = pinned_self(core)?;
+    command.arg(role);
+    for (name, value) in args {
+        command.arg(format!("--{name}")).arg(value);
+    }
+    Ok(command)
 }
 
 /// Whether `taskset` can pin processes here.
@@ -143,6 +173,51 @@ fn start_server(dir: &Path, pin: bool) -> anyhow::Result<Server> {
     Ok(server)
 }
 
+/// The past-read line: `GET /v1/rounds/{round}/result?at=N` at random record counts `N`
+/// in `[first, length)` of the ledger in `dir`, from one keep-alive connection (each
+/// read alone, so its latency is the fold's, not a queue's), against a server child
+/// that folded its checkpoints before listening.
+pub fn past_reads(
+    dir: &Path,
+    round: &str,
+    first: u64,
+    length: u64,
+    warmup: Duration,
+    window: Duration,
+) -> anyhow::Result<LoadFigure> {
+    let server = start_server(dir, false)?;
+    let mut command = flood_command(server.addr, round, first, length, 1, warmup, window)?;
+    command.arg("--at-only");
+    let figure = figures_of(command, "past-read");
+    drop(server);
+    figure
+}
+
+/// The flood child's command line (`core`-less: it shares the cores with the server).
+pub fn flood_command(
+    addr: SocketAddr,
+    round: &str,
+    first: u64,
+    length: u64,
+    connections: usize,
+    warmup: Duration,
+    window: Duration,
+) -> anyhow::Result<Command> {
+    child_command(
+        None,
+        "flood-child",
+        &[
+            ("addr", addr.to_string()),
+            ("round", round.to_owned()),
+            ("first", first.to_string()),
+            ("length", length.to_string()),
+            ("connections", connections.to_string()),
+            ("warmup-ms", warmup.as_millis().to_string()),
+            ("window-ms", window.as_millis().to_string()),
+        ],
+    )
+}
+
 /// Measures `paths` one after the other against one server on `dir`.
 pub fn measure(
     dir: &Path,
@@ -178,19 +253,17 @@ pub fn load_in_child(
     window: Duration,
     core: Option<u32>,
 ) -> anyhow::Result<LoadFigure> {
-    let mut command = pinned_self(core)?;
-    command
-        .arg("load-child")
-        .arg("--addr")
-        .arg(addr.to_string())
-        .arg("--path")
-        .arg(path)
-        .arg("--connections")
-        .arg(connections.to_string())
-        .arg("--warmup-ms")
-        .arg(warmup.as_millis().to_string())
-        .arg("--window-ms")
-        .arg(window.as_millis().to_string());
+    let command = child_command(
+        core,
+        "load-child",
+        &[
+            ("addr", addr.to_string()),
+            ("path", path.to_owned()),
+            ("connections", connections.to_string()),
+            ("warmup-ms", warmup.as_millis().to_string()),
+            ("window-ms", window.as_millis().to_string()),
+        ],
+    )?;
     figures_of(command, "load")
 }
 
@@ -234,23 +307,47 @@ pub type Requests = Box<dyn FnMut() -> Vec<u8>>;
 
 /// The flood child: `connections` keep-alive connections each asking, in a closed loop,
 /// for a round's result at a random record count in `[first, length)` (three requests in
-/// four) or for the digest of a random range of up to 2,000 records of the log's first
-/// `length`; prints one JSON object. Any answer but `200` counts as an error.
-pub fn flood_child(
-    addr: SocketAddr,
-    round: &str,
-    first: u64,
-    length: u64,
-    connections: usize,
-    window: Duration,
-) -> anyhow::Result<()> {
+/// four, or all of them with `at_only`) or for the digest of a random range of up to
+/// 2,000 records of the log's first `length`; prints one JSON object. Any answer but
+/// `200` counts as an error; answers in the first `warmup` are not counted.
+pub struct Flood<'a> {
+    /// The server.
+    pub addr: SocketAddr,
+    /// The round whose result is read.
+    pub round: &'a str,
+    /// The first record count at which the round exists.
+    pub first: u64,
+    /// The log's length.
+    pub length: u64,
+    /// Keep-alive connections.
+    pub connections: usize,
+    /// Only `?at=` reads, no digests.
+    pub at_only: bool,
+    /// Not counted.
+    pub warmup: Duration,
+    /// Counted.
+    pub window: Duration,
+}
+
+/// Runs the flood child's side of [`Flood`].
+pub fn flood_child(flood: &Flood<'_>) -> anyhow::Result<()> {
+    let Flood {
+        addr,
+        round,
+        first,
+        length,
+        connections,
+        at_only,
+        warmup,
+        window,
+    } = *flood;
     let span = length.saturating_sub(first).max(1);
     let requests = |connection: usize| -> Requests {
         let mut seed = connection as u64 + 1;
         let round = round.to_owned();
         Box::new(move || {
             let pick = splitmix(&mut seed);
-            let path = if pick.is_multiple_of(4) {
+            let path = if !at_only && pick.is_multiple_of(4) {
                 let from = first + splitmix(&mut seed) % span;
                 let to = (from + 1 + splitmix(&mut seed) % 2_000).min(length);
                 format!("/v1/digest?from={from}&to={to}")
@@ -264,9 +361,13 @@ pub fn flood_child(
     };
     let figure = drive(
         addr,
-        "?at= and /v1/digest at random past counts",
+        if at_only {
+            "?at= at random past counts"
+        } else {
+            "?at= and /v1/digest at random past counts"
+        },
         connections,
-        Duration::ZERO,
+        warmup,
         window,
         requests,
     )?;

@@ -56,16 +56,7 @@ pub fn measure(
     let ledger = Ledger::open(dir, LedgerOptions::default())?;
     let records = ledger.head().length;
     let resident_before_mib = resident_mib()?;
-    let state = ledger_api::AppState::new(ledger.clone())
-        .map_err(|e| anyhow!("{e}"))?
-        .with_past_limit(ledger_api::ratelimit::RateLimit::per_second(0, 0));
-    // The checkpoints, before anything is measured (the server also does this in the
-    // background at start).
-    state
-        .past
-        .history
-        .warm(&ledger)
-        .map_err(|e| anyhow!("{e}"))?;
+    let state = api::measured_state(&ledger)?;
     let config = ledger_api::ServerConfig {
         addr: "127.0.0.1:0".to_owned(),
         ..ledger_api::ServerConfig::default()
@@ -111,21 +102,15 @@ fn flood_in_child(
     length: u64,
     window: Duration,
 ) -> anyhow::Result<LoadFigure> {
-    let mut command = api::pinned_self(None)?;
-    command
-        .arg("flood-child")
-        .arg("--addr")
-        .arg(addr.to_string())
-        .arg("--round")
-        .arg(electorate.round.as_str())
-        .arg("--first")
-        .arg(first.to_string())
-        .arg("--length")
-        .arg(length.to_string())
-        .arg("--connections")
-        .arg("8")
-        .arg("--window-ms")
-        .arg(window.as_millis().to_string());
+    let command = api::flood_command(
+        addr,
+        electorate.round.as_str(),
+        first,
+        length,
+        8,
+        Duration::ZERO,
+        window,
+    )?;
     api::figures_of(command, "flood")
 }
 

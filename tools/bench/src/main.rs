@@ -9,10 +9,12 @@
 //! without saying so, and never report a target as met on the `--quick` sizes.
 
 mod api;
+mod baseline;
 mod flood;
 mod limit;
 mod machine;
 mod plan;
+mod postgres;
 mod proofs;
 mod replay;
 mod report;
@@ -59,6 +61,13 @@ struct Cli {
     /// Keep the run's data directory instead of deleting it.
     #[arg(long)]
     keep: bool,
+    /// The PostgreSQL server of the PostgreSQL lines (`postgres://user@host:port/db` or
+    /// `host=... port=... user=... dbname=...`). Without it the full run starts a
+    /// throwaway local server when `initdb` and `pg_ctl` are installed, and otherwise
+    /// (and in `--quick`) skips those lines, saying why. `--postgres local` starts the
+    /// local server in `--quick` too.
+    #[arg(long, value_name = "URL")]
+    postgres: Option<String>,
     #[command(subcommand)]
     role: Option<Role>,
 }
@@ -73,6 +82,10 @@ enum Role {
         dir: PathBuf,
         #[arg(long)]
         budget_ms: u64,
+        /// Capture the past-read checkpoints in the second open, as `ledger serve` does
+        /// (without it the fold builds the read model alone).
+        #[arg(long)]
+        checkpoints: bool,
     },
     /// Fills a new ledger in DIR with RECORDS vote records without fsync (to profile the
     /// write path's CPU cost: `perf record -g ledger-bench fill ...`).
@@ -84,6 +97,9 @@ enum Role {
         records: u64,
         #[arg(long, default_value_t = 16)]
         writers: usize,
+        /// Votes without remarks (to measure what the remark texts cost the read model).
+        #[arg(long)]
+        without_remarks: bool,
     },
     /// Runs only the ledger's durable write lines on a new ledger in DIR and prints them
     /// as JSON (to compare a change of the write path: `--writers 1 --writers 64`).
@@ -95,6 +111,17 @@ enum Role {
         writers: Vec<usize>,
         #[arg(long, default_value_t = 5.0)]
         seconds: f64,
+    },
+    /// Starts as `ledger serve` does on the ledger in DIR (the open folding the read model
+    /// and capturing the past-read checkpoints) and prints figures as JSON; with
+    /// `--warm-after`, the way before issue 20 instead (the open folding the read model
+    /// alone, then a second fold of the log for the checkpoints), to time the two paired.
+    #[command(hide = true)]
+    ServeStart {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long)]
+        warm_after: bool,
     },
     /// Reads every entry of the `events` tree of the ledger in DIR through sled alone,
     /// prints figures as JSON.
@@ -123,8 +150,13 @@ enum Role {
         length: u64,
         #[arg(long)]
         connections: usize,
+        #[arg(long, default_value_t = 0)]
+        warmup_ms: u64,
         #[arg(long)]
         window_ms: u64,
+        /// Only `?at=` reads, no digests.
+        #[arg(long)]
+        at_only: bool,
     },
     /// Loads a server with GET requests and prints figures as JSON.
     #[command(hide = true)]
@@ -145,10 +177,13 @@ enum Role {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.role {
-        Some(Role::ReplayChild { dir, budget_ms }) => {
-            replay::child(&dir, Duration::from_millis(budget_ms))
-        }
+        Some(Role::ReplayChild {
+            dir,
+            budget_ms,
+            checkpoints,
+        }) => replay::child(&dir, Duration::from_millis(budget_ms), checkpoints),
         Some(Role::ServeChild { dir }) => api::serve_child(&dir),
+        Some(Role::ServeStart { dir, warm_after }) => replay::serve_start(&dir, warm_after),
         Some(Role::SledReadChild { dir }) => sled_floor::read_child(&dir),
         Some(Role::Writes {
             dir,
@@ -175,8 +210,12 @@ fn main() -> anyhow::Result<()> {
             dir,
             records,
             writers,
+            without_remarks,
         }) => {
-            let fill = replay::fill(&dir, records, writers, Duration::from_secs(3_600))?;
+            let mut electorate = votes::prepare(&dir)?;
+            electorate.remarks = !without_remarks;
+            let budget = Duration::from_secs(3_600);
+            let fill = replay::fill_prepared(&dir, &electorate, records, writers, budget)?;
             println!("{}", serde_json::to_string(&fill)?);
             Ok(())
         }
@@ -186,15 +225,19 @@ fn main() -> anyhow::Result<()> {
             first,
             length,
             connections,
+            warmup_ms,
             window_ms,
-        }) => api::flood_child(
+            at_only,
+        }) => api::flood_child(&api::Flood {
             addr,
-            &round,
+            round: &round,
             first,
             length,
             connections,
-            Duration::from_millis(window_ms),
-        ),
+            at_only,
+            warmup: Duration::from_millis(warmup_ms),
+            window: Duration::from_millis(window_ms),
+        }),
         Some(Role::LoadChild {
             addr,
             path,
@@ -226,7 +269,12 @@ fn main() -> anyhow::Result<()> {
             let data = tempfile::Builder::new()
                 .prefix("ledger-bench-")
                 .tempdir_in(&parent)?;
-            let result = run(&plan, data.path(), cli.json.as_deref());
+            let result = run(
+                &plan,
+                data.path(),
+                cli.json.as_deref(),
+                cli.postgres.as_deref(),
+            );
             if cli.keep {
                 let kept = data.keep();
                 eprintln!("kept {}", kept.display());
@@ -234,6 +282,54 @@ fn main() -> anyhow::Result<()> {
             result
         }
     }
+}
+
+/// The PostgreSQL lines (1, 8 and 64 writers, each followed by a limit window), or
+/// their absence with the reason.
+fn postgres_lines(
+    plan: &Plan,
+    dir: &Path,
+    url: Option<&str>,
+    electorate: &votes::Electorate,
+    limits: &mut Vec<limit::LimitWindow>,
+) -> anyhow::Result<postgres::PostgresFigure> {
+    step("PostgreSQL: a server given or started locally");
+    let server = match postgres::server(url, dir, !plan.quick) {
+        Ok(server) => server,
+        Err(reason) => {
+            step(&format!("PostgreSQL: skipped: {reason}"));
+            return Ok(postgres::PostgresFigure {
+                skipped: Some(reason),
+                ..postgres::PostgresFigure::default()
+            });
+        }
+    };
+    postgres::create(&server)?;
+    let mut lines = Vec::new();
+    for writers in [1, plan.concurrent_writers[0], plan.concurrent_writers[1]] {
+        step(&format!("PostgreSQL: votes, {writers} writers"));
+        let mut figure = postgres::postgres_writers(
+            &server,
+            electorate,
+            &format!("p{writers}"),
+            writers,
+            plan.write_window,
+        )?;
+        limits.push(limit::LimitWindow {
+            throughput: limit::fdatasync_appends(dir, plan.limit_window)?,
+        });
+        figure.limit = limit::around(limits);
+        lines.push(figure);
+    }
+    if !server.is_local() {
+        postgres::drop_table(&server)?;
+    }
+    Ok(postgres::PostgresFigure {
+        server: Some(server.version.clone()),
+        local: server.is_local(),
+        skipped: None,
+        lines,
+    })
 }
 
 /// The cargo target directory of this binary (`target/release/ledger-bench` gives
@@ -252,7 +348,12 @@ fn step(what: &str) {
     eprintln!("ledger-bench: {what}");
 }
 
-fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
+fn run(
+    plan: &Plan,
+    dir: &Path,
+    json: Option<&Path>,
+    postgres_url: Option<&str>,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let machine = Machine::describe(dir);
     step(&format!(
@@ -331,6 +432,8 @@ fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
         sqlite_figures.push(figure);
     }
 
+    let postgres = postgres_lines(plan, dir, postgres_url, &electorate, &mut limits)?;
+
     step("read API: GET /v1/rounds/{id}/result and /healthz");
     let result_path = format!("/v1/rounds/{}/result", electorate.round);
     let api = api::measure(
@@ -348,8 +451,10 @@ fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
         plan.replay_records
     ));
     let replay_dir = dir.join("replay");
-    let fill = replay::fill(
+    let replay_electorate = votes::prepare(&replay_dir)?;
+    let fill = replay::fill_prepared(
         &replay_dir,
+        &replay_electorate,
         plan.replay_records,
         plan.fill_writers,
         plan.fill_budget,
@@ -360,9 +465,20 @@ fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
     step("sled alone: a first, unmeasured open after the fill");
     sled_floor::read_in_child(&replay_dir)?;
     step("replay: opening and rebuilding in a child process");
-    let replay = replay::replay_in_child(&replay_dir, plan.rebuild_budget)?;
+    let replay = replay::replay_in_child(&replay_dir, plan.rebuild_budget, false)?;
+    step("replay: the same with the past-read checkpoints captured (as ledger serve)");
+    let serve = replay::replay_in_child(&replay_dir, plan.rebuild_budget, true)?;
     step("sled alone: one pass over the events tree in a child process");
     let sled_read = sled_floor::read_in_child(&replay_dir)?;
+    step("past reads: ?at= at random record counts of the replayed ledger, one client");
+    let past_read = api::past_reads(
+        &replay_dir,
+        replay_electorate.round.as_str(),
+        fill.before,
+        fill.records,
+        plan.api_warmup,
+        plan.flood_window,
+    )?;
 
     step(&format!(
         "read load: filling a ledger of {} records (no fsync), then the result route alone, \
@@ -395,6 +511,9 @@ fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
         flood,
         fill,
         replay,
+        serve,
+        past_read,
+        postgres,
         proofs,
         sled_inserts,
         sled_write_path,
@@ -402,6 +521,9 @@ fn run(plan: &Plan, dir: &Path, json: Option<&Path>) -> anyhow::Result<()> {
     };
     let rows = report::rows(plan, &figures);
     println!("{}", report::table(&rows, plan.quick));
+    if let Some(reason) = &figures.postgres.skipped {
+        println!("PostgreSQL: skipped: {reason}");
+    }
     let report = Report {
         machine,
         results: report::results(&rows, !plan.quick),

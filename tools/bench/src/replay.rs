@@ -13,15 +13,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context};
-use ledger_projections::ReadModel;
 use ledger_store::{Durability, Ledger, LedgerOptions};
 use serde::{Deserialize, Serialize};
 
-use crate::votes::{prepare, Electorate, VoteStream};
+use crate::votes::{Electorate, VoteStream};
 
 /// How the fill went (a diagnostic: the write path's speed without any sync).
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Fill {
+    /// Records in the ledger before the fill (the setup: the round is open from there).
+    pub before: u64,
     /// Records in the ledger afterwards.
     pub records: u64,
     /// Seconds the votes took.
@@ -32,14 +33,8 @@ pub struct Fill {
     pub writers: usize,
 }
 
-/// Creates a ledger of `records` records in `dir`, or fewer if `budget` runs out first
-/// (the replay then reports how many it read).
-pub fn fill(dir: &Path, records: u64, writers: usize, budget: Duration) -> anyhow::Result<Fill> {
-    let electorate = prepare(dir)?;
-    fill_prepared(dir, &electorate, records, writers, budget)
-}
-
-/// [`fill`] on a ledger `prepare` already made in `dir` for `electorate`.
+/// Fills the ledger `prepare` made in `dir` for `electorate` up to `records` records, or
+/// fewer if `budget` runs out first (the replay then reports how many it read).
 pub fn fill_prepared(
     dir: &Path,
     electorate: &Electorate,
@@ -85,6 +80,7 @@ pub fn fill_prepared(
     let seconds = started.elapsed().as_secs_f64();
     let length = ledger.head().length;
     Ok(Fill {
+        before,
         records: length,
         seconds,
         per_second: length.saturating_sub(before) as f64 / seconds.max(f64::EPSILON),
@@ -137,18 +133,25 @@ impl ReplayFigure {
 
 /// Runs the replay in a child process (this same binary) and returns its figures; the
 /// rebuild stops after `budget` so that a fold that is too slow cannot stall the run.
-pub fn replay_in_child(dir: &Path, budget: Duration) -> anyhow::Result<ReplayFigure> {
+/// With `checkpoints`, the second open also captures the past-read checkpoints, as
+/// `ledger serve` does.
+pub fn replay_in_child(
+    dir: &Path,
+    budget: Duration,
+    checkpoints: bool,
+) -> anyhow::Result<ReplayFigure> {
     let budget_ms = budget.as_millis().to_string();
-    run_child(
-        "the replay child",
-        &[
-            "replay-child".as_ref(),
-            "--dir".as_ref(),
-            dir.as_os_str(),
-            "--budget-ms".as_ref(),
-            budget_ms.as_ref(),
-        ],
-    )
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        "replay-child".as_ref(),
+        "--dir".as_ref(),
+        dir.as_os_str(),
+        "--budget-ms".as_ref(),
+        budget_ms.as_ref(),
+    ];
+    if checkpoints {
+        args.push("--checkpoints".as_ref());
+    }
+    run_child("the replay child", &args)
 }
 
 /// Runs this same binary with `args` (a hidden subcommand) and reads the one JSON object
@@ -169,7 +172,7 @@ pub fn run_child<T: serde::de::DeserializeOwned>(
 }
 
 /// The child's side: measures and prints one JSON object.
-pub fn child(dir: &Path, budget: Duration) -> anyhow::Result<()> {
+pub fn child(dir: &Path, budget: Duration, checkpoints: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let ledger = Ledger::open(dir, LedgerOptions::default())?;
     let open = started.elapsed();
@@ -178,9 +181,17 @@ pub fn child(dir: &Path, budget: Duration) -> anyhow::Result<()> {
 
     drop(ledger);
 
-    // The server's start: the projections folded from the records the open hands over.
-    // Past the budget the fold stops taking records (the open still finishes).
-    let mut model = ReadModel::new();
+    // The server's start: the projections folded from the records the open hands over
+    // (`ledger serve`'s `OpeningModel`; there is no snapshot file in a filled ledger's
+    // directory), with the past-read checkpoints captured on the way when asked (a
+    // spacing of u64::MAX keeps none). Past the budget the fold stops taking records (the
+    // open still finishes).
+    let history = if checkpoints {
+        ledger_api::history::History::new()
+    } else {
+        ledger_api::history::History::with_spacing(u64::MAX, 1)
+    };
+    let mut model = ledger_api::OpeningModel::with_checkpoints(dir, history);
     let mut fold = Duration::ZERO;
     let started = Instant::now();
     let ledger = Ledger::open_folding(dir, LedgerOptions::default(), |sealed, event| {
@@ -194,10 +205,10 @@ pub fn child(dir: &Path, budget: Duration) -> anyhow::Result<()> {
     if ledger.head() != head {
         bail!("the ledger changed between the two opens");
     }
-    if model.position() != head.length && fold <= budget {
+    if model.applied() != head.length && fold <= budget {
         bail!(
             "the projections stopped at {} of {} records",
-            model.position(),
+            model.applied(),
             head.length
         );
     }
@@ -207,11 +218,43 @@ pub fn child(dir: &Path, budget: Duration) -> anyhow::Result<()> {
         open_per_second: head.length as f64 / open.as_secs_f64().max(f64::EPSILON),
         rebuild_seconds: fold.as_secs_f64(),
         open_folding_seconds: open_folding.as_secs_f64(),
-        rebuilt: model.position(),
+        rebuilt: model.applied(),
         open_peak_mib: open_peak as f64 / 1024.0,
         peak_mib: peak_rss_kib()? as f64 / 1024.0,
     };
     println!("{}", serde_json::to_string(&figure)?);
+    Ok(())
+}
+
+/// The `serve-start` subcommand: the start of `ledger serve` on the ledger in `dir`
+/// (without a snapshot file there) up to the past-read checkpoints, the way it is made
+/// now (captured in the open's fold) or, with `warm_after`, as before (a second fold of
+/// the log after the open); prints the seconds and the peak as JSON.
+pub fn serve_start(dir: &Path, warm_after: bool) -> anyhow::Result<()> {
+    use ledger_api::history::History;
+    let started = Instant::now();
+    let history = if warm_after {
+        History::with_spacing(u64::MAX, 1)
+    } else {
+        History::new()
+    };
+    let mut model = ledger_api::OpeningModel::with_checkpoints(dir, history);
+    let ledger = Ledger::open_folding(dir, LedgerOptions::default(), |s, e| model.apply(s, e))?;
+    let length = ledger.head().length;
+    if model.applied() != length {
+        bail!("the fold applied {} of {length} records", model.applied());
+    }
+    if warm_after {
+        History::new().warm(&ledger).map_err(|e| anyhow!("{e}"))?;
+    }
+    println!(
+        "{}",
+        serde_json::json!({
+            "records": length,
+            "seconds": started.elapsed().as_secs_f64(),
+            "peak_mib": peak_rss_kib()? as f64 / 1024.0,
+        })
+    );
     Ok(())
 }
 

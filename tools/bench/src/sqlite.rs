@@ -8,14 +8,12 @@
 //! This module must never batch inserts or relax `synchronous`.
 
 use std::path::Path;
-use std::sync::Barrier;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{anyhow, Context};
-use ledger_core::{chain, Head, RecordHash, State, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use crate::sample::{Latencies, Throughput};
+use crate::baseline;
 use crate::votes::{Electorate, VoteStream};
 use crate::writers::WriteFigure;
 
@@ -58,24 +56,8 @@ fn append(conn: &mut Connection, votes: &mut VoteStream) -> anyhow::Result<usize
             |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .optional()?;
-    let head = match last {
-        None => Head::default(),
-        Some((position, hash)) => Head {
-            length: u64::try_from(position)? + 1,
-            hash: RecordHash(
-                hash.try_into()
-                    .map_err(|_| anyhow!("a stored hash is not 32 bytes"))?,
-            ),
-        },
-    };
-    let now = Timestamp::from_micros(i64::try_from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)?
-            .as_micros(),
-    )?);
-    let sealed = chain::seal(&State::new(), head, &envelope, &[event], now)?;
     let mut size = 0;
-    for record in &sealed {
+    for record in &baseline::seal_after(last, &envelope, event)? {
         tx.execute(
             "INSERT INTO events (position, hash, bytes) VALUES (?1, ?2, ?3)",
             params![
@@ -98,72 +80,24 @@ pub fn sqlite_writers(
     writers: usize,
     window: Duration,
 ) -> anyhow::Result<WriteFigure> {
-    let barrier = Barrier::new(writers + 1);
-    let (records, bytes, latencies, elapsed) = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..writers)
-            .map(|w| {
-                let barrier = &barrier;
-                let mut votes = VoteStream::new(electorate, run, w);
-                scope.spawn(move || -> anyhow::Result<(u64, usize, Latencies)> {
-                    let connection = connect(path);
-                    barrier.wait();
-                    let mut conn = connection?;
-                    let started = Instant::now();
-                    let (mut records, mut bytes) = (0u64, 0usize);
-                    let mut latencies = Latencies::default();
-                    while started.elapsed() < window {
-                        let t = Instant::now();
-                        bytes += append(&mut conn, &mut votes)?;
-                        latencies.push(t.elapsed());
-                        records += 1;
-                    }
-                    Ok((records, bytes, latencies))
-                })
-            })
-            .collect();
-        barrier.wait();
-        let started = Instant::now();
-        let (mut records, mut bytes) = (0u64, 0usize);
-        let mut all = Latencies::default();
-        for handle in handles {
-            let (n, b, latencies) = handle
-                .join()
-                .map_err(|_| anyhow!("a SQLite writer thread panicked"))??;
-            records += n;
-            bytes += b;
-            all.extend(latencies);
-        }
-        Ok::<_, anyhow::Error>((records, bytes, all, started.elapsed()))
-    })?;
-    verify_chain(path)?;
-    Ok(WriteFigure {
+    let figure = baseline::writers(
+        "SQLite",
+        electorate,
+        run,
         writers,
-        throughput: Throughput::new(records, elapsed, latencies),
-        syncs: 0,
-        sync_micros_mean: 0.0,
-        record_bytes: if records == 0 {
-            0.0
-        } else {
-            bytes as f64 / records as f64
-        },
-        limit: 0.0,
-    })
+        window,
+        || connect(path),
+        append,
+    )?;
+    verify_chain(path)?;
+    Ok(figure)
 }
 
 /// Checks that the baseline really built one unbroken chain (so its figure is honest).
 fn verify_chain(path: &Path) -> anyhow::Result<()> {
     let conn = Connection::open(path)?;
     let mut statement = conn.prepare("SELECT position, bytes FROM events ORDER BY position")?;
-    let mut rows = statement.query([])?;
-    let mut prev = RecordHash::GENESIS;
-    let mut expected = 0u64;
-    while let Some(row) = rows.next()? {
-        let position: i64 = row.get(0)?;
-        let bytes: Vec<u8> = row.get(1)?;
-        let (sealed, _) = ledger_core::check_link(expected, prev, bytes)
-            .map_err(|e| anyhow!("SQLite chain broken at {position}: {e}"))?;
-        prev = sealed.hash;
-        expected += 1;
-    }
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    baseline::check_chain("SQLite", rows.map(|r| r.map_err(anyhow::Error::from)))?;
     Ok(())
 }

@@ -26,6 +26,9 @@ pub struct Electorate {
     pub libraries: Arc<[(LibraryId, u64)]>,
     /// The open round.
     pub round: RoundId,
+    /// Whether each vote carries a remark (the reported lines: yes; `fill
+    /// --without-remarks` measures what the remark texts cost the read model).
+    pub remarks: bool,
 }
 
 /// Creates a ledger in `dir` with the demo electorate and an open round whose window
@@ -73,6 +76,7 @@ pub fn prepare(dir: &Path) -> anyhow::Result<Electorate> {
     Ok(Electorate {
         libraries: libraries.into(),
         round,
+        remarks: true,
     })
 }
 
@@ -98,7 +102,7 @@ impl VoteStream {
     }
 
     /// The next library, choice and remark of this writer.
-    fn ballot(&mut self) -> (LibraryId, u64, Choice, String) {
+    fn ballot(&mut self) -> (LibraryId, u64, Choice, Option<String>) {
         let n = self.next;
         self.next += 1;
         let count = self.electorate.libraries.len().max(1);
@@ -111,7 +115,8 @@ impl VoteStream {
             7 | 8 => (Choice::No, REMARKS_NO[n % REMARKS_NO.len()]),
             _ => (Choice::Abstain, REMARKS_ABSTAIN[n % REMARKS_ABSTAIN.len()]),
         };
-        (library, weight, choice, remark.to_owned())
+        let remark = self.electorate.remarks.then(|| remark.to_owned());
+        (library, weight, choice, remark)
     }
 
     /// The next `cast_vote` command, from the library's own account.
@@ -126,7 +131,7 @@ impl VoteStream {
                 round: self.electorate.round.clone(),
                 library,
                 choice,
-                remark: Some(remark),
+                remark,
             },
         }
     }
@@ -140,7 +145,7 @@ impl VoteStream {
             round: self.electorate.round.clone(),
             library: library.clone(),
             choice,
-            remark: Some(remark.clone()),
+            remark: remark.clone(),
             inhabitants,
             replaces_earlier_vote: true,
         });
@@ -152,7 +157,7 @@ impl VoteStream {
                 round: self.electorate.round.clone(),
                 library,
                 choice,
-                remark: Some(remark),
+                remark,
             },
         };
         (envelope, event)

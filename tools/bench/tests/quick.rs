@@ -7,7 +7,7 @@
 
 use std::process::Command;
 
-const LINES: [&str; 23] = [
+const LINES: [&str; 24] = [
     "limit",
     "ledger_1",
     "ledger_8",
@@ -16,8 +16,9 @@ const LINES: [&str; 23] = [
     "sqlite_8",
     "sqlite_64",
     "replay_read_verify_decode",
-    "replay_rebuild",
+    "serve_ready",
     "replay_peak_memory",
+    "past_read_p99",
     "proof_generate",
     "proof_verify",
     "read_api",
@@ -63,13 +64,16 @@ fn quick_run_prints_every_line_and_writes_the_json() {
         "ledger, durable, 64 writers",
         "SQLite WAL synchronous=FULL, 64 writers",
         "replay: Ledger::open of",
-        "replay: rebuild every projection",
+        "replay: ledger serve ready",
         "peak resident memory",
         "inclusion proof generation",
         "inclusion proof verification",
         "read API: GET /v1/rounds/r-2023-05/result",
         "read load: result p99 with ?at+digest flood (8 clients",
         "read load: result p99 during 64 writers",
+        "past read: GET /v1/rounds/{id}/result?at=N",
+        // The PostgreSQL lines need a server; --quick starts none and says so.
+        "PostgreSQL: skipped: ",
         "not judged (--quick)",
     ] {
         assert!(stdout.contains(needle), "no {needle:?} in:\n{stdout}");
@@ -113,9 +117,10 @@ fn quick_run_prints_every_line_and_writes_the_json() {
             "a --quick run judges nothing: {entry}"
         );
     }
-    // The targets sit on ten lines (64 writers and the read API carry two each;
-    // the read-load lines under the flood and the writers one each).
-    assert_eq!(with_target, 10);
+    // The targets sit on eleven lines (64 writers carries two without
+    // PostgreSQL and the read API two; the read-load lines under the flood and the
+    // writers, and the past read, one each).
+    assert_eq!(with_target, 11);
     let figures = &report["figures"];
     for writers in figures["ledger"].as_array().unwrap() {
         assert!(writers["throughput"]["count"].as_u64().unwrap() > 0);
@@ -140,6 +145,10 @@ fn quick_run_prints_every_line_and_writes_the_json() {
     }
     assert!(flood["writes"]["throughput"]["count"].as_u64().unwrap() > 0);
     assert!(figures["replay"]["records"].as_u64().unwrap() >= 3_000);
+    // The past reads were answered, every one with 200.
+    assert_eq!(figures["past_read"]["errors"].as_u64().unwrap(), 0);
+    assert!(figures["past_read"]["ok"].as_u64().unwrap() > 0);
+    assert!(figures["postgres"]["skipped"].is_string());
     // The sled floor read the same log the replay opened.
     assert_eq!(
         figures["sled_read"]["records"],

@@ -52,11 +52,27 @@ impl AppState {
     /// Everything the API needs for `ledger`, whose read model was already built (as
     /// [`crate::live::OpeningModel`] does while the ledger opens).
     pub fn with_live(ledger: Ledger, live: LiveModel) -> Result<AppState, ApiError> {
+        AppState::with_checkpoints(ledger, live, None)
+    }
+
+    /// [`AppState::with_live`] with the past-read checkpoints the opening fold captured
+    /// ([`crate::live::OpeningModel::finish_with_checkpoints`]); without them they are
+    /// folded in the background from the log, not by the first client.
+    pub fn with_checkpoints(
+        ledger: Ledger,
+        live: LiveModel,
+        checkpoints: Option<std::sync::Arc<crate::history::History>>,
+    ) -> Result<AppState, ApiError> {
         let tokens = ledger_store::TokenBook::open(ledger.data_dir())
             .map_err(|e| ApiError::Internal(format!("cannot open the token book: {e}")))?;
-        let past = PastReads::default();
-        // The checkpoints are folded in the background now, not by the first client.
-        past.warm(&ledger);
+        let past = match checkpoints {
+            Some(history) => PastReads::with_history(crate::history::default_limit(), history),
+            None => {
+                let past = PastReads::default();
+                past.warm(&ledger);
+                past
+            }
+        };
         Ok(AppState {
             ledger,
             live,

@@ -84,16 +84,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let opened = Ledger::open_folding(&args.dir.data, LedgerOptions::default(), |s, e| {
         opening.apply(s, e);
     });
-    let (ledger, live) = match opened {
+    // The past-read checkpoints come from the same fold (none from a damaged log's).
+    let (ledger, live, checkpoints) = match opened {
         Ok(ledger) => {
-            let live = opening
-                .finish(&ledger, rebuild_bar())
+            let (live, checkpoints) = opening
+                .finish_with_checkpoints(&ledger, rebuild_bar())
                 .map_err(cannot_build)?;
-            (ledger, Some(live))
+            (ledger, Some(live), checkpoints)
         }
         Err(StoreError::Corrupt { position, reason }) => (
             Ledger::open_quarantined(&args.dir.data, Damage { position, reason })
                 .map_err(failure::store)?,
+            None,
             None,
         ),
         Err(e) => return Err(failure::store(e)),
@@ -117,7 +119,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Some(live) => live,
         None => LiveModel::load_reporting(&ledger, rebuild_bar()).map_err(cannot_build)?,
     };
-    let state = AppState::with_live(ledger, live)
+    let state = AppState::with_checkpoints(ledger, live, checkpoints)
         .map_err(cannot_build)?
         .with_past_limit(ledger_api::ratelimit::RateLimit::per_second(
             args.past_reads_per_second,
