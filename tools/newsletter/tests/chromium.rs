@@ -140,6 +140,8 @@ fn the_page_and_the_issue_render_the_demo_result_in_chromium() {
     let output = newsletter(&[
         "--server",
         &served.url,
+        "--since",
+        "0",
         "--format",
         "html",
         "--out",
