@@ -261,7 +261,7 @@ fn lead_blocks(main: &mut Vec<Block>, model: &ReadModel, round: &RoundView, inpu
                 )],
             ));
         }
-        main.push(proposal_section(model, proposal, lang));
+        main.push(proposal_section(model, proposal, round, lang));
     }
     main.push(figures_section(model, round, lang));
     main.push(remarks_section(model, round, lang));
@@ -311,7 +311,12 @@ fn progress(model: &ReadModel, proposal: &ProposalView) -> Progress {
 
 /// The proposal: its text, budget and documents, the advice, the government's decision,
 /// the criteria and the project sheets with their priorities.
-fn proposal_section(model: &ReadModel, proposal: &ProposalView, lang: Lang) -> Block {
+fn proposal_section(
+    model: &ReadModel,
+    proposal: &ProposalView,
+    lead: &RoundView,
+    lang: Lang,
+) -> Block {
     let mut blocks = vec![
         para(vec![log(proposal.title.clone())]),
         plain(budget_sentence(proposal.budget_cents_per_year, lang)),
@@ -329,6 +334,21 @@ fn proposal_section(model: &ReadModel, proposal: &ProposalView, lang: Lang) -> B
         ]));
     }
     documents(&mut blocks, &proposal.documents, lang);
+    let others: Vec<&RoundView> = proposal
+        .rounds
+        .iter()
+        .filter(|r| **r != lead.id)
+        .filter_map(|r| model.rounds().get(r))
+        .collect();
+    if !others.is_empty() {
+        blocks.push(plain(lang.pick(
+            "Andere stemrondes over dit voorstel:",
+            "Other vote rounds on this proposal:",
+        )));
+        blocks.push(Block::List(
+            others.into_iter().map(|r| round_line(r, lang)).collect(),
+        ));
+    }
     for advice in proposal.advice.iter().filter_map(|a| model.advice().get(a)) {
         blocks.push(heading(
             3,
@@ -693,6 +713,31 @@ fn step_text(model: &ReadModel, step: &TimelineStep, lang: Lang) -> String {
     out
 }
 
+/// A round in one line: its name, then when you can vote or how it ended.
+fn round_line(round: &RoundView, lang: Lang) -> Line {
+    let result = round.result();
+    let mut line = vec![Inline::Strong(round_name(&result, lang)), text(": ")];
+    line.push(text(match round.status {
+        RoundStatusView::Open => match lang {
+            Lang::Nl => format!(
+                "je kan stemmen tot {}.",
+                brussels_date_time(round.closes_at, lang)
+            ),
+            Lang::En => format!(
+                "you can vote until {}.",
+                brussels_date_time(round.closes_at, lang)
+            ),
+        },
+        RoundStatusView::Annulled => format!("{}.", lang.round_status(round.status)),
+        RoundStatusView::Closed => format!(
+            "{}. {}",
+            lang.outcome(result.outcome),
+            headline_sentence(&result, lang).unwrap_or_default()
+        ),
+    }));
+    line
+}
+
 /// Every other real proposal, newest first, in brief.
 fn other_proposals(
     main: &mut Vec<Block>,
@@ -720,26 +765,7 @@ fn other_proposals(
             lang.step(proposal.status).to_lowercase()
         )));
         for round in proposal.rounds.iter().filter_map(|r| model.rounds().get(r)) {
-            let result = round.result();
-            let mut line = vec![Inline::Strong(round_name(&result, lang)), text(": ")];
-            line.push(text(match round.status {
-                RoundStatusView::Open => match lang {
-                    Lang::Nl => format!(
-                        "je kan stemmen tot {}.",
-                        brussels_date_time(round.closes_at, lang)
-                    ),
-                    Lang::En => format!(
-                        "you can vote until {}.",
-                        brussels_date_time(round.closes_at, lang)
-                    ),
-                },
-                _ => format!(
-                    "{}. {}",
-                    lang.outcome(result.outcome),
-                    headline_sentence(&result, lang).unwrap_or_default()
-                ),
-            }));
-            blocks.push(para(line));
+            blocks.push(para(round_line(round, lang)));
         }
         blocks.push(Block::Details {
             summary: lang

@@ -57,15 +57,26 @@ pub(crate) fn rule_sentence(result: &RoundResult, lang: Lang) -> String {
         (None, Lang::Nl) => "geen quorum".to_owned(),
         (None, Lang::En) => "no quorum".to_owned(),
     };
-    let signatures = result.signatures_required;
+    let signatures = signatures_word(result.signatures_required, lang);
     match lang {
         Lang::Nl => format!(
-            "Regel: aangenomen als meer dan {threshold} van de vertegenwoordigde inwoners ({base}) ja stemt{libraries}; {quorum}; de stuurgroep bekrachtigt het resultaat met {signatures} handtekeningen."
+            "Regel: aangenomen als meer dan {threshold} van de vertegenwoordigde inwoners ({base}) ja stemt{libraries}; {quorum}; de stuurgroep bekrachtigt het resultaat met {signatures}."
         ),
         Lang::En => format!(
-            "Rule: adopted when more than {threshold} of the represented inhabitants ({base}) vote yes{libraries}; {quorum}; the steering group confirms the result with {signatures} signatures."
+            "Rule: adopted when more than {threshold} of the represented inhabitants ({base}) vote yes{libraries}; {quorum}; the steering group confirms the result with {signatures}."
         ),
     }
+}
+
+/// "1 handtekening", "2 handtekeningen" / "1 signature", "2 signatures".
+fn signatures_word(n: u32, lang: Lang) -> String {
+    let word = match (lang, n) {
+        (Lang::Nl, 1) => "handtekening",
+        (Lang::Nl, _) => "handtekeningen",
+        (Lang::En, 1) => "signature",
+        (Lang::En, _) => "signatures",
+    };
+    format!("{n} {word}")
 }
 
 /// Each warning on `result` as a sentence for people, in the result's order.
@@ -230,28 +241,55 @@ pub(crate) fn certification_line(
             let signers = named_actors(&c.signers, names);
             vec![text(match lang {
                 Lang::Nl => format!(
-                    "Bekrachtigd door de stuurgroep op {}: {} ondertekenden de telling ({} handtekeningen waren nodig).",
+                    "Bekrachtigd door de stuurgroep op {}: {} {} de telling ({} {} nodig).",
                     brussels_date(c.recorded_at, lang),
                     join_names(&signers, lang),
-                    result.signatures_required
+                    if signers.len() == 1 {
+                        "ondertekende"
+                    } else {
+                        "ondertekenden"
+                    },
+                    signatures_word(result.signatures_required, lang),
+                    if result.signatures_required == 1 {
+                        "was"
+                    } else {
+                        "waren"
+                    },
                 ),
-                Lang::En => format!(
-                    "Confirmed by the steering group on {}: {} signed the tally ({} signatures were required).",
+                Lang::En => {
+                    format!(
+                    "Confirmed by the steering group on {}: {} signed the tally ({} {} required).",
                     brussels_date(c.recorded_at, lang),
                     join_names(&signers, lang),
-                    result.signatures_required
-                ),
+                    signatures_word(result.signatures_required, lang),
+                    if result.signatures_required == 1 { "was" } else { "were" },
+                )
+                }
             })]
         }
         None => vec![text(match lang {
             Lang::Nl => format!(
-                "Nog niet bekrachtigd door de stuurgroep: {} van de {} nodige handtekeningen.",
-                result.signatures, result.signatures_required
+                "Nog niet bekrachtigd door de stuurgroep: {} van de {} nodig.",
+                result.signatures,
+                signatures_word(result.signatures_required, lang)
             ),
             Lang::En => format!(
-                "Not yet confirmed by the steering group: {} of the {} signatures needed.",
-                result.signatures, result.signatures_required
+                "Not yet confirmed by the steering group: {} of the {} needed.",
+                result.signatures,
+                signatures_word(result.signatures_required, lang)
             ),
         })],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_signature_is_singular() {
+        assert_eq!(signatures_word(1, Lang::Nl), "1 handtekening");
+        assert_eq!(signatures_word(2, Lang::Nl), "2 handtekeningen");
+        assert_eq!(signatures_word(1, Lang::En), "1 signature");
     }
 }
