@@ -454,7 +454,7 @@ impl<'a> Writer<'a> {
                 "In deze nieuwsbrief lees je wat de stuurgroep Digitale Bibliotheek en de openbare bibliotheken samen beslisten{when}."
             ),
             Lang::En => format!(
-                "In this newsletter you read what the steering group Digitale Bibliotheek and the public libraries decided together{when}."
+                "This newsletter tells you what the steering group Digitale Bibliotheek and the public libraries decided together{when}."
             ),
         })]));
     }
