@@ -34,6 +34,31 @@ pub(crate) enum Inline {
 /// A line of text made of pieces.
 pub(crate) type Line = Vec<Inline>;
 
+/// Plain text.
+pub(crate) fn text(s: impl Into<String>) -> Inline {
+    Inline::Text(s.into())
+}
+
+/// Emphasised text.
+pub(crate) fn strong(s: impl Into<String>) -> Inline {
+    Inline::Strong(s.into())
+}
+
+/// Literal text (a hash).
+pub(crate) fn code(s: impl Into<String>) -> Inline {
+    Inline::Code(s.into())
+}
+
+/// Text from the log, in the ledger's own language.
+pub(crate) fn log(s: impl Into<String>) -> Inline {
+    Inline::Log(s.into())
+}
+
+/// A paragraph.
+pub(crate) fn para(line: Line) -> Block {
+    Block::Para(line)
+}
+
 /// One table: a caption, column heads, and rows led by a row head.
 #[derive(Clone, Debug)]
 pub(crate) struct Table {

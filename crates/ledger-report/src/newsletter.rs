@@ -16,7 +16,10 @@ use ledger_core::{ActorId, LibraryId, ProposalId, RoundId, Timestamp};
 use ledger_projections::{Digest, ProposalView, RoundStatusView, RoundView, Step};
 use ledger_tlog::Checkpoint;
 
-use crate::doc::{html_document, to_markdown, Block, Document, Inline, Line, Medium, STYLE};
+use crate::doc::{
+    code, html_document, log, para, strong, text, to_markdown, Block, Document, Inline, Line,
+    Medium, STYLE,
+};
 use crate::error::ReportError;
 use crate::lang::Lang;
 use crate::next::Progress;
@@ -270,27 +273,6 @@ pub fn render_newsletter(input: &NewsletterInput, format: Format) -> String {
             style: STYLE,
         }),
     }
-}
-
-fn text(s: impl Into<String>) -> Inline {
-    Inline::Text(s.into())
-}
-
-fn strong(s: impl Into<String>) -> Inline {
-    Inline::Strong(s.into())
-}
-
-fn code(s: impl Into<String>) -> Inline {
-    Inline::Code(s.into())
-}
-
-fn para(line: Line) -> Block {
-    Block::Para(line)
-}
-
-/// Text from the log, in the ledger's own language.
-fn log(s: impl Into<String>) -> Inline {
-    Inline::Log(s.into())
 }
 
 fn heading(level: u8, s: impl Into<String>) -> Block {
@@ -1103,14 +1085,8 @@ impl<'a> Writer<'a> {
                 continue;
             }
             any = true;
-            for step in &view.timeline {
-                let stage = match step.step {
-                    Step::Certified => Stage::Confirmed,
-                    Step::AdviceSent => Stage::Advice,
-                    Step::GovernmentDecided => Stage::Decision,
-                    _ => continue,
-                };
-                progress.take(stage, Some(step.recorded_at));
+            for (stage, at) in Progress::from_timeline(&view.timeline).taken() {
+                progress.take(stage, at);
             }
             if !view.sheets.is_empty() {
                 progress.take(Stage::Sheets, None);

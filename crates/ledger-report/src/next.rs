@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use ledger_core::Timestamp;
+use ledger_projections::{Step, TimelineStep};
 
 use crate::lang::Lang;
 use crate::time::brussels_date;
@@ -41,12 +42,33 @@ pub(crate) struct Progress {
 }
 
 impl Progress {
+    /// The steps a proposal's timeline records: the confirmation, the advice and the
+    /// government's decision, each with its date.
+    pub(crate) fn from_timeline(timeline: &[TimelineStep]) -> Progress {
+        let mut progress = Progress::default();
+        for step in timeline {
+            let stage = match step.step {
+                Step::Certified => Stage::Confirmed,
+                Step::AdviceSent => Stage::Advice,
+                Step::GovernmentDecided => Stage::Decision,
+                _ => continue,
+            };
+            progress.take(stage, Some(step.recorded_at));
+        }
+        progress
+    }
+
     /// Notes `stage` as taken, at `at` when known (a later note keeps the first date).
     pub(crate) fn take(&mut self, stage: Stage, at: Option<Timestamp>) {
         let entry = self.taken.entry(stage).or_insert(at);
         if entry.is_none() {
             *entry = at;
         }
+    }
+
+    /// Every step taken, with its date when known.
+    pub(crate) fn taken(&self) -> impl Iterator<Item = (Stage, Option<Timestamp>)> + '_ {
+        self.taken.iter().map(|(stage, at)| (*stage, *at))
     }
 
     fn at(&self, stage: Stage) -> Option<Option<Timestamp>> {

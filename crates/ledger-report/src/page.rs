@@ -17,12 +17,13 @@ use std::collections::BTreeMap;
 
 use ledger_core::{ActorId, Date, Timestamp};
 use ledger_projections::{
-    DocumentView, OutcomeView, ProposalView, ReadModel, RoundStatusView, RoundView, Step,
-    TimelineStep,
+    DocumentView, OutcomeView, ProposalView, ReadModel, RoundStatusView, RoundView, TimelineStep,
 };
 use ledger_tlog::Checkpoint;
 
-use crate::doc::{html_document, Block, Document, HeadLink, Inline, Line, Medium, STYLE};
+use crate::doc::{
+    html_document, log, para, text, Block, Document, HeadLink, Inline, Line, Medium, STYLE,
+};
 use crate::lang::Lang;
 use crate::next::{Progress, Stage};
 use crate::number::{budget_sentence, euros, integer, percent, score_out_of_100};
@@ -46,18 +47,6 @@ pub struct PageInput {
     pub base_url: Option<String>,
     /// The latest signed checkpoint, when the server publishes one.
     pub checkpoint: Option<Checkpoint>,
-}
-
-fn text(s: impl Into<String>) -> Inline {
-    Inline::Text(s.into())
-}
-
-fn log(s: impl Into<String>) -> Inline {
-    Inline::Log(s.into())
-}
-
-fn para(line: Line) -> Block {
-    Block::Para(line)
 }
 
 fn plain(s: impl Into<String>) -> Block {
@@ -277,16 +266,7 @@ fn lead_blocks(main: &mut Vec<Block>, model: &ReadModel, round: &RoundView, inpu
 
 /// Which steps after the vote were taken, and when, for `proposal`.
 fn progress(model: &ReadModel, proposal: &ProposalView) -> Progress {
-    let mut progress = Progress::default();
-    for step in &proposal.timeline {
-        let stage = match step.step {
-            Step::Certified => Stage::Confirmed,
-            Step::AdviceSent => Stage::Advice,
-            Step::GovernmentDecided => Stage::Decision,
-            _ => continue,
-        };
-        progress.take(stage, Some(step.recorded_at));
-    }
+    let mut progress = Progress::from_timeline(&proposal.timeline);
     if proposal.sheets.is_empty() {
         return progress;
     }

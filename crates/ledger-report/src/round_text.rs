@@ -9,19 +9,11 @@ use std::collections::BTreeMap;
 use ledger_core::ActorId;
 use ledger_projections::{ChoiceView, PercentBaseView, ResultWarning, RoundResult, RoundView};
 
-use crate::doc::{Inline, Line, Table};
+use crate::doc::{strong, text, Line, Table};
 use crate::lang::Lang;
 use crate::number::{integer, percent};
 use crate::svg::Figures;
 use crate::time::brussels_date;
-
-fn text(s: impl Into<String>) -> Inline {
-    Inline::Text(s.into())
-}
-
-fn strong(s: impl Into<String>) -> Inline {
-    Inline::Strong(s.into())
-}
 
 /// Each actor by display name (`An Peeters`), or by id when it has none.
 pub(crate) fn named_actors(actors: &[ActorId], names: &BTreeMap<ActorId, String>) -> Vec<String> {
