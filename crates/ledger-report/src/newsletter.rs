@@ -22,9 +22,9 @@ use crate::doc::{
 };
 use crate::error::ReportError;
 use crate::lang::Lang;
-use crate::next::Progress;
+use crate::next::{criteria_list, Progress};
 use crate::number::{budget_sentence, euros, integer, score_out_of_100};
-use crate::remarks::{select_remarks, SelectedRemark, REMARKS_PER_ROUND};
+use crate::remarks::{remarks_intro, select_remarks, SelectedRemark, REMARKS_PER_ROUND};
 use crate::round_text::{
     certification_line, join_names, named_actors, outcome_line, result_table, rule_sentence,
     warning_sentences,
@@ -733,18 +733,7 @@ impl<'a> Writer<'a> {
                 .iter()
                 .filter(|r| !r.superseded && (d.from..d.to).contains(&r.position))
                 .count();
-            let n = u32::try_from(standing).unwrap_or(u32::MAX);
-            let who = libraries_word(n, lang);
-            blocks.push(para(vec![text(match (lang, n) {
-                (Lang::Nl, 1) => format!("{who} gaf een opmerking bij haar stem:"),
-                (Lang::Nl, _) => format!(
-                    "{who} gaven een opmerking bij hun stem. Een selectie, afwisselend uit ja-, nee- en onthoudingsstemmen:"
-                ),
-                (Lang::En, 1) => format!("{who} added a remark to its vote:"),
-                (Lang::En, _) => format!(
-                    "{who} added a remark to their vote. A selection, alternating between yes, no and abstain votes:"
-                ),
-            })]));
+            blocks.push(para(vec![text(remarks_intro(standing, lang))]));
             for remark in chosen {
                 let name = self
                     .input
@@ -948,28 +937,11 @@ impl<'a> Writer<'a> {
             .last()
             .map(|c| c.criteria.iter().map(|c| u64::from(c.weight)).sum());
         if let Some(criteria) = g.criteria_set.last() {
-            let sum = weight_sum.unwrap_or(0);
             blocks.push(para(vec![text(self.pick(
                 "De stuurgroep legde de criteria vast waarmee ze de projectfiches beoordeelt (elk lid geeft per criterium een score van 0 tot 10):",
                 "The steering group set the criteria it scores the project sheets by (each member gives a score from 0 to 10 per criterion):",
             ))]));
-            blocks.push(Block::List(
-                criteria
-                    .criteria
-                    .iter()
-                    .map(|c| {
-                        let share = crate::number::percent(u64::from(c.weight), sum, 0, lang)
-                            .unwrap_or_default();
-                        vec![
-                            log(c.name.clone()),
-                            text(match lang {
-                                Lang::Nl => format!(": telt voor {share} mee"),
-                                Lang::En => format!(": counts for {share}"),
-                            }),
-                        ]
-                    })
-                    .collect(),
-            ));
+            blocks.push(criteria_list(&criteria.criteria, lang));
         }
         if !g.sheets_filed.is_empty() {
             blocks.push(para(vec![text(

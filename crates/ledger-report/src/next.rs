@@ -10,9 +10,11 @@
 use std::collections::BTreeMap;
 
 use ledger_core::Timestamp;
-use ledger_projections::{Step, TimelineStep};
+use ledger_projections::{CriterionView, Step, TimelineStep};
 
+use crate::doc::{log, text, Block};
 use crate::lang::Lang;
+use crate::number::percent;
 use crate::time::brussels_date;
 
 /// One step after a vote.
@@ -116,6 +118,26 @@ impl Progress {
             .map(|stage| next_sentence(stage, lang).to_owned())
             .collect()
     }
+}
+
+/// The criteria with the share each weighs: "Impact voor de gebruikers: telt voor 40% mee".
+pub(crate) fn criteria_list(criteria: &[CriterionView], lang: Lang) -> Block {
+    let weight_sum: u64 = criteria.iter().map(|c| u64::from(c.weight)).sum();
+    Block::List(
+        criteria
+            .iter()
+            .map(|c| {
+                let share = percent(u64::from(c.weight), weight_sum, 0, lang).unwrap_or_default();
+                vec![
+                    log(c.name.clone()),
+                    text(match lang {
+                        Lang::Nl => format!(": telt voor {share} mee"),
+                        Lang::En => format!(": counts for {share}"),
+                    }),
+                ]
+            })
+            .collect(),
+    )
 }
 
 /// The step's name and the verb for "done on".

@@ -25,15 +25,14 @@ use crate::doc::{
     html_document, log, para, text, Block, Document, HeadLink, Inline, Line, Medium, STYLE,
 };
 use crate::lang::Lang;
-use crate::next::{Progress, Stage};
-use crate::number::{budget_sentence, euros, integer, percent, score_out_of_100};
-use crate::remarks::{select_remarks, REMARKS_PER_ROUND};
+use crate::next::{criteria_list, Progress, Stage};
+use crate::number::{budget_sentence, euros, integer, score_out_of_100};
+use crate::remarks::{remarks_intro, select_remarks, REMARKS_PER_ROUND};
 use crate::round_text::{
     certification_line, outcome_line, result_table, rule_sentence, warning_sentences,
 };
 use crate::svg::{
-    describe, headline_sentence, libraries_word, result_svg, round_name, turnout_sentence,
-    voting_days,
+    describe, headline_sentence, result_svg, round_name, turnout_sentence, voting_days,
 };
 use crate::time::{brussels_date, brussels_date_time, calendar_date};
 
@@ -437,22 +436,7 @@ fn proposal_section(
             "De stuurgroep beoordeelt elke projectfiche op deze criteria; elk lid geeft per criterium een score van 0 tot 10.",
             "The steering group scores each project sheet on these criteria; each member gives a score from 0 to 10 per criterion.",
         )));
-        blocks.push(Block::List(
-            criteria
-                .iter()
-                .map(|c| {
-                    let share =
-                        percent(u64::from(c.weight), weight_sum, 0, lang).unwrap_or_default();
-                    vec![
-                        log(c.name.clone()),
-                        text(match lang {
-                            Lang::Nl => format!(": telt voor {share} mee"),
-                            Lang::En => format!(": counts for {share}"),
-                        }),
-                    ]
-                })
-                .collect(),
-        ));
+        blocks.push(criteria_list(criteria, lang));
     }
     if !sheets.is_empty() {
         blocks.push(heading(
@@ -612,18 +596,7 @@ fn remarks_section(model: &ReadModel, round: &RoundView, lang: Lang) -> Block {
     if standing == 0 {
         blocks.push(plain(lang.pick("Geen opmerkingen.", "No remarks.")));
     } else {
-        let n = u32::try_from(standing).unwrap_or(u32::MAX);
-        let who = libraries_word(n, lang);
-        blocks.push(plain(match (lang, n) {
-            (Lang::Nl, 1) => format!("{who} gaf een opmerking bij haar stem:"),
-            (Lang::Nl, _) => format!(
-                "{who} gaven een opmerking bij hun stem. Een selectie, afwisselend uit ja-, nee- en onthoudingsstemmen:"
-            ),
-            (Lang::En, 1) => format!("{who} added a remark to its vote:"),
-            (Lang::En, _) => format!(
-                "{who} added a remark to their vote. A selection, alternating between yes, no and abstain votes:"
-            ),
-        }));
+        blocks.push(plain(remarks_intro(standing as usize, lang)));
         for remark in select_remarks(round, 0, u64::MAX, REMARKS_PER_ROUND) {
             let name = model
                 .libraries()
