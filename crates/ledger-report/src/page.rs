@@ -191,11 +191,14 @@ fn lead_blocks(main: &mut Vec<Block>, model: &ReadModel, round: &RoundView, inpu
     let lang = input.lang;
     let result = round.result();
     let proposal = model.proposals().get(&round.proposal);
-    main.push(heading(
-        1,
-        vec![log(round_name(&result, lang))],
-        Some(anchor("r", round.id.as_str())),
-    ));
+    // A title is the ledger's (Dutch) text; a round without one is named in `lang`.
+    let name = round_name(&result, lang);
+    let name = if round.title.is_some() {
+        log(name)
+    } else {
+        text(name)
+    };
+    main.push(heading(1, vec![name], Some(anchor("r", round.id.as_str()))));
     if let Some(sentence) = headline_sentence(&result, lang) {
         main.push(Block::Lead(vec![text(sentence)]));
     }
