@@ -42,6 +42,7 @@ use crate::routes;
         routes::events::one,
         routes::pages::home,
         routes::pages::result_svg,
+        routes::pages::result_png,
         routes::pages::feed,
         routes::log::checkpoint,
         routes::log::key,

@@ -114,6 +114,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, body_limit: usize) {
     .service(routes::events::one)
     .service(routes::pages::home)
     .service(routes::pages::result_svg)
+    .service(routes::pages::result_png)
     .service(routes::pages::feed)
     .service(routes::log::checkpoint)
     .service(routes::log::key)

@@ -189,7 +189,7 @@ async fn every_correction_shows_with_its_reason_and_the_corrected_record_stays()
     );
     assert!(!round["certification"].is_null(), "certified again");
 
-    // The page shows every reason and the superseded advice, struck through.
+    // The page shows every reason and the replaced advice, as its earlier text.
     let page = get_text(&app, "/?lang=en").await;
     for reason in [
         WINDOW_REASON,
@@ -200,10 +200,12 @@ async fn every_correction_shows_with_its_reason_and_the_corrected_record_stays()
         assert!(page.contains(reason), "the page shows {reason:?}");
     }
     assert!(
-        page.contains(&format!("<del>{FIRST_ADVICE}</del>")),
+        page.contains(&format!(
+            "<p>{FIRST_ADVICE}</p></blockquote><figcaption>— earlier text of the advice</figcaption>"
+        )),
         "{page}"
     );
-    assert!(page.contains("Superseded by record"), "{page}");
+    assert!(page.contains("Replaced on <time"), "{page}");
 
     // The newsletter lists the corrections with their reasons.
     let log = log(&f.ledger);

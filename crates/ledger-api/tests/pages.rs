@@ -1,5 +1,6 @@
 //! What people read without an API client, served in process over the demo ledger: the
-//! public page at `/`, the results infographic, and the Atom feed of records.
+//! public page at `/`, the results infographic (SVG and PNG), and the Atom feed of
+//! records.
 
 mod demo_fixture;
 
@@ -52,7 +53,7 @@ async fn the_page_shows_the_demo_result_in_dutch_and_in_english() {
     assert!(page.contains("190 van 300 bibliotheken stemden"));
     assert!(page.contains("92% stemde ja"));
     assert!(page.contains("Uitkomst: <strong>aangenomen</strong>"));
-    assert_eq!(page.matches("<h1>").count(), 1);
+    assert_eq!(page.matches("<h1").count(), 1);
     assert!(!page.contains("<script"), "the page needs no script");
     let policy = headers
         .get(header::CONTENT_SECURITY_POLICY)
@@ -126,6 +127,56 @@ async fn the_infographic_is_the_golden_svg_of_the_demo_round() {
         get(&app, &format!("/v1/rounds/r-2023-05/result.svg?at={at}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(early.contains("0 van 300 bibliotheken stemden"), "{early}");
+}
+
+#[actix_web::test]
+async fn the_png_is_the_golden_png_of_the_demo_round() {
+    let demo = demo_fixture::demo_ledger();
+    let app = app!(demo);
+    let golden =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ledger-report/tests/golden");
+    for (uri, file) in [
+        ("/v1/rounds/r-2023-05/result.png", "result.r-2023-05.nl.png"),
+        (
+            "/v1/rounds/r-2023-05/result.png?lang=en",
+            "result.r-2023-05.en.png",
+        ),
+    ] {
+        let response = call_service(&app, TestRequest::get().uri(uri).to_request()).await;
+        assert_eq!(response.status(), StatusCode::OK, "{uri}");
+        assert_eq!(
+            response.headers().get(header::CONTENT_TYPE).unwrap(),
+            "image/png"
+        );
+        assert!(response.headers().get(header::ETAG).is_some());
+        let png = read_body(response).await;
+        let expected = std::fs::read(golden.join(file)).expect("golden PNG");
+        assert!(
+            png.as_ref() == expected.as_slice(),
+            "{uri} differs from {file}"
+        );
+    }
+    let (status, content_type, _, _) = get(&app, "/v1/rounds/nope/result.png").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(content_type, "application/problem+json");
+    let (status, content_type, _, _) = get(&app, "/v1/rounds/r-2023-05/result.png?lang=de").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(content_type, "application/problem+json");
+}
+
+#[actix_web::test]
+async fn the_page_leads_with_the_may_2023_round_not_the_trial() {
+    let demo = demo_fixture::demo_ledger();
+    let app = app!(demo);
+    let (status, _, _, page) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    let h1 = page.find("<h1").expect("a heading");
+    assert!(
+        page[h1..].starts_with("<h1 id=\"r-r-2023-05\">Stemronde mei 2023"),
+        "{}",
+        &page[h1..h1 + 80]
+    );
+    assert!(page.find("Proefstemming").expect("the trial") > h1);
 }
 
 #[actix_web::test]

@@ -204,7 +204,7 @@ async fn csv_files_follow_rfc_4180() {
         "{yes}"
     );
     assert!(
-        yes.ends_with(",Stemronde mei 2023"),
+        yes.ends_with(&format!(",{}", ledger_demo::scenario::ROUND_TITLE)),
         "the round's title: {yes}"
     );
 }
@@ -341,9 +341,16 @@ async fn the_digest_groups_changes_by_proposal() {
     let (status, digest) = get_json(&app, &format!("/v1/digest?from={opened}")).await;
     assert_eq!(status, StatusCode::OK);
     let proposals = digest["proposals"].as_array().unwrap();
-    assert_eq!(proposals.len(), 1);
+    // The May 2023 proposal, filed before the round opened, and the demo's try-out,
+    // filed after the history.
+    assert_eq!(proposals.len(), 2);
     assert_eq!(proposals[0]["proposal"], "p-2023-ibl-microsubsidies");
     assert_eq!(proposals[0]["new"], false);
+    assert_eq!(
+        proposals[1]["proposal"],
+        ledger_demo::scenario::TRIAL_PROPOSAL
+    );
+    assert_eq!(proposals[1]["new"], true);
 }
 
 #[actix_web::test]

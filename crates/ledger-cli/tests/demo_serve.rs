@@ -22,7 +22,7 @@ fn start_demo(dir: &std::path::Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ledger"))
         .args(["demo", "--data"])
         .arg(dir)
-        .args(["--addr", "127.0.0.1:0", "--window", "2"])
+        .args(["--addr", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

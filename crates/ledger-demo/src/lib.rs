@@ -1,7 +1,10 @@
 //! The May 2023 decision cycle of the Flemish public libraries, as data: a synthetic
 //! electorate of about three hundred libraries and the command envelopes of one full
-//! cycle (setup, 190 votes, close, certification, advice, government decision, project
-//! sheets and priorities). The `ledger demo` command and the tests replay it.
+//! cycle on the seed's calendar (setup, 190 votes in May 2023, close, the steering group's
+//! confirmation in June, newsletters, advice through Cultuurconnect, criteria in
+//! September, the government's decision in the autumn's management agreement, project
+//! sheets and priorities), then a try-out round marked as a trial. The `ledger demo`
+//! command and the tests replay it (`history::record_history`).
 //!
 //! Architecture Invariant: this crate is pure. It does no I/O, reads no clock, draws no
 //! randomness (its variety comes from a fixed formula) and never reads `../shared`; the
@@ -15,12 +18,14 @@
 mod ballots;
 mod draw;
 pub mod electorate;
+pub mod history;
 mod replay;
 pub mod scenario;
 pub mod texts;
 
 pub use ballots::{Ballot, VOTERS, YES_PERCENT};
 pub use electorate::{electorate, DemoLibrary, LIBRARY_COUNT};
+pub use history::{record_history, HistoryError, Recorder, FIXED_TRIAL_AT};
 pub use replay::{PureReplay, ReplayError};
 pub use scenario::{decision_document_blake3, priority_ranking, Scenario, Step};
 

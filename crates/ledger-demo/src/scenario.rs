@@ -21,8 +21,8 @@ use ledger_core::{
 use crate::ballots::{plan, Ballot, VotePlan};
 use crate::electorate::{electorate, DemoLibrary};
 use crate::texts::{
-    CRITERIA, DECISION_DOCUMENT, DECISION_REFERENCE, GOVERNMENT, PROPOSAL_TEXT, PROPOSAL_TITLE,
-    SCORES, SHEETS,
+    advice_text, CRITERIA, DECISION_DOCUMENT, DECISION_REFERENCE, GOVERNMENT, PROPOSAL_TEXT,
+    PROPOSAL_TITLE, SCORES, SHEETS, TRIAL_ROUND_TITLE, TRIAL_TEXT, TRIAL_TITLE,
 };
 use crate::DemoError;
 
@@ -32,12 +32,21 @@ pub const ORIGIN: &str = "demo.ledger.local/bibliotheken";
 pub const SECRETARIAT: &str = "secretariaat";
 /// The steering-group members, in signing order (the first two sign the certification).
 pub const MEMBERS: [&str; 3] = ["stuurgroep-an", "stuurgroep-bart", "stuurgroep-chris"];
+/// The members' names for people (invented), in [`MEMBERS`] order.
+pub const MEMBER_NAMES: [&str; 3] = ["An Peeters", "Bart Claes", "Chris Van Damme"];
+/// The secretariat's name for people.
+pub const SECRETARIAT_NAME: &str = "Secretariaat stuurgroep Digitale Bibliotheek";
 /// The proposal's id.
 pub const PROPOSAL: &str = "p-2023-ibl-microsubsidies";
 /// The round's id.
 pub const ROUND: &str = "r-2023-05";
-/// The demo round's title for people.
-pub const ROUND_TITLE: &str = "Stemronde mei 2023";
+/// The demo round's title for people: the subject and the month.
+pub const ROUND_TITLE: &str =
+    "Stemronde mei 2023: de IBL-middelen centraal inzetten voor digitale dienstverlening";
+/// The try-out proposal's id.
+pub const TRIAL_PROPOSAL: &str = "p-demo-proef";
+/// The try-out round's id, open for thirty days from when the demo is built.
+pub const TRIAL_ROUND: &str = "r-demo-proef";
 /// The advice's id.
 pub const ADVICE: &str = "adv-2023-ibl";
 /// The government decision's id.
@@ -52,6 +61,8 @@ pub const PERIOD_START: &str = "2024-01-01";
 pub const PERIOD_END: &str = "2028-12-31";
 
 const DAY: i64 = 86_400;
+/// Days after the close on which the steering group confirms (certifies) the result.
+const CERTIFIED_AFTER_DAYS: i64 = 21;
 
 /// One envelope and the instant this scenario suggests recording it at.
 ///
@@ -255,12 +266,16 @@ impl Scenario {
         )
     }
 
-    /// Everything after the close, from `state` as it stands right after it: two members
-    /// sign the recomputed tally digest (the second signature certifies), the advice goes
-    /// to the Flemish government, the government's decision is recorded, then criteria,
-    /// project sheets, every member's scores and the priorities.
+    /// Everything after the close, from `state` as it stands right after it, on the
+    /// seed's calendar: two members sign the recomputed tally digest (the second
+    /// signature certifies: the steering group confirms the result in June), the steering
+    /// group's advice goes to the Flemish government through Cultuurconnect, the steering
+    /// group sets its criteria (September), project sheets are filed, the government's
+    /// decision is recorded (the autumn's management agreement), then every member's
+    /// scores and the priorities (December).
     ///
-    /// Suggested instants: from one day to 180 days after `closes_at`.
+    /// Suggested instants: from 21 days to 196 days after `closes_at` (for the May 2023
+    /// window: 22 June 2023 to 13 December 2023, 10:00 Brussels time in summer).
     pub fn after_close(&self, state: &State) -> Result<Vec<Step>, DemoError> {
         let round_id = self.round();
         let round = state
@@ -285,14 +300,14 @@ impl Scenario {
         let first = self.close_number() + 1;
         let mut push = |days: i64, actor: &str, command: Command| {
             let at = self
-                .closes_at
-                .plus_seconds(days * DAY + out.len() as i64 * 60);
+                .after_close_at(days)
+                .plus_seconds(out.len() as i64 * 60);
             let n = first + out.len();
             out.push(step(n, at, actor, command));
         };
         for member in &MEMBERS[..SIGNATURES_REQUIRED as usize] {
             push(
-                1,
+                CERTIFIED_AFTER_DAYS,
                 member,
                 Command::SignCertification {
                     round: round_id.clone(),
@@ -301,38 +316,17 @@ impl Scenario {
             );
         }
         push(
-            7,
+            33,
             SECRETARIAT,
             Command::SendAdvice {
                 advice: AdviceId::new(ADVICE),
                 round: round_id.clone(),
                 recipient: GOVERNMENT.into(),
-                text: format!(
-                    "Op basis van de gecertificeerde stemronde {round_id} ({} bibliotheken \
-                     stemden; {percent}% van de vertegenwoordigde inwoners stemde voor) \
-                     adviseren de openbare bibliotheken de Vlaamse overheid om de middelen \
-                     van de vroegere IBL-microsubsidies, 200.000 euro per jaar, vanaf 2024 \
-                     centraal in te zetten voor digitale dienstverlening.",
-                    tally.cast.libraries
-                ),
+                text: advice_text(tally.cast.libraries, &percent),
             },
         );
         push(
-            120,
-            SECRETARIAT,
-            Command::RecordGovernmentDecision {
-                decision: DecisionId::new(DECISION),
-                advice: AdviceId::new(ADVICE),
-                verdict: Verdict::Approved,
-                amount_cents_per_year: BUDGET_CENTS_PER_YEAR,
-                period_start,
-                period_end,
-                document_reference: DECISION_REFERENCE.into(),
-                document_blake3: decision_document_blake3(),
-            },
-        );
-        push(
-            150,
+            110,
             MEMBERS[0],
             Command::SetCriteria {
                 criteria: CRITERIA
@@ -347,7 +341,7 @@ impl Scenario {
         );
         for (id, title, summary, budget) in SHEETS {
             push(
-                160,
+                130,
                 SECRETARIAT,
                 Command::FileProjectSheet {
                     sheet: SheetId::new(id),
@@ -358,11 +352,25 @@ impl Scenario {
                 },
             );
         }
+        push(
+            167,
+            SECRETARIAT,
+            Command::RecordGovernmentDecision {
+                decision: DecisionId::new(DECISION),
+                advice: AdviceId::new(ADVICE),
+                verdict: Verdict::Approved,
+                amount_cents_per_year: BUDGET_CENTS_PER_YEAR,
+                period_start,
+                period_end,
+                document_reference: DECISION_REFERENCE.into(),
+                document_blake3: decision_document_blake3(),
+            },
+        );
         for (member, by_sheet) in MEMBERS.iter().zip(SCORES) {
             for ((sheet, ..), by_criterion) in SHEETS.iter().zip(by_sheet) {
                 for ((criterion, ..), score) in CRITERIA.iter().zip(by_criterion) {
                     push(
-                        170,
+                        188,
                         member,
                         Command::ScoreSheet {
                             sheet: SheetId::new(*sheet),
@@ -374,13 +382,19 @@ impl Scenario {
             }
         }
         push(
-            180,
+            195,
             MEMBERS[0],
             Command::DecidePriorities {
                 ranking: priority_ranking(),
             },
         );
         Ok(out)
+    }
+
+    /// 10:00 on the day `days` after the close (the close is midnight in Brussels for
+    /// the May 2023 window).
+    fn after_close_at(&self, days: i64) -> Timestamp {
+        self.closes_at.plus_seconds(days * DAY + 8 * 3600)
     }
 
     /// A newsletter issue covering everything since the previous one, or `None` when
@@ -400,6 +414,82 @@ impl Scenario {
                 covers_to,
             },
         })
+    }
+
+    /// The steering group's members and the secretariat get names for people, the day
+    /// before the result is confirmed, so the page and the newsletter name who signed.
+    /// Command ids `demo-naam-N`, outside the numbered cycle.
+    pub fn names(&self) -> Vec<Step> {
+        let at = self.after_close_at(CERTIFIED_AFTER_DAYS - 1);
+        MEMBERS
+            .iter()
+            .zip(MEMBER_NAMES)
+            .chain([(&SECRETARIAT, SECRETARIAT_NAME)])
+            .enumerate()
+            .map(|(k, (actor, name))| Step {
+                at,
+                envelope: Envelope {
+                    command_id: CommandId::new(format!("demo-naam-{}", k + 1)),
+                    actor: ActorId::new(SECRETARIAT),
+                    expected_version: None,
+                    command: Command::NameActor {
+                        actor: ActorId::new(*actor),
+                        name: name.into(),
+                    },
+                },
+            })
+            .collect()
+    }
+
+    /// When the seed's newsletters went out: the first the day after the result was
+    /// confirmed (23 June 2023 for the May 2023 window), the second after the priorities
+    /// (15 December 2023).
+    pub fn newsletter_at(&self, issue: u32) -> Timestamp {
+        match issue {
+            1 => self.after_close_at(CERTIFIED_AFTER_DAYS + 1),
+            _ => self.after_close_at(197),
+        }
+    }
+
+    /// The try-out: a proposal and a round, both marked as trials, opened at `now` for
+    /// thirty days, so that the demo's tokens have a vote to cast. Both steps are
+    /// suggested at `now` (the demo records them on the real clock, after the history).
+    pub fn trial(&self, now: Timestamp) -> Vec<Step> {
+        let file = Step {
+            at: now,
+            envelope: Envelope {
+                command_id: CommandId::new("demo-proef-1"),
+                actor: ActorId::new(MEMBERS[0]),
+                expected_version: None,
+                command: Command::FileProposal {
+                    proposal: ProposalId::new(TRIAL_PROPOSAL),
+                    title: TRIAL_TITLE.into(),
+                    text: TRIAL_TEXT.into(),
+                    budget_cents_per_year: 100,
+                    trial: true,
+                },
+            },
+        };
+        let open = Step {
+            at: now,
+            envelope: Envelope {
+                command_id: CommandId::new("demo-proef-2"),
+                actor: ActorId::new(SECRETARIAT),
+                expected_version: None,
+                command: Command::OpenRound {
+                    round: RoundId::new(TRIAL_ROUND),
+                    proposal: ProposalId::new(TRIAL_PROPOSAL),
+                    opens_at: None,
+                    closes_at: now.plus_seconds(30 * DAY),
+                    rule: None,
+                    title: Some(TRIAL_ROUND_TITLE.into()),
+                    trial: true,
+                    live_results: false,
+                    signed_votes: None,
+                },
+            },
+        };
+        vec![file, open]
     }
 
     /// How many envelopes [`Scenario::setup`] returns.

@@ -2,23 +2,27 @@
 //! votes, the advice, the government's decision document, the criteria and the project
 //! sheets.
 //!
-//! The texts are written for this demo and describe the real kind of decision (former
-//! interlibrary-loan micro-subsidies spent centrally on digital services); names of
-//! people and places are invented. This module must never compute anything beyond
-//! choosing a text by index.
+//! The texts are written for this demo after the real decision of 2023: the steering group
+//! Digitale Bibliotheek proposed, and the libraries agreed by vote, that the former
+//! interlibrary-loan micro-subsidies be spent centrally on digital services; the steering
+//! group advised the Flemish government through Cultuurconnect, and the government
+//! decided in its management agreement with Cultuurconnect. Names of people and places
+//! are invented. Dutch as a Flemish librarian writes it. This module must never compute
+//! anything beyond choosing a text by index.
 
 /// Title of the proposal.
 pub const PROPOSAL_TITLE: &str =
     "Middelen van de vroegere IBL-microsubsidies centraal inzetten voor digitale dienstverlening";
 
-/// Text of the proposal.
-pub const PROPOSAL_TEXT: &str = "De stuurgroep Digitale Bibliotheek stelt voor dat de \
-bibliotheken de Vlaamse overheid adviseren om de middelen van de vroegere microsubsidies \
-voor interbibliothecair leenverkeer (IBL), ongeveer 200.000 euro per jaar, vanaf 2024 niet \
-langer per bibliotheek uit te keren maar centraal in te zetten voor digitale dienstverlening: \
-gezamenlijke licenties voor e-boeken en e-content, één digitale bibliotheekpas en vorming \
-in digitale vaardigheden. Het interbibliothecair lenen zelf blijft bestaan. De stuurgroep \
-legt jaarlijks verantwoording af over de besteding.";
+/// Text of the proposal, in the steering group's words.
+pub const PROPOSAL_TEXT: &str = "De stuurgroep Digitale Bibliotheek stelt voor om de \
+middelen van de vroegere microsubsidies voor interbibliothecair leenverkeer (IBL), \
+ongeveer € 200.000 per jaar, vanaf 2024 niet langer per bibliotheek uit te keren, maar \
+centraal in te zetten voor digitale dienstverlening: gezamenlijke licenties voor e-boeken \
+en e-content, één digitale bibliotheekpas en vorming in digitale vaardigheden. Het \
+interbibliothecair lenen zelf blijft bestaan. Stemmen de bibliotheken in, dan adviseert de \
+stuurgroep de Vlaamse overheid via Cultuurconnect in die zin. De stuurgroep legt elk jaar \
+verantwoording af over de besteding.";
 
 /// Remarks a library adds to a yes vote.
 pub const REMARKS_YES: [&str; 12] = [
@@ -61,19 +65,49 @@ pub const REMARK_ENDINGS: [&str; 4] = [
     " Wordt vervolgd op het regio-overleg.",
 ];
 
-/// The recipient of the advice.
+/// The recipient of the advice (the steering group advises it through Cultuurconnect).
 pub const GOVERNMENT: &str = "Vlaamse overheid";
 
+/// The organisation through which the steering group advises the government, and with
+/// which the government makes its management agreement.
+pub const CULTUURCONNECT: &str = "Cultuurconnect";
+
 /// The reference of the government's decision document.
-pub const DECISION_REFERENCE: &str = "Beheersovereenkomst 2024-2028";
+pub const DECISION_REFERENCE: &str =
+    "Beheersovereenkomst 2024-2028 Vlaamse overheid – Cultuurconnect";
 
 /// The demo's stand-in for the official decision document; the ledger stores only its
 /// BLAKE3 hash, as it would for the real PDF.
 pub const DECISION_DOCUMENT: &str = "Beheersovereenkomst 2024-2028 tussen de Vlaamse \
-overheid en de steunorganisatie voor de openbare bibliotheken (demotekst).\n\
+overheid en Cultuurconnect (demotekst).\n\
 Artikel 12. De middelen van de vroegere microsubsidies voor interbibliothecair \
-leenverkeer, 200.000 euro per jaar, worden van 1 januari 2024 tot en met 31 december 2028 \
-centraal ingezet voor digitale dienstverlening, op advies van de bibliotheken.\n";
+leenverkeer, € 200.000 per jaar, worden van 1 januari 2024 tot en met 31 december 2028 \
+centraal ingezet voor digitale dienstverlening, op advies van de stuurgroep Digitale \
+Bibliotheek.\n";
+
+/// The advice the steering group sends through Cultuurconnect, with the round's figures
+/// filled in: `{libraries}` libraries voted and `{percent}`% of the represented
+/// inhabitants agreed.
+pub fn advice_text(libraries: u32, percent: &str) -> String {
+    format!(
+        "De stuurgroep Digitale Bibliotheek adviseert de Vlaamse overheid, via \
+         Cultuurconnect, om de middelen van de vroegere IBL-microsubsidies, € 200.000 per \
+         jaar, vanaf 2024 centraal in te zetten voor digitale dienstverlening. De \
+         bibliotheken stemden in mei 2023 over dit voorstel: {libraries} bibliotheken \
+         brachten hun stem uit en {percent}% van het vertegenwoordigde inwonersaantal \
+         stemde in. De stuurgroep bekrachtigde dat resultaat in juni 2023."
+    )
+}
+
+/// Title of the demo's try-out proposal, which says plainly that it decides nothing.
+pub const TRIAL_TITLE: &str = "Proefstemming: probeer de schrijf-API uit (geen echte beslissing)";
+
+/// Text of the try-out proposal.
+pub const TRIAL_TEXT: &str = "Een open stemronde in de demo, om zelf een stem uit te \
+brengen met curl of `ledger vote`. Dit is geen echt voorstel: de uitslag beslist niets.";
+
+/// Title of the try-out round.
+pub const TRIAL_ROUND_TITLE: &str = "Proefstemronde";
 
 /// Criteria for scoring project sheets: id, name and weight (weights sum to 100).
 pub const CRITERIA: [(&str, &str, u32); 3] = [

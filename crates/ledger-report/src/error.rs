@@ -1,5 +1,6 @@
 //! The one error type of the crate: rendering itself cannot fail, only reading the
-//! few texts that come from outside (a language code, a format name, a checkpoint note).
+//! few texts that come from outside (a language code, a format name, a checkpoint note),
+//! and drawing an SVG as PNG.
 
 /// Why an input to a renderer was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -13,4 +14,7 @@ pub enum ReportError {
     /// The checkpoint note does not hold a C2SP checkpoint body.
     #[error("the checkpoint is not a C2SP checkpoint: {0}")]
     BadCheckpoint(String),
+    /// The infographic could not be drawn as PNG (an SVG the renderer refuses).
+    #[error("cannot render the infographic as PNG: {0}")]
+    Png(String),
 }

@@ -104,14 +104,17 @@ impl Lang {
             Step::InVote => self.pick("Stemronde geopend", "Vote round opened"),
             Step::Voted => self.pick("Stemronde afgesloten", "Vote round closed"),
             Step::Annulled => self.pick("Stemronde geannuleerd", "Vote round annulled"),
-            Step::Certified => self.pick("Resultaat gecertificeerd", "Result certified"),
+            Step::Certified => self.pick(
+                "Resultaat bekrachtigd door de stuurgroep",
+                "Result confirmed by the steering group",
+            ),
             Step::AdviceSent => self.pick("Advies verstuurd", "Advice sent"),
             Step::GovernmentDecided => {
                 self.pick("Beslissing van de overheid", "Government decision")
             }
             Step::WindowChanged => self.pick("Stemperiode gewijzigd", "Voting window changed"),
             Step::CertificationWithdrawn => {
-                self.pick("Certificering ingetrokken", "Certification withdrawn")
+                self.pick("Bekrachtiging ingetrokken", "Confirmation withdrawn")
             }
             Step::AdviceSuperseded => self.pick("Advies verbeterd", "Advice corrected"),
             Step::DecisionAmended => self.pick(
@@ -130,11 +133,18 @@ impl Lang {
         }
     }
 
-    /// "certified" or "not certified (yet)".
+    /// Whether the steering group confirmed (certified) the result, as the steering group
+    /// says it: "bekrachtigd door de stuurgroep".
     pub fn certified(self, certified: bool) -> &'static str {
         match certified {
-            true => self.pick("gecertificeerd", "certified"),
-            false => self.pick("nog niet gecertificeerd", "not certified yet"),
+            true => self.pick(
+                "bekrachtigd door de stuurgroep",
+                "confirmed by the steering group",
+            ),
+            false => self.pick(
+                "nog niet bekrachtigd door de stuurgroep",
+                "not yet confirmed by the steering group",
+            ),
         }
     }
 }

@@ -1,39 +1,45 @@
-//! The newsletter issue: what changed in a range of the log, for the libraries, in Dutch
-//! or English, as Markdown or as a self-contained HTML page.
+//! The newsletter issue: what the steering group and the libraries decided in a range of
+//! the log, written to the libraries ("je"), in Dutch or English, as Markdown for the web
+//! or as HTML for mail (every style inline, the infographic as a PNG by URL, no SVG).
 //!
-//! The input is what the generator fetched from the read API (the digest of the range
-//! and the proposals, rounds and library names as of the range's end) plus the
-//! checkpoint the issue was made from, which the footer states so that any reader can
-//! check the issue against the log. Sections without news are left out. This module
-//! must never look at anything but its input (no clock: the dates shown are those of
-//! the records), so the same input always gives the same bytes.
+//! An editorial frame (title, intro) comes from the editor; then thanks for a vote, the
+//! result, the remarks, advice, decision, criteria and priorities, "Wat gebeurt er
+//! verder?", and one short "Zelf controleren" section naming the checkpoint the issue was
+//! made from. Names and titles, never ids, record numbers or commands. Try-out proposals
+//! and rounds are left out. Sections without news are left out. This module must never
+//! look at anything but its input (no clock: the dates shown are those of the records),
+//! so the same input always gives the same bytes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use ledger_core::{ActorId, LibraryId, ProposalId, RoundId, Timestamp};
-use ledger_projections::{
-    ChoiceView, Digest, PercentBaseView, ProposalView, ResultWarning, RoundResult, RoundStatusView,
-    RoundView, Step,
-};
+use ledger_projections::{Digest, ProposalView, RoundStatusView, RoundView, Step};
 use ledger_tlog::Checkpoint;
 
-use crate::doc::{to_html, to_markdown, Block, Inline, Line, Table};
+use crate::doc::{
+    code, html_document, log, para, strong, text, to_markdown, Block, Document, Inline, Line,
+    Medium, STYLE,
+};
 use crate::error::ReportError;
 use crate::lang::Lang;
-use crate::number::{budget_sentence, euros, integer, percent};
-use crate::page::STYLE;
-use crate::remarks::{select_remarks, SelectedRemark, REMARKS_PER_ROUND};
+use crate::next::{criteria_list, Progress};
+use crate::number::{budget_sentence, euros, integer, score_out_of_100};
+use crate::remarks::{remarks_intro, select_remarks, SelectedRemark, REMARKS_PER_ROUND};
+use crate::round_text::{
+    certification_line, join_names, named_actors, outcome_line, result_table, rule_sentence,
+    warning_sentences,
+};
 use crate::svg::{
-    describe, inhabitants_word, libraries_word, result_svg, turnout_sentence, Figures,
+    describe, headline, libraries_word, result_svg, round_name, turnout_sentence, voting_days,
 };
 use crate::time::{brussels_date, brussels_date_time, calendar_date};
 
 /// The output format of an issue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// CommonMark with GitHub tables; the infographic as an image link.
+    /// CommonMark with GitHub tables, for the web; the infographic as an image link.
     Markdown,
-    /// One self-contained HTML page with the infographic inline.
+    /// One HTML document for mail: every style inline, the infographic as a PNG by URL.
     Html,
 }
 
@@ -56,6 +62,16 @@ pub struct Issue {
 }
 
 impl Issue {
+    /// The issue that starts at position `from`, given where every issue recorded so far
+    /// ended (`covers_to`): one more than the issues that ended at or before `from`, so
+    /// an issue made again `--since 0` is nr. 1 whatever came after it.
+    pub fn starting_at(from: u64, earlier_ends: impl IntoIterator<Item = u64>) -> Issue {
+        let before = earlier_ends.into_iter().filter(|end| *end <= from).count();
+        Issue {
+            number: u32::try_from(before).unwrap_or(u32::MAX).saturating_add(1),
+        }
+    }
+
     /// The newsletter id recorded in the log: `nb-001`, `nb-002`, ...
     pub fn id(&self) -> String {
         format!("nb-{:03}", self.number)
@@ -93,6 +109,11 @@ pub struct NewsletterInput {
     pub checkpoint: Option<Checkpoint>,
     /// The public address of the read API, for links and for the verification steps.
     pub link_base: Option<String>,
+    /// The editor's title (`--title`); the numbered title when absent.
+    pub title: Option<String>,
+    /// The editor's introduction (`--intro FILE`), paragraphs separated by blank lines;
+    /// a plain default when absent.
+    pub intro: Option<String>,
 }
 
 /// Where the views an issue needs come from: the read API over HTTP (`?at=` the end of
@@ -149,6 +170,8 @@ impl NewsletterInput {
             period: None,
             checkpoint: None,
             link_base: None,
+            title: None,
+            intro: None,
         }
     }
 
@@ -231,41 +254,25 @@ fn voted_rounds(digest: &Digest) -> Vec<RoundId> {
 
 /// Renders the issue.
 pub fn render_newsletter(input: &NewsletterInput, format: Format) -> String {
-    let blocks = Writer::new(input).blocks();
+    let writer = Writer::new(input);
+    let blocks = writer.blocks();
     match format {
         Format::Markdown => {
             let mut text = to_markdown(&blocks);
             text.push('\n');
             text
         }
-        Format::Html => format!(
-            "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
-            input.lang.tag(),
-            crate::escape::escape_html(&input.issue.title(input.lang)),
-            to_html(&blocks, input.lang)
-        ),
+        Format::Html => html_document(&Document {
+            lang: input.lang,
+            title: writer.title(),
+            links: Vec::new(),
+            header: Vec::new(),
+            main: blocks,
+            footer: Vec::new(),
+            medium: Medium::Mail,
+            style: STYLE,
+        }),
     }
-}
-
-fn text(s: impl Into<String>) -> Inline {
-    Inline::Text(s.into())
-}
-
-fn strong(s: impl Into<String>) -> Inline {
-    Inline::Strong(s.into())
-}
-
-fn code(s: impl Into<String>) -> Inline {
-    Inline::Code(s.into())
-}
-
-fn para(line: Line) -> Block {
-    Block::Para(line)
-}
-
-/// Text from the log, in the ledger's own language.
-fn log(s: impl Into<String>) -> Inline {
-    Inline::Log(s.into())
 }
 
 fn heading(level: u8, s: impl Into<String>) -> Block {
@@ -280,86 +287,6 @@ fn heading_line(level: u8, line: Line) -> Block {
     }
 }
 
-/// A round as people name it: `Stemronde mei 2023 (r-2023-05)` when it has a title,
-/// else `Stemronde r-2023-05`.
-pub(crate) fn round_heading(id: &RoundId, title: Option<&str>, lang: Lang) -> String {
-    match title {
-        Some(title) => format!("{title} ({id})"),
-        None => format!("{} {id}", lang.pick("Stemronde", "Vote round")),
-    }
-}
-
-/// Each actor by display name with the id (`An Peeters (stuurgroep-an)`), or by id
-/// alone when it has no name.
-pub(crate) fn named_actors(actors: &[ActorId], names: &BTreeMap<ActorId, String>) -> Vec<String> {
-    actors
-        .iter()
-        .map(|a| match names.get(a) {
-            Some(name) => format!("{name} ({a})"),
-            None => a.to_string(),
-        })
-        .collect()
-}
-
-/// The rule a round uses, in one sentence, so every result states what it was judged by:
-/// "Rule: adopted when more than 50% of the represented inhabitants (yes and no votes)
-/// vote yes; no quorum; 2 signatures certify the result."
-pub(crate) fn rule_sentence(result: &RoundResult, lang: Lang) -> String {
-    let f = Figures::new(result);
-    let threshold = f.threshold(lang).unwrap_or_else(|| "?".to_owned());
-    let base = match (result.percent_base, lang) {
-        (PercentBaseView::InhabitantsOfAllVotesCast, Lang::Nl) => "alle uitgebrachte stemmen",
-        (PercentBaseView::InhabitantsOfAllVotesCast, Lang::En) => "all votes cast",
-        (PercentBaseView::InhabitantsOfYesAndNoVotes, Lang::Nl) => "ja- en neestemmen",
-        (PercentBaseView::InhabitantsOfYesAndNoVotes, Lang::En) => "yes and no votes",
-    };
-    let libraries = match (result.double_majority, lang) {
-        (false, _) => "",
-        (true, Lang::Nl) => ", en evenzeer meer dan die drempel van de bibliotheken",
-        (true, Lang::En) => ", and the libraries pass that threshold too",
-    };
-    let quorum = match (f.quorum(lang), lang) {
-        (Some(q), Lang::Nl) => format!("vereiste opkomst {q} van de kiesgerechtigde inwoners"),
-        (Some(q), Lang::En) => format!("required participation {q} of the eligible inhabitants"),
-        (None, Lang::Nl) => "geen quorum".to_owned(),
-        (None, Lang::En) => "no quorum".to_owned(),
-    };
-    let signatures = result.signatures_required;
-    match lang {
-        Lang::Nl => format!(
-            "Regel: aangenomen als meer dan {threshold} van de vertegenwoordigde inwoners ({base}) ja stemt{libraries}; {quorum}; {signatures} handtekeningen certificeren het resultaat."
-        ),
-        Lang::En => format!(
-            "Rule: adopted when more than {threshold} of the represented inhabitants ({base}) vote yes{libraries}; {quorum}; {signatures} signatures certify the result."
-        ),
-    }
-}
-
-/// Each warning on `result` as a sentence for people, in the result's order.
-pub(crate) fn warning_sentences(result: &RoundResult, lang: Lang) -> Vec<String> {
-    result
-        .warnings
-        .iter()
-        .map(|w| {
-            match w {
-                ResultWarning::NoQuorum => lang.pick(
-                    "Deze stemronde werd geopend zonder quorum: elke opkomst, hoe klein ook, beslist.",
-                    "This round was opened without a quorum: any turnout, however small, decides.",
-                ),
-                ResultWarning::TurnoutBelowQuorum => lang.pick(
-                    "De opkomst ligt onder het quorum van de regel.",
-                    "The turnout is below the rule's quorum.",
-                ),
-                ResultWarning::TurnoutBelowHalf => lang.pick(
-                    "De bibliotheken die stemden, vertegenwoordigen minder dan de helft van de kiesgerechtigde inwoners.",
-                    "The libraries that voted represent less than half of the eligible inhabitants.",
-                ),
-            }
-            .to_owned()
-        })
-        .collect()
-}
-
 /// Whether `step` corrects an earlier record.
 fn is_correction(step: Step) -> bool {
     matches!(
@@ -371,177 +298,9 @@ fn is_correction(step: Step) -> bool {
     )
 }
 
-/// Joins names: `a`, `a en b`, `a, b en c` (nl) / `a and b` (en).
-pub(crate) fn join_names(names: &[String], lang: Lang) -> String {
-    let and = lang.pick(" en ", " and ");
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{}{and}{last}", rest.join(", ")),
-    }
-}
-
-/// A decimal string from the projections (`36.50`) in the language's notation.
-pub(crate) fn decimal(text: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Nl => text.replace('.', ","),
-        Lang::En => text.to_owned(),
-    }
-}
-
-/// The table of a result: per choice the libraries and inhabitants with their shares,
-/// then the votes cast and the electorate.
-pub(crate) fn result_table(result: &RoundResult, lang: Lang) -> Table {
-    let f = Figures::new(result);
-    let mut rows = Vec::new();
-    for choice in [ChoiceView::Yes, ChoiceView::No, ChoiceView::Abstain] {
-        let count = f.count(choice);
-        // No share: either the rule leaves abstentions out, or nobody voted yet.
-        let dash = || match f.in_base(choice) {
-            true => "–".to_owned(),
-            false => lang.pick("niet meegeteld", "not counted").to_owned(),
-        };
-        rows.push(vec![
-            lang.choice(choice).to_owned(),
-            integer(u64::from(count.libraries), lang),
-            f.library_share(choice, lang).unwrap_or_else(dash),
-            integer(count.inhabitants, lang),
-            f.inhabitant_share(choice, lang).unwrap_or_else(dash),
-        ]);
-    }
-    rows.push(vec![
-        lang.pick("Uitgebracht", "Cast").to_owned(),
-        integer(u64::from(result.cast.libraries), lang),
-        String::new(),
-        integer(result.cast.inhabitants, lang),
-        String::new(),
-    ]);
-    rows.push(vec![
-        lang.pick("Kiesgerechtigd", "Eligible").to_owned(),
-        integer(u64::from(result.eligible.libraries), lang),
-        String::new(),
-        integer(result.eligible.inhabitants, lang),
-        String::new(),
-    ]);
-    // Cast over eligible, by count and by inhabitants.
-    rows.push(vec![
-        lang.pick("Opkomst", "Turnout").to_owned(),
-        String::new(),
-        percent(
-            u64::from(result.cast.libraries),
-            u64::from(result.eligible.libraries),
-            0,
-            lang,
-        )
-        .unwrap_or_default(),
-        String::new(),
-        f.participation(lang).unwrap_or_default(),
-    ]);
-    Table {
-        caption: format!(
-            "{} {}",
-            lang.pick("Resultaat van stemronde", "Result of vote round"),
-            result.round.as_str()
-        ),
-        head: [
-            lang.pick("Keuze", "Choice"),
-            lang.pick("Bibliotheken", "Libraries"),
-            lang.pick("Aandeel bibliotheken", "Share of libraries"),
-            lang.pick("Inwoners", "Inhabitants"),
-            lang.pick("Aandeel inwoners", "Share of inhabitants"),
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-        rows,
-    }
-}
-
-/// "Outcome: adopted. More than 50% of the represented inhabitants was needed; 92%
-/// voted yes." with the double majority and the quorum when the rule has them.
-pub(crate) fn outcome_line(result: &RoundResult, lang: Lang) -> Line {
-    let f = Figures::new(result);
-    let mut line = vec![
-        text(lang.pick("Uitkomst: ", "Outcome: ")),
-        strong(lang.outcome(result.outcome)),
-        text("."),
-    ];
-    let yes = f.inhabitant_share(ChoiceView::Yes, lang);
-    if let (Some(threshold), Some(yes)) = (f.threshold(lang), yes) {
-        line.push(text(match lang {
-            Lang::Nl => format!(
-                " Nodig was meer dan {threshold} van de vertegenwoordigde inwoners; {yes} stemde ja."
-            ),
-            Lang::En => format!(
-                " More than {threshold} of the represented inhabitants was needed; {yes} voted yes."
-            ),
-        }));
-    }
-    if result.double_majority {
-        if let Some(libraries) = f.library_share(ChoiceView::Yes, lang) {
-            line.push(text(match lang {
-                Lang::Nl => {
-                    format!(" Ook de bibliotheken moesten de drempel halen: {libraries} stemde ja.")
-                }
-                Lang::En => {
-                    format!(" The libraries had to pass the threshold too: {libraries} voted yes.")
-                }
-            }));
-        }
-    }
-    if let Some(quorum) = f.quorum(lang) {
-        let met = match (lang, result.quorum_met) {
-            (Lang::Nl, true) => "gehaald",
-            (Lang::Nl, false) => "niet gehaald",
-            (Lang::En, true) => "met",
-            (Lang::En, false) => "not met",
-        };
-        line.push(text(match lang {
-            Lang::Nl => format!(" De vereiste opkomst van {quorum} werd {met}."),
-            Lang::En => format!(" The required participation of {quorum} was {met}."),
-        }));
-    }
-    line
-}
-
-/// "Certified on 9 June 2023 by an and bart (2 of the 2 signatures required)." or how
-/// many signatures are still missing.
-pub(crate) fn certification_line(
-    round: &RoundView,
-    result: &RoundResult,
-    names: &BTreeMap<ActorId, String>,
-    lang: Lang,
-) -> Line {
-    match &round.certification {
-        Some(c) => {
-            let signers = named_actors(&c.signers, names);
-            vec![text(match lang {
-                Lang::Nl => format!(
-                    "Gecertificeerd op {} door {} ({} van de {} vereiste handtekeningen op de telling).",
-                    brussels_date(c.recorded_at, lang),
-                    join_names(&signers, lang),
-                    signers.len(),
-                    result.signatures_required
-                ),
-                Lang::En => format!(
-                    "Certified on {} by {} ({} of the {} signatures on the tally required).",
-                    brussels_date(c.recorded_at, lang),
-                    join_names(&signers, lang),
-                    signers.len(),
-                    result.signatures_required
-                ),
-            })]
-        }
-        None => vec![text(match lang {
-            Lang::Nl => format!(
-                "Nog niet gecertificeerd: {} van de {} vereiste handtekeningen.",
-                result.signatures, result.signatures_required
-            ),
-            Lang::En => format!(
-                "Not certified yet: {} of the {} signatures required.",
-                result.signatures, result.signatures_required
-            ),
-        })],
-    }
+/// A round's name from its view: its title, or "Stemronde r-1".
+fn view_name(round: &RoundView, lang: Lang) -> String {
+    round_name(&round.result(), lang)
 }
 
 /// Builds the blocks of one issue.
@@ -562,11 +321,36 @@ impl<'a> Writer<'a> {
         self.lang.pick(nl, en)
     }
 
-    fn link(&self, text: impl Into<String>, path: &str) -> Option<Inline> {
-        self.input.link_base.as_ref().map(|base| Inline::Link {
-            text: text.into(),
-            href: format!("{}{path}", base.trim_end_matches('/')),
-        })
+    fn title(&self) -> String {
+        self.input
+            .title
+            .clone()
+            .unwrap_or_else(|| self.input.issue.title(self.lang))
+    }
+
+    fn base(&self) -> Option<&str> {
+        self.input
+            .link_base
+            .as_deref()
+            .map(|b| b.trim_end_matches('/'))
+    }
+
+    /// A proposal the libraries really decide on (not a try-out).
+    fn real(&self, id: &ProposalId) -> bool {
+        !self.input.proposals.get(id).is_some_and(|p| p.trial)
+    }
+
+    /// A round that is not a try-out.
+    fn real_round(&self, id: &RoundId) -> bool {
+        !self.input.rounds.get(id).is_some_and(|r| r.trial)
+    }
+
+    fn proposals(&self) -> impl Iterator<Item = &'a ledger_projections::ProposalDigest> + '_ {
+        self.input
+            .digest
+            .proposals
+            .iter()
+            .filter(|p| self.real(&p.proposal))
     }
 
     fn proposal_title(&self, id: &ProposalId) -> String {
@@ -585,9 +369,21 @@ impl<'a> Writer<'a> {
             .unwrap_or_else(|| id.to_string())
     }
 
+    fn round_title(&self, id: &RoundId) -> String {
+        self.input
+            .rounds
+            .get(id)
+            .map(|r| view_name(r, self.lang))
+            .unwrap_or_else(|| format!("{} {id}", self.pick("Stemronde", "Vote round")))
+    }
+
     fn blocks(&self) -> Vec<Block> {
-        let mut out = vec![heading(1, self.input.issue.title(self.lang))];
-        out.push(self.intro());
+        let mut out = vec![heading(1, self.title())];
+        if self.input.title.is_some() {
+            out.push(para(vec![text(self.input.issue.title(self.lang))]));
+        }
+        self.intro(&mut out);
+        self.thanks(&mut out);
         self.new_proposals(&mut out);
         self.open_rounds(&mut out);
         self.results(&mut out);
@@ -596,73 +392,123 @@ impl<'a> Writer<'a> {
         self.decisions(&mut out);
         self.corrections(&mut out);
         self.projects(&mut out);
-        self.registry(&mut out);
+        self.what_next(&mut out);
         self.footer(&mut out);
         out
     }
 
-    fn intro(&self) -> Block {
+    fn intro(&self, out: &mut Vec<Block>) {
+        if let Some(intro) = &self.input.intro {
+            for paragraph in intro.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+                let joined: Vec<&str> = paragraph.lines().map(str::trim).collect();
+                out.push(para(vec![text(joined.join(" "))]));
+            }
+            return;
+        }
         let d = &self.input.digest;
         let lang = self.lang;
-        if d.from >= d.to {
-            return para(vec![text(match lang {
-                Lang::Nl => format!(
-                    "Sinds het vorige nummer veranderde er niets in het register (het telt {} records).",
-                    integer(d.to, lang)
-                ),
-                Lang::En => format!(
-                    "Nothing changed in the ledger since the previous issue (it holds {} records).",
-                    integer(d.to, lang)
-                ),
-            })]);
+        let general = &d.general;
+        let nothing_real = self.reported_period().is_none()
+            && general.sheets_filed.is_empty()
+            && general.sheets_scored.is_empty();
+        if d.from >= d.to || nothing_real {
+            out.push(para(vec![text(self.pick(
+                "Sinds de vorige nieuwsbrief werd er niets nieuws beslist.",
+                "Nothing new was decided since the previous newsletter.",
+            ))]));
+            return;
         }
-        let records = match lang {
+        let when = self
+            .reported_period()
+            .or(self.input.period)
+            .map(|(first, last)| {
+                let (first, last) = (brussels_date(first, lang), brussels_date(last, lang));
+                match (first == last, lang) {
+                    (true, Lang::Nl) => format!(" op {first}"),
+                    (true, Lang::En) => format!(" on {first}"),
+                    (false, Lang::Nl) => format!(" tussen {first} en {last}"),
+                    (false, Lang::En) => format!(" between {first} and {last}"),
+                }
+            });
+        let when = when.unwrap_or_default();
+        out.push(para(vec![text(match lang {
             Lang::Nl => format!(
-                "records {} tot en met {}",
-                integer(d.from, lang),
-                integer(d.to - 1, lang)
+                "In deze nieuwsbrief lees je wat de stuurgroep Digitale Bibliotheek en de openbare bibliotheken samen beslisten{when}."
             ),
             Lang::En => format!(
-                "records {} to {}",
-                integer(d.from, lang),
-                integer(d.to - 1, lang)
+                "This newsletter tells you what the steering group Digitale Bibliotheek and the public libraries decided together{when}."
             ),
-        };
-        let when = self.input.period.map(|(first, last)| {
-            let (first, last) = (brussels_date(first, lang), brussels_date(last, lang));
-            match (first == last, lang) {
-                (true, Lang::Nl) => format!("op {first}"),
-                (true, Lang::En) => format!("on {first}"),
-                (false, Lang::Nl) => format!("tussen {first} en {last}"),
-                (false, Lang::En) => format!("between {first} and {last}"),
+        })]));
+    }
+
+    /// When the first and the last step this issue reports were recorded (try-outs left
+    /// out), so the intro does not stretch to a try-out round recorded later.
+    fn reported_period(&self) -> Option<(Timestamp, Timestamp)> {
+        let g = &self.input.digest.general;
+        let times: Vec<Timestamp> = self
+            .proposals()
+            .flat_map(|p| p.steps.iter().map(|s| s.recorded_at))
+            .chain(g.criteria_set.iter().filter_map(|c| c.recorded_at))
+            .chain(g.priorities_decided.iter().map(|p| p.recorded_at))
+            .collect();
+        Some((*times.iter().min()?, *times.iter().max()?))
+    }
+
+    /// Thanks for every real round that closed in the range, with its headline.
+    fn thanks(&self, out: &mut Vec<Block>) {
+        let lang = self.lang;
+        for p in self.proposals() {
+            for result in p.rounds_closed.iter().filter(|r| !r.trial) {
+                let n = result.cast.libraries;
+                out.push(Block::Lead(vec![text(match (lang, n) {
+                    (Lang::Nl, 1) => {
+                        "Bedankt aan de bibliotheek die haar stem uitbracht!".to_owned()
+                    }
+                    (Lang::Nl, _) => format!(
+                        "Bedankt aan alle {} bibliotheken die hun stem uitbrachten!",
+                        integer(u64::from(n), lang)
+                    ),
+                    (Lang::En, 1) => "Thank you to the library that cast its vote!".to_owned(),
+                    (Lang::En, _) => format!(
+                        "Thank you to all {} libraries that cast their vote!",
+                        integer(u64::from(n), lang)
+                    ),
+                })]));
+                let Some((share, _, _)) = headline(result, lang) else {
+                    continue;
+                };
+                let title = self.proposal_title(&result.proposal);
+                let line = match (result.outcome, lang) {
+                    (ledger_projections::OutcomeView::Adopted, Lang::Nl) => vec![
+                        text(format!("De meerderheid ging akkoord: {share} van het vertegenwoordigde inwonersaantal stemde in met het voorstel “")),
+                        log(title),
+                        text("”."),
+                    ],
+                    (ledger_projections::OutcomeView::Adopted, Lang::En) => vec![
+                        text(format!("The majority agreed: {share} of the represented inhabitants voted for the proposal “")),
+                        log(title),
+                        text("”."),
+                    ],
+                    (_, Lang::Nl) => vec![
+                        text("Het voorstel “"),
+                        log(title),
+                        text(format!("” haalde geen meerderheid: {share} van het vertegenwoordigde inwonersaantal stemde in.")),
+                    ],
+                    (_, Lang::En) => vec![
+                        text("The proposal “"),
+                        log(title),
+                        text(format!("” did not find a majority: {share} of the represented inhabitants voted for it.")),
+                    ],
+                };
+                out.push(para(line));
             }
-        });
-        let sentence = match (when, lang) {
-            (Some(when), Lang::Nl) => format!(
-                "Wat er veranderde in het register van de openbare bibliotheken {when} ({records})."
-            ),
-            (Some(when), Lang::En) => {
-                format!("What changed in the ledger of the public libraries {when} ({records}).")
-            }
-            (None, Lang::Nl) => {
-                format!(
-                    "Wat er veranderde in het register van de openbare bibliotheken ({records})."
-                )
-            }
-            (None, Lang::En) => {
-                format!("What changed in the ledger of the public libraries ({records}).")
-            }
-        };
-        para(vec![text(sentence)])
+        }
     }
 
     fn new_proposals(&self, out: &mut Vec<Block>) {
         let lang = self.lang;
         let fresh: Vec<&ProposalView> = self
-            .input
-            .digest
-            .proposals
-            .iter()
+            .proposals()
             .filter(|p| p.new)
             .filter_map(|p| self.input.proposals.get(&p.proposal))
             .collect();
@@ -685,13 +531,6 @@ impl<'a> Writer<'a> {
                 }));
             }
             line.push(text(budget_sentence(proposal.budget_cents_per_year, lang)));
-            if let Some(link) = self.link(
-                format!("{} {}", self.pick("Voorstel", "Proposal"), proposal.id),
-                &format!("/v1/proposals/{}", proposal.id),
-            ) {
-                line.push(text(" "));
-                line.push(link);
-            }
             out.push(para(line));
             out.push(para(vec![log(proposal.text.clone())]));
             if let Some(reason) = &proposal.withdrawal_reason {
@@ -710,14 +549,14 @@ impl<'a> Writer<'a> {
         let lang = self.lang;
         let mut seen = BTreeSet::new();
         let mut items = Vec::new();
-        for p in &self.input.digest.proposals {
+        for p in self.proposals() {
             let touched = p
                 .rounds_opened
                 .iter()
                 .map(|r| &r.round)
                 .chain(p.voting.iter().map(|v| &v.round));
             for id in touched {
-                if !seen.insert(id.clone()) {
+                if !seen.insert(id.clone()) || !self.real_round(id) {
                     continue;
                 }
                 let Some(round) = self.input.rounds.get(id) else {
@@ -735,12 +574,12 @@ impl<'a> Writer<'a> {
                     .map(|s| format!(" ({})", crate::number::share_percent(s, lang)))
                     .unwrap_or_default();
                 items.push(vec![
-                    strong(round_heading(id, round.title.as_deref(), lang)),
+                    strong(view_name(round, lang)),
                     text(self.pick(" over “", " on “")),
                     log(title),
                     text(match lang {
                         Lang::Nl => format!(
-                            "”: stemmen kan van {} tot {}. Tot nu toe stemden {} van {}, samen {} van {} inwoners{share}.",
+                            "”: je kan stemmen van {} tot {}. Tot nu toe stemden {} van {}, samen {} van {} inwoners{share}.",
                             brussels_date_time(round.opens_at, lang),
                             brussels_date_time(round.closes_at, lang),
                             integer(u64::from(cast.libraries), lang),
@@ -749,7 +588,7 @@ impl<'a> Writer<'a> {
                             integer(eligible.inhabitants, lang),
                         ),
                         Lang::En => format!(
-                            "”: voting is open from {} to {}. So far {} of {} voted, representing {} of {} inhabitants{share}.",
+                            "”: you can vote from {} to {}. So far {} of {} voted, representing {} of {} inhabitants{share}.",
                             brussels_date_time(round.opens_at, lang),
                             brussels_date_time(round.closes_at, lang),
                             integer(u64::from(cast.libraries), lang),
@@ -776,40 +615,34 @@ impl<'a> Writer<'a> {
         let lang = self.lang;
         let mut blocks = Vec::new();
         let mut closed_here = BTreeSet::new();
-        for p in &self.input.digest.proposals {
-            for result in &p.rounds_closed {
+        for p in self.proposals() {
+            for result in p.rounds_closed.iter().filter(|r| !r.trial) {
                 closed_here.insert(result.round.clone());
-                blocks.push(heading_line(
-                    3,
-                    vec![
-                        text(format!(
-                            "{}: ",
-                            round_heading(&result.round, result.title.as_deref(), lang)
-                        )),
-                        log(self.proposal_title(&result.proposal)),
-                    ],
-                ));
+                blocks.push(heading(3, round_name(result, lang)));
+                blocks.push(para(vec![
+                    text(self.pick("Voorstel: “", "Proposal: “")),
+                    log(self.proposal_title(&result.proposal)),
+                    text(match lang {
+                        Lang::Nl => format!("”. Gestemd van {}.", voting_days(result, lang)),
+                        Lang::En => format!("”. Voting ran from {}.", voting_days(result, lang)),
+                    }),
+                ]));
                 blocks.push(Block::Figure {
                     svg: result_svg(result, lang),
-                    href: self.input.link_base.as_ref().map(|base| {
+                    src: self.base().map(|base| {
                         format!(
-                            "{}/v1/rounds/{}/result.svg?lang={}",
-                            base.trim_end_matches('/'),
+                            "{base}/v1/rounds/{}/result.png?lang={}",
                             result.round,
                             lang.code()
                         )
                     }),
                     alt: describe(result, lang),
-                    caption: match lang {
-                        Lang::Nl => format!(
-                            "Infographic stemronde {}. De tabel bevat dezelfde cijfers.",
-                            result.round
-                        ),
-                        Lang::En => format!(
-                            "Infographic of vote round {}. The table holds the same figures.",
-                            result.round
-                        ),
-                    },
+                    caption: self
+                        .pick(
+                            "De uitslag in beeld. De tabel hieronder bevat dezelfde cijfers.",
+                            "The result at a glance. The table below holds the same figures.",
+                        )
+                        .to_owned(),
                 });
                 blocks.push(Block::Table(result_table(result, lang)));
                 blocks.push(para(outcome_line(result, lang)));
@@ -832,35 +665,39 @@ impl<'a> Writer<'a> {
             }
         }
         let mut later = Vec::new();
-        for p in &self.input.digest.proposals {
+        for p in self.proposals() {
             for c in p
                 .certifications
                 .iter()
-                .filter(|c| !closed_here.contains(&c.round))
+                .filter(|c| !closed_here.contains(&c.round) && self.real_round(&c.round))
             {
                 let signers = named_actors(&c.signers, &self.input.actor_names);
                 later.push(vec![text(match lang {
                     Lang::Nl => format!(
-                        "Het resultaat van stemronde {} ({}) werd gecertificeerd op {} door {}.",
-                        c.round,
-                        lang.outcome(c.outcome),
+                        "De stuurgroep bekrachtigde op {} het resultaat van {} ({}): {} ondertekenden de telling.",
                         brussels_date(c.recorded_at, lang),
+                        self.round_title(&c.round),
+                        lang.outcome(c.outcome),
                         join_names(&signers, lang)
                     ),
                     Lang::En => format!(
-                        "The result of vote round {} ({}) was certified on {} by {}.",
-                        c.round,
-                        lang.outcome(c.outcome),
+                        "On {} the steering group confirmed the result of {} ({}): {} signed the tally.",
                         brussels_date(c.recorded_at, lang),
+                        self.round_title(&c.round),
+                        lang.outcome(c.outcome),
                         join_names(&signers, lang)
                     ),
                 })]);
             }
-            for a in &p.rounds_annulled {
+            for a in p
+                .rounds_annulled
+                .iter()
+                .filter(|a| self.real_round(&a.round))
+            {
                 later.push(vec![
                     text(match lang {
-                        Lang::Nl => format!("Stemronde {} werd geannuleerd: ", a.round),
-                        Lang::En => format!("Vote round {} was annulled: ", a.round),
+                        Lang::Nl => format!("{} werd geannuleerd: ", self.round_title(&a.round)),
+                        Lang::En => format!("{} was annulled: ", self.round_title(&a.round)),
                     }),
                     log(a.reason.clone()),
                 ]);
@@ -869,7 +706,7 @@ impl<'a> Writer<'a> {
         if blocks.is_empty() && later.is_empty() {
             return;
         }
-        out.push(heading(2, self.pick("Resultaten", "Results")));
+        out.push(heading(2, self.pick("De uitslag", "The result")));
         out.extend(blocks);
         if !later.is_empty() {
             out.push(Block::List(later));
@@ -883,6 +720,9 @@ impl<'a> Writer<'a> {
             let Some(round) = self.input.rounds.get(&id) else {
                 continue;
             };
+            if round.trial || !self.real(&round.proposal) {
+                continue;
+            }
             let chosen = quoted_remarks(&self.input.digest, round);
             if chosen.is_empty() {
                 continue;
@@ -893,16 +733,7 @@ impl<'a> Writer<'a> {
                 .iter()
                 .filter(|r| !r.superseded && (d.from..d.to).contains(&r.position))
                 .count();
-            blocks.push(para(vec![text(match lang {
-                Lang::Nl => format!(
-                    "{} gaven een opmerking bij hun stem in stemronde {id}. Een selectie, om beurten bij ja-, nee- en onthoudingsstemmen:",
-                    libraries_word(u32::try_from(standing).unwrap_or(u32::MAX), lang)
-                ),
-                Lang::En => format!(
-                    "{} added a remark to their vote in vote round {id}. A selection, taken in turn from yes, no and abstain votes:",
-                    libraries_word(u32::try_from(standing).unwrap_or(u32::MAX), lang)
-                ),
-            })]));
+            blocks.push(para(vec![text(remarks_intro(standing, lang))]));
             for remark in chosen {
                 let name = self
                     .input
@@ -922,50 +753,48 @@ impl<'a> Writer<'a> {
     fn advice(&self, out: &mut Vec<Block>) {
         let lang = self.lang;
         let mut blocks = Vec::new();
-        for advice in self.input.digest.proposals.iter().flat_map(|p| &p.advice) {
-            blocks.push(para(vec![text(match lang {
-                Lang::Nl => format!(
-                    "Op {} stuurde het secretariaat advies {} aan {}, op basis van stemronde {}:",
-                    brussels_date(advice.recorded_at, lang),
-                    advice.id,
-                    advice.recipient,
-                    advice.round
-                ),
-                Lang::En => format!(
-                    "On {} the secretariat sent advice {} to {}, based on vote round {}:",
-                    brussels_date(advice.recorded_at, lang),
-                    advice.id,
-                    advice.recipient,
-                    advice.round
-                ),
-            })]));
-            blocks.push(Block::Quote {
-                text: advice.text.clone(),
-                cite: format!("{} {}", self.pick("advies", "advice"), advice.id),
-            });
-            let d = &self.input.digest;
-            for old in advice
-                .superseded
-                .iter()
-                .filter(|o| (d.from..d.to).contains(&o.position))
-            {
+        for p in self.proposals() {
+            for advice in &p.advice {
+                blocks.push(para(vec![text(match lang {
+                    Lang::Nl => format!(
+                        "Op {} verstuurde de stuurgroep haar advies (ontvanger: {}), op basis van de uitslag van “{}”:",
+                        brussels_date(advice.recorded_at, lang),
+                        advice.recipient,
+                        self.round_title(&advice.round)
+                    ),
+                    Lang::En => format!(
+                        "On {} the steering group sent its advice (recipient: {}), based on the result of “{}”:",
+                        brussels_date(advice.recorded_at, lang),
+                        advice.recipient,
+                        self.round_title(&advice.round)
+                    ),
+                })]));
                 blocks.push(Block::Quote {
-                    text: old.text.clone(),
-                    cite: match lang {
-                        Lang::Nl => format!(
-                            "advies {}, vervangen op {} (record {})",
-                            advice.id,
-                            brussels_date(old.recorded_at, lang),
-                            old.position
-                        ),
-                        Lang::En => format!(
-                            "advice {}, superseded on {} (record {})",
-                            advice.id,
-                            brussels_date(old.recorded_at, lang),
-                            old.position
-                        ),
-                    },
+                    text: advice.text.clone(),
+                    cite: self
+                        .pick("advies van de stuurgroep", "the steering group's advice")
+                        .to_owned(),
                 });
+                let d = &self.input.digest;
+                for old in advice
+                    .superseded
+                    .iter()
+                    .filter(|o| (d.from..d.to).contains(&o.position))
+                {
+                    blocks.push(Block::Quote {
+                        text: old.text.clone(),
+                        cite: match lang {
+                            Lang::Nl => format!(
+                                "eerdere tekst van het advies, vervangen op {}",
+                                brussels_date(old.recorded_at, lang)
+                            ),
+                            Lang::En => format!(
+                                "earlier text of the advice, replaced on {}",
+                                brussels_date(old.recorded_at, lang)
+                            ),
+                        },
+                    });
+                }
             }
         }
         self.section(
@@ -979,13 +808,7 @@ impl<'a> Writer<'a> {
     fn decisions(&self, out: &mut Vec<Block>) {
         let lang = self.lang;
         let mut blocks = Vec::new();
-        for d in self
-            .input
-            .digest
-            .proposals
-            .iter()
-            .flat_map(|p| &p.decisions)
-        {
+        for d in self.proposals().flat_map(|p| &p.decisions) {
             blocks.push(para(vec![
                 text(match lang {
                     Lang::Nl => format!(
@@ -1018,11 +841,11 @@ impl<'a> Writer<'a> {
             blocks.push(para(vec![
                 text(match lang {
                     Lang::Nl => format!(
-                        "Document: {}. Wie het document heeft, kan nagaan dat het dit is: zijn BLAKE3-hash is ",
+                        "Document: {}. Met deze BLAKE3-hash kan je controleren dat het om hetzelfde document gaat: ",
                         d.document_reference
                     ),
                     Lang::En => format!(
-                        "Document: {}. Anyone holding the document can check it is this one: its BLAKE3 hash is ",
+                        "Document: {}. With this BLAKE3 hash you can check that a copy is the same document: ",
                         d.document_reference
                     ),
                 }),
@@ -1032,33 +855,34 @@ impl<'a> Writer<'a> {
         }
         self.section(
             out,
-            "Beslissingen van de overheid",
-            "Government decisions",
+            "Beslissing van de overheid",
+            "The government's decision",
             blocks,
         );
     }
 
     /// Every correction recorded in the range (a changed voting window, a withdrawn
-    /// certification, corrected advice, a corrected government decision) with its reason;
-    /// the earlier records stay in the log and the sections above show them superseded.
+    /// confirmation, corrected advice, a corrected government decision) with its reason;
+    /// the earlier records stay in the log and the sections above show them replaced.
     fn corrections(&self, out: &mut Vec<Block>) {
         let lang = self.lang;
         let mut items = Vec::new();
-        for p in &self.input.digest.proposals {
+        for p in self.proposals() {
             for step in p.steps.iter().filter(|s| is_correction(s.step)) {
                 let about = step
                     .round
                     .as_ref()
-                    .map(|r| format!("{} {r}", self.pick("stemronde", "vote round")))
+                    .map(|r| self.round_title(r))
                     .or_else(|| {
-                        step.decision
-                            .as_ref()
-                            .map(|d| format!("{} {d}", self.pick("beslissing", "decision")))
+                        step.decision.as_ref().map(|_| {
+                            self.pick("de beslissing van de overheid", "the government's decision")
+                                .to_owned()
+                        })
                     })
                     .or_else(|| {
                         step.advice
                             .as_ref()
-                            .map(|a| format!("{} {a}", self.pick("advies", "advice")))
+                            .map(|_| self.pick("het advies", "the advice").to_owned())
                     })
                     .unwrap_or_default();
                 let mut line = vec![
@@ -1069,11 +893,7 @@ impl<'a> Writer<'a> {
                         lang.step(step.step),
                     )),
                     log(p.title.clone()),
-                    text(format!(
-                        "”, record {}). {} ",
-                        step.position,
-                        self.pick("Reden:", "Reason:")
-                    )),
+                    text(format!("”). {} ", self.pick("Reden:", "Reason:"))),
                 ];
                 if let Some(reason) = &step.reason {
                     line.push(log(reason.clone()));
@@ -1086,8 +906,8 @@ impl<'a> Writer<'a> {
         }
         out.push(heading(2, self.pick("Verbeteringen", "Corrections")));
         out.push(para(vec![text(self.pick(
-            "Niets wordt overschreven: elke verbetering is een nieuw record en het vorige blijft in het register.",
-            "Nothing is overwritten: every correction is a new record and the earlier one stays in the ledger.",
+            "Niets wordt overschreven: elke verbetering komt bovenop het register en de vorige versie blijft zichtbaar.",
+            "Nothing is overwritten: every correction is added to the ledger and the earlier version stays visible.",
         ))]));
         out.push(Block::List(items));
     }
@@ -1112,26 +932,16 @@ impl<'a> Writer<'a> {
         let lang = self.lang;
         let g = &self.input.digest.general;
         let mut blocks = Vec::new();
+        let weight_sum: Option<u64> = g
+            .criteria_set
+            .last()
+            .map(|c| c.criteria.iter().map(|c| u64::from(c.weight)).sum());
         if let Some(criteria) = g.criteria_set.last() {
             blocks.push(para(vec![text(self.pick(
-                "De stuurgroep legde de criteria vast waarop projectfiches beoordeeld worden:",
-                "The steering group set the criteria for scoring project sheets:",
+                "De stuurgroep legde de criteria vast waarmee ze de projectfiches beoordeelt (elk lid geeft per criterium een score van 0 tot 10):",
+                "The steering group set the criteria it scores the project sheets by (each member gives a score from 0 to 10 per criterion):",
             ))]));
-            blocks.push(Block::List(
-                criteria
-                    .criteria
-                    .iter()
-                    .map(|c| {
-                        vec![
-                            log(c.name.clone()),
-                            text(match lang {
-                                Lang::Nl => format!(" (gewicht {})", c.weight),
-                                Lang::En => format!(" (weight {})", c.weight),
-                            }),
-                        ]
-                    })
-                    .collect(),
-            ));
+            blocks.push(criteria_list(&criteria.criteria, lang));
         }
         if !g.sheets_filed.is_empty() {
             blocks.push(para(vec![text(
@@ -1166,15 +976,19 @@ impl<'a> Writer<'a> {
                     .map(|s| (s.sheet.clone(), s.title.clone())),
             )
             .collect();
-        let totals: BTreeMap<_, _> = g
+        let scores: BTreeMap<_, _> = g
             .sheets_scored
             .iter()
             .filter_map(|s| {
-                s.weighted_total
-                    .as_ref()
-                    .map(|t| (s.sheet.clone(), t.decimal.clone()))
+                let t = s.weighted_total.as_ref()?;
+                let score = score_out_of_100(t.numerator, t.denominator, weight_sum?, lang)?;
+                Some((s.sheet.clone(), score))
             })
             .collect();
+        let score_text = |score: &String| match lang {
+            Lang::Nl => format!(" (score {score} op 100)"),
+            Lang::En => format!(" (score {score} out of 100)"),
+        };
         if let Some(priorities) = g.priorities_decided.last() {
             blocks.push(para(vec![text(match lang {
                 Lang::Nl => format!(
@@ -1195,222 +1009,118 @@ impl<'a> Writer<'a> {
                             .get(sheet)
                             .cloned()
                             .unwrap_or_else(|| sheet.to_string());
-                        let total = totals
-                            .get(sheet)
-                            .map(|t| {
-                                format!(
-                                    " ({} {})",
-                                    self.pick("gewogen score", "weighted score"),
-                                    decimal(t, lang)
-                                )
-                            })
-                            .unwrap_or_default();
-                        vec![log(title), text(total)]
+                        let score = scores.get(sheet).map(score_text).unwrap_or_default();
+                        vec![log(title), text(score)]
                     })
                     .collect(),
             ));
-        } else if !totals.is_empty() {
+        } else if !scores.is_empty() {
             blocks.push(para(vec![text(
-                self.pick("Gewogen scores tot nu toe:", "Weighted scores so far:"),
+                self.pick("Scores tot nu toe:", "Scores so far:"),
             )]));
             blocks.push(Block::List(
                 g.sheets_scored
                     .iter()
                     .filter_map(|s| {
-                        s.weighted_total.as_ref().map(|t| {
-                            vec![
-                                log(s.title.clone()),
-                                text(format!(": {}", decimal(&t.decimal, lang))),
-                            ]
-                        })
+                        scores
+                            .get(&s.sheet)
+                            .map(|score| vec![log(s.title.clone()), text(score_text(score))])
                     })
                     .collect(),
             ));
         }
         self.section(
             out,
-            "Criteria en prioriteiten",
-            "Criteria and priorities",
+            "Criteria, projectfiches en prioriteiten",
+            "Criteria, project sheets and priorities",
             blocks,
         );
     }
 
-    fn registry(&self, out: &mut Vec<Block>) {
-        let lang = self.lang;
+    /// "Wat gebeurt er verder?": what follows the latest step this issue reports, for
+    /// the latest real proposal with an adopted round.
+    fn what_next(&self, out: &mut Vec<Block>) {
+        use crate::next::Stage;
         let g = &self.input.digest.general;
-        let mut items = Vec::new();
-        if let Some(origin) = &g.ledger_initialized {
-            items.push(vec![
-                text(self.pick(
-                    "Het register werd opgestart als ",
-                    "The ledger was started as ",
-                )),
-                code(origin.clone()),
-                text("."),
-            ]);
-        }
-        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        if !g.libraries_registered.is_empty() {
-            let inhabitants = g
-                .libraries_registered
+        let mut progress = Progress::default();
+        let mut any = false;
+        for p in self.proposals() {
+            let Some(view) = self.input.proposals.get(&p.proposal) else {
+                continue;
+            };
+            let adopted = view
+                .rounds
                 .iter()
-                .fold(0u64, |sum, l| sum.saturating_add(l.inhabitants));
-            items.push(vec![text(match lang {
-                Lang::Nl => format!(
-                    "{} geregistreerd, samen {}.",
-                    libraries_word(count(g.libraries_registered.len()), lang),
-                    inhabitants_word(inhabitants, lang)
-                ),
-                Lang::En => format!(
-                    "{} registered, representing {}.",
-                    libraries_word(count(g.libraries_registered.len()), lang),
-                    inhabitants_word(inhabitants, lang)
-                ),
-            })]);
+                .filter_map(|r| self.input.rounds.get(r))
+                .any(|r| !r.trial && r.outcome() == ledger_projections::OutcomeView::Adopted);
+            if !adopted {
+                continue;
+            }
+            any = true;
+            for (stage, at) in Progress::from_timeline(&view.timeline).taken() {
+                progress.take(stage, at);
+            }
+            if !view.sheets.is_empty() {
+                progress.take(Stage::Sheets, None);
+            }
         }
-        if !g.libraries_updated.is_empty() {
-            items.push(vec![text(match lang {
-                Lang::Nl => format!(
-                    "{} bijgewerkt (inwoners of gemeenten).",
-                    libraries_word(count(g.libraries_updated.len()), lang)
-                ),
-                Lang::En => format!(
-                    "{} updated (inhabitants or municipalities).",
-                    libraries_word(count(g.libraries_updated.len()), lang)
-                ),
-            })]);
-        }
-        for retired in &g.libraries_retired {
-            items.push(vec![
-                text(match lang {
-                    Lang::Nl => format!("{} werd uitgeschreven: ", retired.name),
-                    Lang::En => format!("{} was retired: ", retired.name),
-                }),
-                log(retired.reason.clone()),
-            ]);
-        }
-        if !g.roles_granted.is_empty() || !g.roles_revoked.is_empty() {
-            items.push(vec![text(match lang {
-                Lang::Nl => format!(
-                    "Rollen: {} toegekend, {} ingetrokken.",
-                    integer(g.roles_granted.len() as u64, lang),
-                    integer(g.roles_revoked.len() as u64, lang)
-                ),
-                Lang::En => format!(
-                    "Roles: {} granted, {} revoked.",
-                    integer(g.roles_granted.len() as u64, lang),
-                    integer(g.roles_revoked.len() as u64, lang)
-                ),
-            })]);
-        }
-        for issue in &g.newsletters_issued {
-            items.push(vec![
-                text(match lang {
-                    Lang::Nl => format!("Nieuwsbrief {} verscheen: “", issue.id),
-                    Lang::En => format!("Newsletter {} was issued: “", issue.id),
-                }),
-                log(issue.title.clone()),
-                text(match lang {
-                    Lang::Nl => format!(
-                        "” (records {} tot {}).",
-                        integer(issue.covers_from, lang),
-                        integer(issue.covers_to, lang)
-                    ),
-                    Lang::En => format!(
-                        "” (records {} to {}).",
-                        integer(issue.covers_from, lang),
-                        integer(issue.covers_to, lang)
-                    ),
-                }),
-            ]);
-        }
-        if items.is_empty() {
+        if !any {
             return;
         }
-        out.push(heading(2, self.pick("Register", "Registry")));
-        out.push(Block::List(items));
+        if let Some(c) = g.criteria_set.last() {
+            progress.take(Stage::Criteria, c.recorded_at);
+        }
+        if let Some(p) = g.priorities_decided.last() {
+            progress.take(Stage::Priorities, Some(p.recorded_at));
+        }
+        out.push(heading(
+            2,
+            self.pick("Wat gebeurt er verder?", "What happens next?"),
+        ));
+        for sentence in progress.what_next(self.lang) {
+            out.push(para(vec![text(sentence)]));
+        }
     }
 
+    /// One short section: which checkpoint the issue was made from, and where to check.
     fn footer(&self, out: &mut Vec<Block>) {
         let lang = self.lang;
-        let d = &self.input.digest;
         out.push(Block::Rule);
         out.push(heading(
             2,
             self.pick("Zelf controleren", "Check it yourself"),
         ));
-        let mut line = Vec::new();
-        match &self.input.checkpoint {
-            Some(cp) => {
-                line.push(text(self.pick(
-                    "Deze nieuwsbrief is gemaakt van het register bij het checkpoint van ",
-                    "This issue was made from the ledger at the checkpoint of ",
-                )));
-                line.push(code(cp.origin.clone()));
-                line.push(text(match lang {
-                    Lang::Nl => format!(" met grootte {} en wortel ", cp.size),
-                    Lang::En => format!(" with size {} and root ", cp.size),
-                }));
-                line.push(code(cp.root.to_base64()));
-                line.push(text(". "));
-            }
-            None => line.push(text(self.pick(
-                "De server publiceerde geen checkpoint toen deze nieuwsbrief gemaakt werd. ",
-                "The server published no checkpoint when this issue was made. ",
-            ))),
-        }
-        if d.from < d.to {
+        let mut line = vec![text(self.pick(
+            "Elke stem en elke beslissing staat in een openbaar register waarin je enkel kan toevoegen, niets wijzigen of wissen. ",
+            "Every vote and every decision is in a public ledger that can only be added to, never changed or erased. ",
+        ))];
+        if let Some(cp) = &self.input.checkpoint {
             line.push(text(match lang {
                 Lang::Nl => format!(
-                    "De nieuwsbrief dekt de records {} tot en met {}; de hash van record {} in de BLAKE3-keten is ",
-                    d.from,
-                    d.to - 1,
-                    d.to - 1
+                    "Deze nieuwsbrief is gemaakt van het register zoals het ondertekend werd met grootte {} en wortel ",
+                    integer(cp.size, lang)
                 ),
                 Lang::En => format!(
-                    "The issue covers records {} to {}; the hash of record {} in the BLAKE3 chain is ",
-                    d.from,
-                    d.to - 1,
-                    d.to - 1
+                    "This issue was made from the ledger as it was signed with size {} and root ",
+                    integer(cp.size, lang)
                 ),
             }));
-            line.push(code(d.head.hash.clone()));
+            line.push(code(cp.root.to_base64()));
+            line.push(text(". "));
+        }
+        if let Some(base) = self.base() {
+            line.push(Inline::Link {
+                text: self
+                    .pick(
+                        "Zo controleer je het zelf, zonder de server te vertrouwen",
+                        "How to check it yourself, without trusting the server",
+                    )
+                    .to_owned(),
+                href: format!("{base}/?lang={}#verify", lang.code()),
+            });
             line.push(text("."));
         }
         out.push(para(line));
-        let base = self
-            .input
-            .link_base
-            .as_deref()
-            .map(|b| b.trim_end_matches('/').to_owned())
-            .unwrap_or_else(|| "https://SERVER".to_owned());
-        out.push(para(vec![text(self.pick(
-            "Iedereen kan dit nagaan zonder de server te vertrouwen: ledger-audit controleert de handtekening van het checkpoint, elke record, de keten en elke telling.",
-            "Anyone can check this without trusting the server: ledger-audit checks the checkpoint's signature, every record, the chain and every tally.",
-        ))]));
-        let mut commands = vec![
-            format!("curl -s {base}/v1/log/key > ledger.vkey"),
-            format!("ledger-audit verify --server {base} --key @ledger.vkey"),
-        ];
-        if let Some(cp) = &self.input.checkpoint {
-            commands.push(format!(
-                "curl -s '{base}/v1/log/proof/consistency?from={}&to=SIZE'",
-                cp.size
-            ));
-            out.push(Block::Code(commands));
-            out.push(para(vec![text(match lang {
-                Lang::Nl => format!(
-                    "Een later checkpoint van grootte SIZE moet consistent zijn met grootte {} en de wortel hierboven; het laatste commando haalt het bewijs op.",
-                    cp.size
-                ),
-                Lang::En => format!(
-                    "A later checkpoint of size SIZE must be consistent with size {} and the root above; the last command fetches the proof.",
-                    cp.size
-                ),
-            })]));
-        } else {
-            out.push(Block::Code(commands));
-        }
     }
 }
 

@@ -30,14 +30,15 @@ pub fn integer(n: u64, lang: Lang) -> String {
     out
 }
 
-/// An amount in euro cents: `EUR 200.000` (nl) or `EUR 200,000` (en); cents are shown
-/// only when there are any (`EUR 1.234,50`).
+/// An amount in euro cents as each language writes it: `€ 200.000` (nl, with a space)
+/// or `€200,000` (en); cents are shown only when there are any (`€ 1.234,50`).
 pub fn euros(cents: u64, lang: Lang) -> String {
     let (_, decimal) = separators(lang);
     let whole = integer(cents / 100, lang);
+    let sign = lang.pick("€ ", "€");
     match cents % 100 {
-        0 => format!("EUR {whole}"),
-        rest => format!("EUR {whole}{decimal}{rest:02}"),
+        0 => format!("{sign}{whole}"),
+        rest => format!("{sign}{whole}{decimal}{rest:02}"),
     }
 }
 
@@ -68,6 +69,24 @@ pub(crate) fn scaled(track: u64, numerator: u64, denominator: u64) -> u64 {
         quotient += 1;
     }
     u64::try_from(quotient).unwrap_or(track).min(track)
+}
+
+/// A weighted total (the sum over criteria of weight times mean score, each score 0 to
+/// 10) on a scale of 100: `80` for 801,67 when the weights sum to 100. `None` without
+/// weights or when the fraction does not fit.
+pub(crate) fn score_out_of_100(
+    numerator: u128,
+    denominator: u128,
+    weight_sum: u64,
+    lang: Lang,
+) -> Option<String> {
+    let numerator = u64::try_from(numerator).ok()?;
+    let denominator = u64::try_from(denominator)
+        .ok()?
+        .checked_mul(weight_sum)?
+        .checked_mul(10)?;
+    let shown = percent(numerator, denominator, 0, lang)?;
+    Some(shown.trim_end_matches('%').to_owned())
 }
 
 /// A proposal's budget as a sentence: `Budget: € 200.000,00 per jaar.`, or `Geen budget.`
@@ -101,20 +120,26 @@ mod tests {
         assert_eq!(budget_sentence(0, Lang::Nl), "Geen budget.");
         assert_eq!(
             budget_sentence(20_000_000, Lang::En),
-            "Budget: EUR 200,000 a year."
+            "Budget: €200,000 a year."
         );
         assert_eq!(
             budget_sentence(20_000_000, Lang::Nl),
-            "Budget: EUR 200.000 per jaar."
+            "Budget: € 200.000 per jaar."
         );
     }
 
     #[test]
     fn money_is_whole_euros_unless_there_are_cents() {
-        assert_eq!(euros(20_000_000, Lang::Nl), "EUR 200.000");
-        assert_eq!(euros(20_000_000, Lang::En), "EUR 200,000");
-        assert_eq!(euros(123_450, Lang::Nl), "EUR 1.234,50");
-        assert_eq!(euros(123_405, Lang::En), "EUR 1,234.05");
+        assert_eq!(euros(20_000_000, Lang::Nl), "€ 200.000");
+        // 801,67 of at most 1.000 (weights summing to 100, scores up to 10).
+        assert_eq!(
+            score_out_of_100(80_167, 100, 100, Lang::Nl).as_deref(),
+            Some("80")
+        );
+        assert_eq!(score_out_of_100(1, 1, 0, Lang::Nl), None);
+        assert_eq!(euros(20_000_000, Lang::En), "€200,000");
+        assert_eq!(euros(123_450, Lang::Nl), "€ 1.234,50");
+        assert_eq!(euros(123_405, Lang::En), "€1,234.05");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Which remarks a newsletter quotes: a short, fair and reproducible selection.
+//! Which remarks the page and a newsletter quote: a short, fair and reproducible
+//! selection, and the sentence that introduces it.
 //!
 //! Only remarks that still stand (the library did not vote again afterwards) and were
 //! made inside the newsletter's range qualify. They are taken in turn from yes, no and
@@ -10,6 +11,9 @@ use std::collections::VecDeque;
 
 use ledger_core::{LibraryId, Timestamp};
 use ledger_projections::{ChoiceView, RoundView};
+
+use crate::lang::Lang;
+use crate::svg::libraries_word;
 
 /// How many remarks a newsletter quotes per round.
 pub const REMARKS_PER_ROUND: usize = 6;
@@ -27,6 +31,24 @@ pub struct SelectedRemark {
     pub position: u64,
     /// When it was recorded.
     pub recorded_at: Timestamp,
+}
+
+/// The sentence before the quoted remarks: how many libraries added one, and how the
+/// selection was made ("67 bibliotheken gaven een opmerking bij hun stem. Een selectie,
+/// afwisselend uit ja-, nee- en onthoudingsstemmen:").
+pub(crate) fn remarks_intro(standing: usize, lang: Lang) -> String {
+    let n = u32::try_from(standing).unwrap_or(u32::MAX);
+    let who = libraries_word(n, lang);
+    match (lang, n) {
+        (Lang::Nl, 1) => format!("{who} gaf een opmerking bij haar stem:"),
+        (Lang::Nl, _) => format!(
+            "{who} gaven een opmerking bij hun stem. Een selectie, afwisselend uit ja-, nee- en onthoudingsstemmen:"
+        ),
+        (Lang::En, 1) => format!("{who} added a remark to its vote:"),
+        (Lang::En, _) => format!(
+            "{who} added a remark to their vote. A selection, alternating between yes, no and abstain votes:"
+        ),
+    }
 }
 
 /// Up to `max` standing remarks of `round` recorded in positions `[from, to)`, taken in

@@ -1,7 +1,10 @@
-//! The results infographic of one vote round as SVG ("Infographic stemronde"): for yes,
+//! The results infographic of one vote round as SVG: the round's title and voting days
+//! as its title, the share that decides large as the headline, then for yes,
 //! no and abstain a bar for the number of libraries and, beside it, a hatched bar for
 //! the inhabitants they represent, both as a share of the votes that make 100%; the
-//! threshold as a dashed line; and the participation of the frozen electorate.
+//! threshold as a dashed line that stays inside the bars' track while every label sits
+//! in a right-aligned column of its own, so no line crosses a label; and the
+//! participation of the frozen electorate.
 //!
 //! Readable at 600 px wide (the `viewBox` lets it shrink on a phone). Colours are from
 //! the Okabe-Ito palette for colour-blind readers (blue for yes, orange for no, neutral
@@ -12,22 +15,21 @@
 //! module must never compute a tally or an outcome: it draws the `RoundResult` it gets.
 
 use ledger_core::RoundId;
-use ledger_projections::{ChoiceView, CountView, PercentBaseView, RoundResult, Share};
+use ledger_projections::{
+    ChoiceView, CountView, PercentBaseView, RoundResult, RoundStatusView, Share,
+};
 
 use crate::escape::escape_html;
 use crate::lang::Lang;
 use crate::number::{integer, percent, scaled, share_percent};
+use crate::time::brussels_date;
 
 const WIDTH: u64 = 600;
 const TRACK_X: u64 = 120;
-const TRACK: u64 = 270;
-const ROWS_TOP: u64 = 96;
+const TRACK: u64 = 250;
 const ROW: u64 = 64;
 const BAR: u64 = 22;
 const INK: &str = "#1a1a1a";
-/// A white outline behind a label, so lines crossing it stay behind the letters.
-const HALO: &str =
-    " stroke=\"#ffffff\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\"";
 const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif";
 
 /// Okabe-Ito blue, Okabe-Ito orange and a neutral grey; the participation bar is
@@ -160,13 +162,17 @@ fn exact(share: &Share, lang: Lang) -> String {
 pub(crate) fn describe(result: &RoundResult, lang: Lang) -> String {
     let f = Figures::new(result);
     let mut out = format!(
-        "{} {}: {}, {}, {}.",
-        lang.pick("Stemronde", "Vote round"),
-        result.round.as_str(),
+        "{} ({}): {}, {}, {}.",
+        round_name(result, lang),
+        voting_days(result, lang),
         lang.round_status(result.status),
         lang.outcome(result.outcome),
         lang.certified(result.certified),
     );
+    if let Some(sentence) = headline_sentence(result, lang) {
+        out.push(' ');
+        out.push_str(&sentence);
+    }
     for choice in CHOICES {
         let count = f.count(choice);
         let libraries = match f.library_share(choice, lang) {
@@ -271,21 +277,98 @@ impl Canvas {
     }
 }
 
+/// The round as people name it: its title, or "Stemronde r-2023-05" when it has none.
+pub(crate) fn round_name(result: &RoundResult, lang: Lang) -> String {
+    match &result.title {
+        Some(title) => title.clone(),
+        None => format!("{} {}", lang.pick("Stemronde", "Vote round"), result.round),
+    }
+}
+
+/// When the libraries could vote: "8 mei 2023 tot en met 31 mei 2023" (the window's end
+/// is exclusive, so the last day is the day before a close at midnight).
+pub(crate) fn voting_days(result: &RoundResult, lang: Lang) -> String {
+    let first = brussels_date(result.opens_at, lang);
+    let last = brussels_date(result.closes_at.plus_seconds(-1), lang);
+    match lang {
+        _ if first == last => first,
+        Lang::Nl => format!("{first} tot en met {last}"),
+        Lang::En => format!("{first} to {last}"),
+    }
+}
+
+/// The headline in two parts, as the steering group announces a result: the yes share
+/// ("92%") and the rest of the sentence ("van het vertegenwoordigde inwonersaantal stemde
+/// in; 190 bibliotheken brachten hun stem uit"). `None` while the round is open or when
+/// nobody voted: there is no share to announce.
+pub(crate) fn headline(result: &RoundResult, lang: Lang) -> Option<(String, String, String)> {
+    if result.status != RoundStatusView::Closed {
+        return None;
+    }
+    let share = result.yes_share_of_represented_inhabitants.as_ref()?;
+    let who = libraries_word(result.cast.libraries, lang);
+    let (agreed, voted) = match lang {
+        Lang::Nl => (
+            "van het vertegenwoordigde inwonersaantal stemde in".to_owned(),
+            format!("{who} brachten hun stem uit"),
+        ),
+        Lang::En => (
+            "of the represented inhabitants agreed".to_owned(),
+            format!("{who} cast their vote"),
+        ),
+    };
+    Some((share_percent(share, lang), agreed, voted))
+}
+
+/// The headline as one sentence: "92% van het vertegenwoordigde inwonersaantal stemde
+/// in; 190 bibliotheken brachten hun stem uit."
+pub(crate) fn headline_sentence(result: &RoundResult, lang: Lang) -> Option<String> {
+    headline(result, lang).map(|(share, agreed, voted)| format!("{share} {agreed}; {voted}."))
+}
+
+/// Splits `text` into lines of at most `width` characters at spaces (a longer word
+/// stays whole on its own line).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
+}
+
+/// Characters of the title per line at 20 px bold (DejaVu Sans Bold averages about
+/// 0.63 em, so 44 fit the 568 px between the margins).
+const TITLE_CHARS: usize = 44;
+/// Where every bar label ends (right-aligned), clear of the bars and of the threshold
+/// line, which never leave the track.
+const LABEL_END: u64 = WIDTH - 16;
+
 /// The infographic of `result` in `lang`, as a standalone SVG document (also valid
-/// inline in HTML).
+/// inline in HTML): the round's title and voting days, the headline share large, the
+/// bars per choice with their labels in a column of their own, the turnout.
 pub fn result_svg(result: &RoundResult, lang: Lang) -> String {
     let f = Figures::new(result);
     let p = svg_id_prefix(&result.round);
     let base = f.base();
-    let rows_bottom = ROWS_TOP + ROW * 3;
+    let name = round_name(result, lang);
+    let title_lines = wrap(&name, TITLE_CHARS);
+    let title_bottom = 34 + 26 * (title_lines.len().max(1) as u64 - 1);
+    let days_y = title_bottom + 24;
+    let status_y = days_y + 20;
+    let headline_top = status_y + 12;
+    let headline = headline(result, lang);
+    let key_top = headline_top + if headline.is_some() { 92 } else { 12 };
+    let rows_top = key_top + 34;
+    let rows_bottom = rows_top + ROW * 3;
     let participation_y = rows_bottom + 28;
     let height = participation_y + 60;
-    let title = format!(
-        "{} {}: {}",
-        lang.pick("Stemronde", "Vote round"),
-        result.round.as_str(),
-        lang.outcome(result.outcome)
-    );
+    let title = format!("{name}: {}", lang.outcome(result.outcome));
     let mut c = Canvas { out: String::new() };
     c.line(&format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"{p}-title {p}-desc\" xml:lang=\"{}\" font-family=\"{FONT}\" font-size=\"13\" fill=\"{INK}\">",
@@ -315,18 +398,52 @@ pub fn result_svg(result: &RoundResult, lang: Lang) -> String {
         "<rect width=\"{WIDTH}\" height=\"{height}\" fill=\"#ffffff\"/>"
     ));
 
-    // Heading, what makes 100%, and the key.
-    let certified = if result.certified {
-        format!(" ({})", lang.certified(true))
-    } else {
-        String::new()
+    // The round's title, when the libraries voted, and how it ended.
+    for (k, line) in title_lines.iter().enumerate() {
+        c.text(
+            16,
+            34 + 26 * k as u64,
+            " font-size=\"20\" font-weight=\"bold\"",
+            line,
+        );
+    }
+    let status = match result.status {
+        RoundStatusView::Closed => {
+            format!(
+                "{}, {}",
+                lang.outcome(result.outcome),
+                lang.certified(result.certified)
+            )
+        }
+        other => lang.round_status(other).to_owned(),
     };
-    c.text(
-        16,
-        28,
-        " font-size=\"18\" font-weight=\"bold\"",
-        &format!("{title}{certified}"),
-    );
+    c.text(16, days_y, " font-size=\"14\"", &voting_days(result, lang));
+    c.text(16, status_y, " font-size=\"14\"", &status);
+
+    // The headline: the share that decides, large, and what it means.
+    if let Some((share, agreed, voted)) = &headline {
+        c.text(
+            16,
+            headline_top + 52,
+            &format!(
+                " font-size=\"56\" font-weight=\"bold\" fill=\"{}\"",
+                colour(ChoiceView::Yes)
+            ),
+            share,
+        );
+        let mut lines = wrap(&format!("{agreed};"), 34);
+        lines.push(voted.clone());
+        for (k, line) in lines.iter().take(3).enumerate() {
+            c.text(
+                176,
+                headline_top + 18 + 20 * k as u64,
+                " font-size=\"15\"",
+                line,
+            );
+        }
+    }
+
+    // What makes 100%, and the key.
     let basis = match result.percent_base {
         PercentBaseView::InhabitantsOfAllVotesCast => lang.pick(
             "Aandeel van alle uitgebrachte stemmen (onthoudingen tellen mee)",
@@ -337,26 +454,27 @@ pub fn result_svg(result: &RoundResult, lang: Lang) -> String {
             "Share of the yes and no votes (abstentions do not count)",
         ),
     };
-    c.text(16, 50, "", basis);
+    c.text(16, key_top, "", basis);
     c.line(&format!(
-        "<rect x=\"16\" y=\"62\" width=\"14\" height=\"14\" fill=\"#595959\" stroke=\"{INK}\"/>"
+        "<rect x=\"16\" y=\"{}\" width=\"14\" height=\"14\" fill=\"#595959\" stroke=\"{INK}\"/>",
+        key_top + 10
     ));
-    c.text(36, 74, "", lang.pick("bibliotheken", "libraries"));
+    c.text(36, key_top + 22, "", lang.pick("bibliotheken", "libraries"));
     c.line(&format!(
-        "<rect x=\"170\" y=\"62\" width=\"14\" height=\"14\" fill=\"url(#{p}-hatch-key)\" stroke=\"{INK}\"/>"
+        "<rect x=\"170\" y=\"{}\" width=\"14\" height=\"14\" fill=\"url(#{p}-hatch-key)\" stroke=\"{INK}\"/>",
+        key_top + 10
     ));
     c.text(
         190,
-        74,
+        key_top + 22,
         "",
         lang.pick("vertegenwoordigde inwoners", "represented inhabitants"),
     );
 
-    // One row per choice: libraries (solid) above inhabitants (hatched). The labels are
-    // written after the threshold line, with a white halo, so the line never hides them.
-    let mut labels = Vec::new();
+    // One row per choice: libraries (solid) above inhabitants (hatched). The labels sit
+    // right-aligned in a column after the track, so no line ever runs through them.
     for (k, choice) in CHOICES.into_iter().enumerate() {
-        let top = ROWS_TOP + ROW * k as u64;
+        let top = rows_top + ROW * k as u64;
         let count = f.count(choice);
         c.text(
             16,
@@ -398,16 +516,16 @@ pub fn result_svg(result: &RoundResult, lang: Lang) -> String {
                 None if f.in_base(choice) => words,
                 None => format!("{words} {}", lang.pick("(niet meegeteld)", "(not counted)")),
             };
-            labels.push((TRACK_X + length + 6, y + 16, label));
+            c.text(LABEL_END, y + 16, " text-anchor=\"end\"", &label);
         }
     }
 
-    // The threshold across all rows.
+    // The threshold across the track of every row, labelled below the rows.
     if let (Some(threshold), Some(share)) = (f.threshold(lang), result.threshold.as_ref()) {
         let x = TRACK_X + scaled(TRACK, share.numerator, share.denominator);
         c.line(&format!(
             "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{rows_bottom}\" stroke=\"{INK}\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>",
-            ROWS_TOP - 4
+            rows_top - 4
         ));
         c.text(
             x,
@@ -418,9 +536,6 @@ pub fn result_svg(result: &RoundResult, lang: Lang) -> String {
                 lang.pick("drempel: meer dan", "threshold: more than")
             ),
         );
-    }
-    for (x, y, label) in labels {
-        c.text(x, y, HALO, &label);
     }
 
     // Participation: cast over eligible inhabitants, with the quorum if there is one.
@@ -444,7 +559,7 @@ pub fn result_svg(result: &RoundResult, lang: Lang) -> String {
         .participation(lang)
         .map(|p| format!("{p} {}", lang.pick("van de inwoners", "of inhabitants")))
         .unwrap_or_else(|| "-".to_owned());
-    c.text(TRACK_X + TRACK + 6, y + 16, "", &turnout);
+    c.text(LABEL_END, y + 16, " text-anchor=\"end\"", &turnout);
     if let (Some(quorum), Some(share)) = (f.quorum(lang), result.quorum.as_ref()) {
         let x = TRACK_X + scaled(TRACK, share.numerator, share.denominator);
         c.line(&format!(
@@ -482,4 +597,16 @@ pub fn result_svg(result: &RoundResult, lang: Lang) -> String {
     );
     c.line("</svg>");
     c.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_wrap_at_spaces() {
+        assert_eq!(wrap("a bb ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(wrap("aaaaaa b", 4), ["aaaaaa", "b"]);
+        assert!(wrap("", 4).is_empty());
+    }
 }

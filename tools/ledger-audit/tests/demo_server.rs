@@ -95,7 +95,10 @@ fn the_demo_ledger_verifies_end_to_end_against_the_running_server() {
     assert!(ok, "{stderr}");
     assert!(stdout.contains(&format!("size {length}")), "{stdout}");
     assert!(
-        stdout.contains("round r-2023-05 (Stemronde mei 2023): closed, adopted"),
+        stdout.contains(&format!(
+            "round r-2023-05 ({}): closed, adopted",
+            ledger_demo::scenario::ROUND_TITLE
+        )),
         "{stdout}"
     );
     assert!(stdout.contains("cast 190 /"), "{stdout}");

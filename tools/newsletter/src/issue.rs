@@ -7,8 +7,10 @@
 //! the same range has the same bytes. This module must never read the database: only
 //! the read API.
 
+use std::collections::BTreeMap;
+
 use anyhow::{anyhow, Context, Result};
-use ledger_core::{LibraryId, ProposalId, RoundId, Timestamp};
+use ledger_core::{ActorId, LibraryId, ProposalId, RoundId, Timestamp};
 use ledger_projections::{Digest, LibraryView, ProposalView, RoundView};
 use ledger_report::{checkpoint_from_note, Checkpoint, Issue, ViewSource};
 use serde::Deserialize;
@@ -33,10 +35,13 @@ pub struct Range {
     pub from: u64,
     /// First position not covered.
     pub to: u64,
-    /// The issue's number: one more than the issues recorded before `to`.
+    /// The issue's number: one more than the issues that ended at or before `from`.
     pub issue: Issue,
     /// The checkpoint whose size is `to`, when the server publishes one.
     pub checkpoint: Option<Checkpoint>,
+    /// Display names given to actors before `to` (`actor_named`, the latest wins), so
+    /// the issue names who signed rather than showing account ids.
+    pub actor_names: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,9 +82,9 @@ pub fn plan(api: &Api, since: Since) -> Result<Range> {
                 .length
         }
     };
-    // Walk the log once for the issues recorded before `to`.
-    let mut issued = 0u32;
-    let mut covered_to = 0u64;
+    // Walk the log once for the issues recorded before `to`: where each one ended.
+    let mut ends: Vec<u64> = Vec::new();
+    let mut actor_names = BTreeMap::new();
     let mut after: Option<String> = None;
     'pages: loop {
         let path = match &after {
@@ -93,13 +98,19 @@ pub fn plan(api: &Api, since: Since) -> Result<Range> {
             if item.position >= to {
                 break 'pages;
             }
+            if item.event_type == "actor_named" {
+                let field = |name: &str| item.body.get(name).and_then(Value::as_str);
+                if let (Some(actor), Some(name)) = (field("actor"), field("name")) {
+                    actor_names.insert(actor.to_owned(), name.to_owned());
+                }
+            }
             if item.event_type == "newsletter_issued" {
-                issued = issued.saturating_add(1);
-                covered_to = item
-                    .body
-                    .get("covers_to")
-                    .and_then(Value::as_u64)
-                    .context("a newsletter_issued record without covers_to")?;
+                ends.push(
+                    item.body
+                        .get("covers_to")
+                        .and_then(Value::as_u64)
+                        .context("a newsletter_issued record without covers_to")?,
+                );
             }
         }
         match page.next {
@@ -108,7 +119,7 @@ pub fn plan(api: &Api, since: Since) -> Result<Range> {
         }
     }
     let from = match since {
-        Since::LastIssue => covered_to,
+        Since::LastIssue => ends.last().copied().unwrap_or(0),
         Since::Position(from) if from > to => {
             return Err(InputError(format!(
                 "invalid --since {from}: the log holds {to} records (its latest checkpoint); use 0 to {to}"
@@ -120,10 +131,9 @@ pub fn plan(api: &Api, since: Since) -> Result<Range> {
     Ok(Range {
         from,
         to,
-        issue: Issue {
-            number: issued.saturating_add(1),
-        },
+        issue: Issue::starting_at(from, ends),
         checkpoint,
+        actor_names,
     })
 }
 
@@ -155,6 +165,8 @@ pub struct HttpSource<'a> {
     pub api: &'a Api,
     /// The range's end: every view is read `?at=` this.
     pub at: u64,
+    /// Actors' display names as of the range's end.
+    pub names: &'a BTreeMap<String, String>,
 }
 
 impl ViewSource for HttpSource<'_> {
@@ -168,6 +180,10 @@ impl ViewSource for HttpSource<'_> {
     fn round(&mut self, id: &RoundId) -> Result<Option<RoundView>> {
         self.api
             .get_json(&format!("/v1/rounds/{id}?at={}", self.at))
+    }
+
+    fn actor_name(&mut self, id: &ActorId) -> Result<Option<String>> {
+        Ok(self.names.get(id.as_str()).cloned())
     }
 
     fn library_name(&mut self, id: &LibraryId) -> Result<Option<String>> {

@@ -5,7 +5,8 @@
 //! range, the raw log tells where the last issue stopped, the digest says what changed,
 //! and the proposals, rounds and library names are read as of the range's end. The
 //! issue is rendered by `ledger-report` in Dutch (default) or English, as Markdown or
-//! HTML; the same range gives the same bytes. `--publish` records `issue_newsletter`
+//! HTML (for mail: inline styles, the infographic as a PNG by URL), with the editor's
+//! `--title` and `--intro FILE` when given; the same range and frame give the same bytes. `--publish` records `issue_newsletter`
 //! through the write API with an Idempotency-Key derived from the range, so a retry
 //! never publishes twice. `--round ID` writes that round's infographic (SVG) instead.
 //!
@@ -51,7 +52,7 @@ impl std::error::Error for InputError {}
 #[command(
     name = "ledger-newsletter",
     version,
-    after_help = "Exit status: 0 when written (and published); 1 when the server fails or refuses; 2 for bad input (an unknown round, an invalid --since, language or format)."
+    after_help = "Exit status: 0 when written (and published); 1 when the server fails or refuses; 2 for bad input (an unknown round, an invalid --since, language or format, an unreadable --intro file)."
 )]
 struct Cli {
     /// The ledger's read API, e.g. http://127.0.0.1:8080.
@@ -80,6 +81,13 @@ struct Cli {
     /// The public address readers use for links (default: --server).
     #[arg(long, value_name = "URL")]
     link_base: Option<String>,
+    /// The issue's title (default: "Nieuwsbrief Digitale Bibliotheek nr. N").
+    #[arg(long, value_name = "TEXT")]
+    title: Option<String>,
+    /// A file with the editor's introduction (plain text, paragraphs separated by blank
+    /// lines), instead of the default opening sentence.
+    #[arg(long, value_name = "FILE")]
+    intro: Option<PathBuf>,
     /// Write this round's results infographic (SVG) instead of an issue.
     #[arg(long, value_name = "ROUND", conflicts_with_all = ["publish", "since", "since_last"])]
     round: Option<String>,
@@ -131,14 +139,24 @@ fn run(cli: Cli) -> Result<()> {
     if let Some(round) = &cli.round {
         return infographic(&api, round, lang, cli.out.as_deref());
     }
+    let intro = match &cli.intro {
+        None => None,
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| input_error(format!("cannot read --intro {}: {e}", path.display())))?,
+        ),
+    };
     let range = issue::plan(&api, since)?;
     let mut input = NewsletterInput::new(lang, range.issue, issue::digest(&api, &range)?);
     input.gather(&mut HttpSource {
         api: &api,
         at: range.to,
+        names: &range.actor_names,
     })?;
     input.period = issue::period(&api, &range)?;
     input.checkpoint = range.checkpoint.clone();
+    input.title = cli.title.clone();
+    input.intro = intro;
     input.link_base = Some(
         cli.link_base
             .clone()
@@ -147,7 +165,8 @@ fn run(cli: Cli) -> Result<()> {
     write_out(cli.out.as_deref(), &render_newsletter(&input, format))?;
     if cli.publish {
         let token = cli.token.as_deref().unwrap_or_default();
-        publish(&api, token, &range, lang)?;
+        let title = cli.title.clone().unwrap_or_else(|| range.issue.title(lang));
+        publish(&api, token, &range, &title)?;
     }
     Ok(())
 }
@@ -169,12 +188,12 @@ fn infographic(api: &Api, round: &str, lang: Lang, out: Option<&Path>) -> Result
 
 /// Records the issue through the write API; the key is derived from the range, so a
 /// retry gets the first receipt instead of a second issue.
-fn publish(api: &Api, token: &str, range: &issue::Range, lang: Lang) -> Result<()> {
+fn publish(api: &Api, token: &str, range: &issue::Range, title: &str) -> Result<()> {
     let key = format!("newsletter-{}-{}", range.from, range.to);
     let command = json!({
         "type": "issue_newsletter",
         "newsletter": range.issue.id(),
-        "title": range.issue.title(lang),
+        "title": title,
         "covers_from": range.from,
         "covers_to": range.to,
     });

@@ -34,6 +34,8 @@ fn the_issue_over_http_is_the_golden_issue_byte_for_byte() {
                 &served.url,
                 "--link-base",
                 LINK_BASE,
+                "--since",
+                "0",
                 "--lang",
                 lang,
                 "--format",
@@ -48,7 +50,8 @@ fn the_issue_over_http_is_the_golden_issue_byte_for_byte() {
             );
         }
     }
-    // The same range again gives the same bytes, and --since 0 is that range.
+    // The same range again gives the same bytes: an issue is numbered from where it
+    // starts, whatever was issued after it.
     let again = newsletter(&[
         "--server",
         &served.url,
@@ -64,8 +67,11 @@ fn the_issue_over_http_is_the_golden_issue_byte_for_byte() {
 fn publishing_records_the_issue_and_the_next_issue_starts_after_it() {
     let served = serve_demo();
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("nb-001.html");
+    let out = dir.path().join("nb-003.html");
     let length = served.demo.ledger.head().length;
+    // The demo issued two newsletters; after them only the try-out round was recorded.
+    let covered = served.demo.ledger.state().newsletter_covered_to.0;
+    assert!(covered < length);
     let output = newsletter(&[
         "--server",
         &served.url,
@@ -80,10 +86,13 @@ fn publishing_records_the_issue_and_the_next_issue_starts_after_it() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(output.stdout.is_empty(), "the issue went to the file");
     assert!(stderr(&output).contains(&format!(
-        "published nb-001 (records 0 to {length}) at position {length}"
+        "published nb-003 (records {covered} to {length}) at position {length}"
     )));
     let html = std::fs::read_to_string(&out).unwrap();
-    assert!(html.contains("Nieuwsbrief Digitale Bibliotheek nr. 1"));
+    assert!(html.contains("Nieuwsbrief Digitale Bibliotheek nr. 3"));
+    // A try-out round is no news.
+    assert!(html.contains("Sinds de vorige nieuwsbrief werd er niets nieuws beslist."));
+    assert!(!html.contains("Proefstemming"), "{html}");
     assert_eq!(
         served.demo.ledger.head().length,
         length + 1,
@@ -97,12 +106,15 @@ fn publishing_records_the_issue_and_the_next_issue_starts_after_it() {
     assert!(next.status.success(), "{}", stderr(&next));
     let text = stdout(&next);
     assert!(
-        text.starts_with("# Digital Library newsletter no. 2\n"),
+        text.starts_with("# Digital Library newsletter no. 4\n"),
         "{text}"
     );
-    assert!(text.contains(&format!("Newsletter nb-001 was issued: “Nieuwsbrief Digitale Bibliotheek nr. 1” (records 0 to {length})")), "{text}");
     assert!(
-        !text.contains("## Results"),
+        text.contains("Nothing new was decided since the previous newsletter."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("## The result"),
         "nothing else to report: {text}"
     );
 
@@ -124,6 +136,42 @@ fn publishing_records_the_issue_and_the_next_issue_starts_after_it() {
         length + 1,
         "nothing appended"
     );
+}
+
+#[test]
+fn the_editor_gives_the_title_and_the_introduction() {
+    let served = serve_demo();
+    let dir = tempfile::tempdir().unwrap();
+    let intro = dir.path().join("intro.txt");
+    std::fs::write(
+        &intro,
+        "Beste collega's,\n\nhet hele verhaal van het IBL-besluit.\n",
+    )
+    .unwrap();
+    let output = newsletter(&[
+        "--server",
+        &served.url,
+        "--since",
+        "0",
+        "--title",
+        "Het IBL-besluit",
+        "--intro",
+        intro.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("# Het IBL-besluit\n\nNieuwsbrief Digitale Bibliotheek nr. 1\n\nBeste collega's,\n\nhet hele verhaal van het IBL-besluit.\n"),
+        "{}",
+        stdout(&output)
+    );
+    let missing = dir.path().join("nope.txt");
+    let output = newsletter(&[
+        "--server",
+        &served.url,
+        "--intro",
+        missing.to_str().unwrap(),
+    ]);
+    assert_one_line_failure(&output, 2, "cannot read --intro");
 }
 
 #[test]

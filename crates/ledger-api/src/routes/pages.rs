@@ -1,6 +1,7 @@
-//! `GET /`, `GET /v1/rounds/{id}/result.svg` and `GET /v1/feed.atom`: what people read
-//! without an API client. The public HTML page (Dutch, `?lang=en` for English), the
-//! results infographic of a round, and an Atom feed of the latest records.
+//! `GET /`, `GET /v1/rounds/{id}/result.svg`, `GET /v1/rounds/{id}/result.png` and `GET
+//! /v1/feed.atom`: what people read without an API client. The public HTML page (Dutch,
+//! `?lang=en` for English), the results infographic of a round (SVG, and the same SVG
+//! drawn as PNG for mail and social posts), and an Atom feed of the latest records.
 //!
 //! The markup is rendered by `ledger-report` from the live read model; these handlers
 //! only pick the language, the checkpoint and the records, and set the headers. Pages
@@ -71,6 +72,22 @@ fn base_url(req: &HttpRequest) -> Option<String> {
     req.app_data::<web::Data<PublicBase>>()
         .and_then(|base| base.get())
         .map(|url| url.as_str().to_owned())
+}
+
+/// The round's result at `query.at`, or 404.
+async fn round_result(
+    req: &HttpRequest,
+    state: &Shared,
+    id: &str,
+    at: Option<u64>,
+) -> Result<(ledger_core::Head, ledger_projections::RoundResult), ApiError> {
+    let key = RoundId::new(id);
+    let (head, found) = read(req, state, at, |m| m.round_result(&key)).await?;
+    let result = found.ok_or_else(|| ApiError::NotFound {
+        what: "round",
+        id: id.chars().take(128).collect(),
+    })?;
+    Ok((head, result))
 }
 
 /// A 200 answer with the ETag of `head` and the given type, or 304.
@@ -149,12 +166,7 @@ pub async fn result_svg(
     query: web::Query<InfographicQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let lang = language(query.lang.as_deref())?;
-    let key = RoundId::new(id.as_str());
-    let (head, found) = read(&req, &state, query.at, |m| m.round_result(&key)).await?;
-    let result = found.ok_or_else(|| ApiError::NotFound {
-        what: "round",
-        id: id.chars().take(128).collect(),
-    })?;
+    let (head, result) = round_result(&req, &state, &id, query.at).await?;
     let svg = ledger_report::result_svg(&result, lang);
     let mut response = answer(&req, &head, "image/svg+xml; charset=utf-8", svg);
     response.headers_mut().insert(
@@ -162,6 +174,43 @@ pub async fn result_svg(
         header::HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
     );
     Ok(response)
+}
+
+/// The results infographic of a round as PNG: the SVG of `result.svg` drawn at twice its
+/// size with the fonts `ledger-report` embeds, for mail clients and social posts.
+#[utoipa::path(
+    get, path = "/v1/rounds/{id}/result.png", tag = "rounds",
+    params(("id" = String, Path, description = "Round id"), InfographicQuery),
+    responses(
+        (status = 200, description = "PNG image (1200 px wide)", content_type = "image/png"),
+        (status = 400, description = "Unknown language, or `at` (a record count) beyond the log's length", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many reads of the past (`at` below the head) from this client; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown round", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/rounds/{id}/result.png")]
+pub async fn result_png(
+    req: HttpRequest,
+    state: Shared,
+    id: web::Path<String>,
+    query: web::Query<InfographicQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let lang = language(query.lang.as_deref())?;
+    let (head, result) = round_result(&req, &state, &id, query.at).await?;
+    let mut builder = match conditional::respond(&req, &conditional::etag(&head)) {
+        Ok(builder) => builder,
+        Err(not_modified) => return Ok(not_modified),
+    };
+    // Drawing takes a few milliseconds whatever the log holds; off the HTTP worker.
+    let svg = ledger_report::result_svg(&result, lang);
+    let png = web::block(move || ledger_report::svg_to_png(&svg))
+        .await
+        .map_err(|_| ApiError::Unavailable("drawing the PNG was interrupted; retry".to_owned()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(builder
+        .content_type("image/png")
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .body(png))
 }
 
 fn feed_entry(sealed: &Sealed) -> FeedEntry {

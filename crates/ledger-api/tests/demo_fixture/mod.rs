@@ -1,6 +1,7 @@
-//! The May 2023 demo cycle replayed into a real sled ledger on a fixed clock, for tests
-//! of the read side. Each step is recorded at the instant the scenario suggests, so the
-//! log is the same on every run.
+//! The demo's history (the May 2023 cycle, its newsletters and the try-out round)
+//! replayed into a real sled ledger on a fixed clock, for tests of the read side. Each
+//! step is recorded at the instant the scenario suggests, so the log is the same on every
+//! run, and equal to the one `ledger-report`'s golden files are rendered from.
 
 // Each test binary uses its own part of the fixture.
 #![allow(dead_code)]
@@ -25,7 +26,32 @@ pub fn demo_ledger() -> DemoLedger {
     DemoLedger { ledger, _dir: dir }
 }
 
-/// Replays the demo into a new ledger in `dir` whose log names `origin` (another origin
+/// Records each step through the store on the step's own instant.
+struct FixtureRecorder<'a> {
+    ledger: &'a Ledger,
+    now: &'a Arc<Mutex<Timestamp>>,
+}
+
+impl ledger_demo::Recorder for FixtureRecorder<'_> {
+    type Error = ledger_demo::HistoryError;
+
+    fn record(&mut self, step: &Step) -> Result<(), ledger_demo::HistoryError> {
+        if matches!(step.envelope.command, Command::InitializeLedger { .. }) {
+            return Ok(());
+        }
+        *self.now.lock().expect("clock") = step.at;
+        self.ledger
+            .append(step.envelope.clone())
+            .unwrap_or_else(|e| panic!("{}: {e:?}", step.envelope.command_id));
+        Ok(())
+    }
+
+    fn state(&self) -> ledger_core::State {
+        (*self.ledger.state()).clone()
+    }
+}
+
+/// Replays the demo's whole history (the try-out round at `FIXED_TRIAL_AT`) into a new ledger in `dir` whose log names `origin` (another origin
 /// gives another log: every record hash differs).
 pub fn demo_ledger_in(dir: &std::path::Path, origin: &str) -> Ledger {
     let scenario = Scenario::may_2023();
@@ -44,23 +70,11 @@ pub fn demo_ledger_in(dir: &std::path::Path, origin: &str) -> Ledger {
         options,
     )
     .expect("init");
-    let record = |step: &Step, now: &Arc<Mutex<Timestamp>>| {
-        *now.lock().expect("clock") = step.at;
-        ledger
-            .append(step.envelope.clone())
-            .unwrap_or_else(|e| panic!("{}: {e:?}", step.envelope.command_id));
+    let mut recorder = FixtureRecorder {
+        ledger: &ledger,
+        now: &now,
     };
-    for step in &setup {
-        if !matches!(step.envelope.command, Command::InitializeLedger { .. }) {
-            record(step, &now);
-        }
-    }
-    for step in scenario.votes() {
-        record(&step, &now);
-    }
-    record(&scenario.close(), &now);
-    for step in scenario.after_close(&ledger.state()).expect("after close") {
-        record(&step, &now);
-    }
+    ledger_demo::record_history(&scenario, &mut recorder, ledger_demo::FIXED_TRIAL_AT)
+        .unwrap_or_else(|e| panic!("the demo history: {e}"));
     ledger
 }

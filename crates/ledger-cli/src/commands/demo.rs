@@ -2,19 +2,23 @@
 //! same append path real users take, then serves the API.
 //!
 //! The electorate and every command come from `ledger-demo` (pure data made by the
-//! project; `../shared` is never read). The voting window is real time: the round opens
-//! now and closes a few seconds later, and the demo waits for the close like everybody
-//! else. It must never touch a directory that is not empty.
+//! project; `../shared` is never read). The history replays on a fixed historical clock
+//! (`DemoClock`): each step is recorded at the instant the scenario gives it, so the
+//! votes fall in May 2023, the result in June, the criteria in September and the
+//! government's decision in November 2023, and the log is the same on every run. Only the
+//! try-out round, marked as a trial, is recorded on the real clock, open for thirty days;
+//! then the clock follows the system clock for everything the server records. It must
+//! never touch a directory that is not empty.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 use ledger_api::AppState;
-use ledger_core::{ActorId, Role};
+use ledger_core::{ActorId, Role, State, Timestamp};
 use ledger_core::{Command, Envelope};
-use ledger_demo::scenario::{MEMBERS, ORIGIN, ROUND, SECRETARIAT};
-use ledger_demo::{Scenario, Step};
+use ledger_demo::scenario::{MEMBERS, ORIGIN, ROUND, SECRETARIAT, TRIAL_ROUND};
+use ledger_demo::{record_history, Recorder, Scenario, Step};
 use ledger_store::{system_clock, Ledger, LedgerOptions, TokenBook};
 
 use super::serve::{cannot_build, serve, Listen};
@@ -29,9 +33,10 @@ pub struct Args {
     data: Option<PathBuf>,
     #[command(flatten)]
     listen: Listen,
-    /// How long the vote round stays open, in seconds.
-    #[arg(long, default_value_t = 5, value_name = "SECONDS")]
-    window: u64,
+    /// No longer used: the May 2023 round replays on its historical dates. Accepted (and
+    /// noted on stderr) so that scripts written for the real-time demo keep working.
+    #[arg(long, hide = true, value_name = "SECONDS")]
+    window: Option<u64>,
     /// Build the ledger and exit instead of serving it.
     #[arg(long)]
     no_serve: bool,
@@ -46,7 +51,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             system_clock().as_micros()
         )),
     };
-    let ledger = build(&dir, args.window)?;
+    if args.window.is_some() {
+        eprintln!(
+            "note: --window is no longer used: the May 2023 round replays on its historical dates"
+        );
+    }
+    let ledger = build(&dir)?;
     let tokens = issue_demo_tokens(&dir)?;
     print_summary(&ledger);
     if args.no_serve {
@@ -65,16 +75,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             println!("  {actor:<16} {token}");
         }
         if let Some((library, token)) = tokens.shown.last() {
-            println!("cast a vote in the open demo round {OPEN_ROUND} with curl:");
+            println!("cast a vote in the open demo round {TRIAL_ROUND} with curl:");
             println!(
-                "  curl -X POST {url}/v1/commands -H 'Authorization: Bearer {token}' \\\n    -H 'Idempotency-Key: try-{library}-1' -H 'Content-Type: application/json' \\\n    -d '{{\"type\":\"cast_vote\",\"round\":\"{OPEN_ROUND}\",\"library\":\"{library}\",\"choice\":\"yes\",\"remark\":\"Uitgeprobeerd.\"}}'"
+                "  curl -X POST {url}/v1/commands -H 'Authorization: Bearer {token}' \\\n    -H 'Idempotency-Key: try-{library}-1' -H 'Content-Type: application/json' \\\n    -d '{{\"type\":\"cast_vote\",\"round\":\"{TRIAL_ROUND}\",\"library\":\"{library}\",\"choice\":\"yes\",\"remark\":\"Uitgeprobeerd.\"}}'"
             );
         }
     })
 }
-
-/// The round the demo leaves open so that readers can try the write API.
-pub const OPEN_ROUND: &str = "r-demo-proef";
 
 /// Tokens the demo issued: how many, where they all are, and the few it prints.
 struct DemoTokens {
@@ -133,131 +140,91 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     file.sync_all()
 }
 
-/// Creates the demo ledger in `dir` and replays the whole cycle with a `window`-second
-/// vote round. Returns the open ledger.
-pub fn build(dir: &std::path::Path, window: u64) -> anyhow::Result<Ledger> {
-    let ledger = Ledger::init(
-        dir,
-        ORIGIN,
-        ActorId::new(SECRETARIAT),
-        LedgerOptions::default(),
-    )
-    .map_err(failure::store)?;
-    eprintln!("building the demo ledger in {}", dir.display());
+/// The demo's clock: the instant of the step being recorded while the history replays,
+/// the system clock once `live` is called. The store reads it once per command.
+#[derive(Clone)]
+struct DemoClock {
+    /// Microseconds since the epoch, or `LIVE` for the system clock.
+    fixed: Arc<AtomicI64>,
+}
 
-    // The window is only known once the setup is recorded (its length depends on the
-    // machine), so the round's step comes from a scenario made at that moment. Command
-    // ids are numbered, not timed, so both scenarios agree on every other step.
-    let draft = Scenario::may_2023();
-    let setup = draft.setup();
-    let (open_round, before) = setup
-        .split_last()
-        .ok_or_else(|| Failure::error(failure::FAULT, "the demo scenario is empty"))?;
-    for step in before {
-        if matches!(step.envelope.command, Command::InitializeLedger { .. }) {
-            continue;
+const LIVE: i64 = i64::MIN;
+
+impl DemoClock {
+    fn at(at: Timestamp) -> DemoClock {
+        DemoClock {
+            fixed: Arc::new(AtomicI64::new(at.as_micros())),
         }
-        append(&ledger, step)?;
     }
-    let now = system_clock();
-    let scenario = Scenario::new(
-        now,
-        now.plus_seconds(i64::try_from(window).unwrap_or(60).max(1)),
-    );
-    let open = scenario
+
+    fn set(&self, at: Timestamp) {
+        self.fixed.store(at.as_micros(), Ordering::SeqCst);
+    }
+
+    fn live(&self) {
+        self.fixed.store(LIVE, Ordering::SeqCst);
+    }
+
+    fn now(&self) -> Timestamp {
+        match self.fixed.load(Ordering::SeqCst) {
+            LIVE => system_clock(),
+            micros => Timestamp::from_micros(micros),
+        }
+    }
+}
+
+/// Records each step through the store's append path, on the step's own instant.
+struct StoreRecorder<'a> {
+    ledger: &'a Ledger,
+    clock: &'a DemoClock,
+}
+
+impl Recorder for StoreRecorder<'_> {
+    type Error = anyhow::Error;
+
+    fn record(&mut self, step: &Step) -> anyhow::Result<()> {
+        // `Ledger::init` recorded the first command already.
+        if matches!(step.envelope.command, Command::InitializeLedger { .. }) {
+            return Ok(());
+        }
+        self.clock.set(step.at);
+        append(self.ledger, step)
+    }
+
+    fn state(&self) -> State {
+        (*self.ledger.state()).clone()
+    }
+}
+
+/// Creates the demo ledger in `dir` and replays the whole history on its historical
+/// clock, the try-out round on the real one. Returns the open ledger, whose clock is the
+/// system clock from then on.
+pub fn build(dir: &std::path::Path) -> anyhow::Result<Ledger> {
+    let scenario = Scenario::may_2023();
+    let first = scenario
         .setup()
-        .pop()
-        .filter(|s| s.envelope.command_id == open_round.envelope.command_id)
-        .ok_or_else(|| Failure::error(failure::FAULT, "the demo scenario changed shape"))?;
-    append(&ledger, &open)?;
-    cast_votes(&ledger, scenario.votes())?;
+        .first()
+        .map(|s| s.at)
+        .ok_or_else(|| Failure::error(failure::FAULT, "the demo scenario is empty"))?;
+    let clock = DemoClock::at(first);
+    let reading = clock.clone();
+    let options = LedgerOptions {
+        clock: Arc::new(move || reading.now()),
+        ..LedgerOptions::default()
+    };
+    let ledger =
+        Ledger::init(dir, ORIGIN, ActorId::new(SECRETARIAT), options).map_err(failure::store)?;
     eprintln!(
-        "190 libraries voted; waiting for the round to close at {}",
-        scenario.closes_at()
+        "building the demo ledger in {} (the May 2023 cycle, on its historical dates)",
+        dir.display()
     );
-    while system_clock() < scenario.closes_at() {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    append(&ledger, &scenario.close())?;
-    let after = scenario
-        .after_close(&ledger.state())
-        .map_err(|e| Failure::error(failure::FAULT, e.to_string()))?;
-    for step in &after {
-        append(&ledger, step)?;
-    }
-    if let Some(newsletter) = scenario.newsletter(&ledger.state(), 1) {
-        append_envelope(&ledger, newsletter)?;
-    }
-    open_trial_round(&ledger)?;
+    let mut recorder = StoreRecorder {
+        ledger: &ledger,
+        clock: &clock,
+    };
+    record_history(&scenario, &mut recorder, system_clock())?;
+    clock.live();
     Ok(ledger)
-}
-
-/// A second proposal with a round open for 30 days, so that the demo's tokens have a
-/// vote to cast; clearly named as the demo's trial, not part of the May 2023 cycle.
-fn open_trial_round(ledger: &Ledger) -> anyhow::Result<()> {
-    let proposal = ledger_core::ProposalId::new("p-demo-proef");
-    let file = Envelope {
-        command_id: ledger_core::CommandId::new("demo-proef-1"),
-        actor: ledger_core::ActorId::new(MEMBERS[0]),
-        expected_version: None,
-        command: Command::FileProposal {
-            proposal: proposal.clone(),
-            title: "Proefstemming: probeer de schrijf-API uit".into(),
-            text: "Een open stemronde in de demo, om een stem uit te brengen met curl of \
-                   `ledger vote`. Geen echt voorstel."
-                .into(),
-            budget_cents_per_year: 100,
-            trial: false,
-        },
-    };
-    append_envelope(ledger, file)?;
-    let open = Envelope {
-        command_id: ledger_core::CommandId::new("demo-proef-2"),
-        actor: ledger_core::ActorId::new(SECRETARIAT),
-        expected_version: None,
-        command: Command::OpenRound {
-            title: None,
-            round: ledger_core::RoundId::new(OPEN_ROUND),
-            proposal,
-            opens_at: None,
-            closes_at: system_clock().plus_seconds(30 * 24 * 3600),
-            rule: None,
-            trial: false,
-            live_results: false,
-            signed_votes: None,
-        },
-    };
-    append_envelope(ledger, open)
-}
-
-/// Casts the ballots concurrently, one thread per library, as libraries do: they share
-/// group commits, so the whole round fits a window of seconds even on a slow disk. A
-/// library's own ballots stay in order, so a changed vote is recorded after the first.
-fn cast_votes(ledger: &Ledger, votes: Vec<Step>) -> anyhow::Result<()> {
-    let mut by_library: BTreeMap<String, Vec<Step>> = BTreeMap::new();
-    for step in votes {
-        by_library
-            .entry(step.envelope.actor.to_string())
-            .or_default()
-            .push(step);
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = by_library
-            .values()
-            .map(|ballots| {
-                scope.spawn(move || -> anyhow::Result<()> {
-                    for step in ballots {
-                        append(ledger, step)?;
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        handles.into_iter().try_for_each(|h| {
-            h.join()
-                .map_err(|_| Failure::error(failure::FAULT, "a voting thread stopped"))?
-        })
-    })
 }
 
 fn append(ledger: &Ledger, step: &Step) -> anyhow::Result<()> {
