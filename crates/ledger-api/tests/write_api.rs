@@ -126,6 +126,7 @@ const MATRIX: &[(&str, &[(Who, u16)])] = &[
         &[(Who::Secretariat, 201), (Who::Member, 422)],
     ),
     ("score_sheet", &[(Who::Member, 201)]),
+    ("score_sheets", &[(Who::Member, 201)]),
     ("decide_priorities", &[(Who::Member, 201)]),
     ("issue_newsletter", &[(Who::Secretariat, 201)]),
     // Advice rests on the certification by now, so a member passes the role check and
@@ -179,6 +180,9 @@ fn body(kind: &str, library: &str, digest: &str) -> Value {
             json!({"type": kind, "sheet": "s-1", "proposal": "p-1", "title": "E-books", "summary": "Central e-book lending.", "budget_cents_per_year": 1_000_000})
         }
         "score_sheet" => json!({"type": kind, "sheet": "s-1", "criterion": "impact", "score": 8}),
+        "score_sheets" => json!({"type": kind, "scores": [
+            {"sheet": "s-1", "criterion": "impact", "member": "m1", "score": 7}
+        ]}),
         "decide_priorities" => json!({"type": kind, "ranking": ["s-1"]}),
         "issue_newsletter" => {
             json!({"type": kind, "newsletter": "n-1", "title": "Issue 1", "covers_from": 0, "covers_to": 1})
