@@ -186,13 +186,16 @@ fn a_round_opens_with_its_rule_printed_and_is_annulled_with_a_reason() {
         "1/4",
         "--signatures",
         "1",
+        "--live-results",
     ]));
     assert!(
-        opened.starts_with("rule: yes must exceed 2/3 of the represented inhabitants (abstentions count); a quorum of 1/4 of the eligible inhabitants; 1 signature to certify\n"),
+        opened.starts_with("rule: yes must exceed 2/3 of the represented inhabitants (abstentions count); a quorum of 1/4 of the eligible inhabitants; 1 signature to certify\nresults: counts per choice are shown while the round is open\n"),
         "{opened}"
     );
     let (_, _, round) = get(&c.server.url, "/v1/rounds/r-2");
     assert_eq!(round["rule"]["quorum"]["denominator"], 4, "{round}");
+    assert_eq!(round["live_results"], true, "{round}");
+    assert_eq!(round["counts"], "shown", "{round}");
     ok(&c.sec(&[
         "round",
         "annul",

@@ -12,6 +12,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod counts;
 mod digest;
 mod error;
 mod model;
@@ -23,6 +24,7 @@ mod round;
 mod snapshot;
 mod wire;
 
+pub use counts::{CountsView, LiveTallyView};
 pub use digest::{
     Digest, GeneralDigest, LibraryChange, LibraryRetirement, ProposalDigest, RoleChange,
     RoundAnnulment, RoundOpening, SheetFiling, SheetScoring, SignatureDigest, VotingDigest,

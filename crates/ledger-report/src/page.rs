@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use ledger_core::{ActorId, Date, LibraryId, Timestamp};
 use ledger_projections::{
-    DocumentView, ProposalView, ReadModel, RoundStatusView, RoundView, TimelineStep,
+    CountsView, DocumentView, ProposalView, ReadModel, RoundStatusView, RoundView, TimelineStep,
 };
 use ledger_tlog::Checkpoint;
 
@@ -25,7 +25,7 @@ use crate::newsletter::{
     warning_sentences,
 };
 use crate::number::{budget_sentence, euros, integer};
-use crate::svg::{result_svg, turnout_sentence};
+use crate::svg::{counts_at_close, result_svg, turnout_sentence};
 use crate::time::{brussels_date_time, calendar_date};
 
 /// The style sheet of the page and of the HTML newsletter (no external resources).
@@ -521,6 +521,9 @@ fn round_section(h: &mut Html, model: &ReadModel, round: &RoundView, lang: Lang)
         ));
     }
     h.element("p", &turnout_sentence(&result, lang));
+    if result.counts == CountsView::AtClose {
+        h.element("p", counts_at_close(lang));
+    }
     if round.status != RoundStatusView::Open {
         let names: BTreeMap<ActorId, String> = round
             .certification
@@ -581,13 +584,15 @@ fn remarks(h: &mut Html, model: &ReadModel, round: &RoundView, lang: Lang) {
     h.line("<ul class=\"remarks\">");
     for remark in standing {
         let name = library_name(model, &remark.library);
+        // No choice beside the name while the round keeps its choices back.
         let choice = round
             .votes
             .get(&remark.library)
-            .map(|v| lang.choice(v.choice).to_lowercase())
+            .and_then(|v| v.choice)
+            .map(|c| format!(" ({})", lang.choice(c).to_lowercase()))
             .unwrap_or_default();
         h.line(&format!(
-            "<li><figure class=\"remark\"><blockquote{}><p>{}</p></blockquote><figcaption>— {} ({}), {} <a href=\"/v1/events/{}\">(record {})</a></figcaption></figure></li>",
+            "<li><figure class=\"remark\"><blockquote{}><p>{}</p></blockquote><figcaption>— {}{}, {} <a href=\"/v1/events/{}\">(record {})</a></figcaption></figure></li>",
             log_lang_attr(lang),
             escape_html(&remark.text),
             escape_html(&name),

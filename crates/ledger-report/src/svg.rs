@@ -12,7 +12,7 @@
 //! module must never compute a tally or an outcome: it draws the `RoundResult` it gets.
 
 use ledger_core::RoundId;
-use ledger_projections::{ChoiceView, CountView, PercentBaseView, RoundResult, Share};
+use ledger_projections::{ChoiceView, CountView, CountsView, PercentBaseView, RoundResult, Share};
 
 use crate::escape::escape_html;
 use crate::lang::Lang;
@@ -69,14 +69,19 @@ impl<'a> Figures<'a> {
         let r = self.result;
         match r.percent_base {
             PercentBaseView::InhabitantsOfAllVotesCast => r.cast,
-            PercentBaseView::InhabitantsOfYesAndNoVotes => CountView {
-                libraries: r.yes.libraries.saturating_add(r.no.libraries),
-                inhabitants: r.yes.inhabitants.saturating_add(r.no.inhabitants),
-            },
+            PercentBaseView::InhabitantsOfYesAndNoVotes => {
+                let (yes, no) = (r.yes.unwrap_or_default(), r.no.unwrap_or_default());
+                CountView {
+                    libraries: yes.libraries.saturating_add(no.libraries),
+                    inhabitants: yes.inhabitants.saturating_add(no.inhabitants),
+                }
+            }
         }
     }
 
-    pub(crate) fn count(&self, choice: ChoiceView) -> CountView {
+    /// The votes for `choice`; `None` while the round keeps its counts per choice back
+    /// until the close (`CountsView::AtClose`).
+    pub(crate) fn count(&self, choice: ChoiceView) -> Option<CountView> {
         match choice {
             ChoiceView::Yes => self.result.yes,
             ChoiceView::No => self.result.no,
@@ -97,7 +102,7 @@ impl<'a> Figures<'a> {
             return None;
         }
         percent(
-            u64::from(self.count(choice).libraries),
+            u64::from(self.count(choice)?.libraries),
             u64::from(self.base().libraries),
             0,
             lang,
@@ -117,7 +122,7 @@ impl<'a> Figures<'a> {
                 .map(|s| share_percent(s, lang));
         }
         percent(
-            self.count(choice).inhabitants,
+            self.count(choice)?.inhabitants,
             self.base().inhabitants,
             0,
             lang,
@@ -167,8 +172,14 @@ pub(crate) fn describe(result: &RoundResult, lang: Lang) -> String {
         lang.outcome(result.outcome),
         lang.certified(result.certified),
     );
+    if result.counts == CountsView::AtClose {
+        out.push(' ');
+        out.push_str(counts_at_close(lang));
+    }
     for choice in CHOICES {
-        let count = f.count(choice);
+        let Some(count) = f.count(choice) else {
+            continue;
+        };
         let libraries = match f.library_share(choice, lang) {
             Some(p) => format!("{} ({p})", libraries_word(count.libraries, lang)),
             None => libraries_word(count.libraries, lang),
@@ -206,6 +217,14 @@ pub(crate) fn describe(result: &RoundResult, lang: Lang) -> String {
         });
     }
     out
+}
+
+/// What a reader is told while a round keeps its counts per choice back.
+pub(crate) fn counts_at_close(lang: Lang) -> &'static str {
+    lang.pick(
+        "Het aantal stemmen per keuze wordt bekendgemaakt wanneer de stemronde sluit; tot dan is alleen de opkomst openbaar.",
+        "The votes per choice are published when the round closes; until then only the turnout is public.",
+    )
 }
 
 /// "190 of 300 libraries voted, representing 5,000 of 6,000 inhabitants (83%)."
@@ -355,9 +374,28 @@ pub fn result_svg(result: &RoundResult, lang: Lang) -> String {
     // One row per choice: libraries (solid) above inhabitants (hatched). The labels are
     // written after the threshold line, with a white halo, so the line never hides them.
     let mut labels = Vec::new();
+    if result.counts == CountsView::AtClose {
+        c.text(
+            16,
+            ROWS_TOP + 33,
+            " font-size=\"15\" font-weight=\"bold\"",
+            lang.pick("Stemmen per keuze", "Votes per choice"),
+        );
+        labels.push((
+            TRACK_X,
+            ROWS_TOP + 33,
+            lang.pick(
+                "bekend wanneer de stemronde sluit",
+                "published when the round closes",
+            )
+            .to_owned(),
+        ));
+    }
     for (k, choice) in CHOICES.into_iter().enumerate() {
         let top = ROWS_TOP + ROW * k as u64;
-        let count = f.count(choice);
+        let Some(count) = f.count(choice) else {
+            continue;
+        };
         c.text(
             16,
             top + 33,
@@ -402,8 +440,11 @@ pub fn result_svg(result: &RoundResult, lang: Lang) -> String {
         }
     }
 
-    // The threshold across all rows.
-    if let (Some(threshold), Some(share)) = (f.threshold(lang), result.threshold.as_ref()) {
+    // The threshold across all rows (none to cross while the counts are kept back).
+    let threshold = f
+        .threshold(lang)
+        .filter(|_| result.counts == CountsView::Shown);
+    if let (Some(threshold), Some(share)) = (threshold, result.threshold.as_ref()) {
         let x = TRACK_X + scaled(TRACK, share.numerator, share.denominator);
         c.line(&format!(
             "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{rows_bottom}\" stroke=\"{INK}\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>",
