@@ -32,6 +32,14 @@ pub const ORIGIN: &str = "demo.ledger.local/bibliotheken";
 pub const SECRETARIAT: &str = "secretariaat";
 /// The steering-group members, in signing order (the first two sign the certification).
 pub const MEMBERS: [&str; 3] = ["stuurgroep-an", "stuurgroep-bart", "stuurgroep-chris"];
+/// The display names of the secretariat and the members, so the page and the newsletter
+/// show people, not ids (`name_actor`, right after the members' roles are granted).
+pub const NAMES: [(&str, &str); 4] = [
+    (SECRETARIAT, "Secretariaat Digitale Bibliotheek"),
+    (MEMBERS[0], "An Peeters"),
+    (MEMBERS[1], "Bart Claes"),
+    (MEMBERS[2], "Chris Maes"),
+];
 /// The proposal's id.
 pub const PROPOSAL: &str = "p-2023-ibl-microsubsidies";
 /// The round's id.
@@ -157,6 +165,15 @@ impl Scenario {
                 Command::GrantRole {
                     actor: ActorId::new(member),
                     role: Role::SteeringMember,
+                },
+            );
+        }
+        for (actor, name) in NAMES {
+            push(
+                SECRETARIAT,
+                Command::NameActor {
+                    actor: ActorId::new(actor),
+                    name: name.into(),
                 },
             );
         }
@@ -404,7 +421,7 @@ impl Scenario {
 
     /// How many envelopes [`Scenario::setup`] returns.
     fn setup_len(&self) -> usize {
-        1 + MEMBERS.len() + 2 * self.libraries.len() + 2
+        1 + MEMBERS.len() + NAMES.len() + 2 * self.libraries.len() + 2
     }
 
     /// The command number of the close.

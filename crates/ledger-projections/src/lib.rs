@@ -40,7 +40,7 @@ pub use proposal::{
     AdviceView, DecisionView, DocumentView, ProposalView, Step, SupersededAdvice,
     SupersededDecision, TimelineStep,
 };
-pub use registry::{ActorView, LibraryView};
+pub use registry::{ActorNameView, ActorView, LibraryView};
 pub use round::{
     AnnulmentView, BallotView, CertificationView, ClosingView, ElectorView, NotVotedView,
     RemarkView, ResultWarning, RoundResult, RoundStatusView, RoundSummary, RoundView,

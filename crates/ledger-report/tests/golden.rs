@@ -136,7 +136,7 @@ fn the_demo_newsletter_states_the_result_the_libraries_saw() {
         "190 van 300 bibliotheken stemden",
         "EUR 200.000 per jaar",
         "Gecertificeerd op",
-        "stuurgroep-an en stuurgroep-bart",
+        "An Peeters (stuurgroep-an) en Bart Claes (stuurgroep-bart)",
         "## Uit de opmerkingen",
         "## Zelf controleren",
     ] {

@@ -8,8 +8,8 @@
 //! the read API.
 
 use anyhow::{anyhow, Context, Result};
-use ledger_core::{LibraryId, ProposalId, RoundId, Timestamp};
-use ledger_projections::{Digest, LibraryView, ProposalView, RoundView};
+use ledger_core::{ActorId, LibraryId, ProposalId, RoundId, Timestamp};
+use ledger_projections::{ActorNameView, Digest, LibraryView, ProposalView, RoundView};
 use ledger_report::{checkpoint_from_note, Checkpoint, Issue, ViewSource};
 use serde::Deserialize;
 use serde_json::Value;
@@ -175,5 +175,14 @@ impl ViewSource for HttpSource<'_> {
             .api
             .get_json::<LibraryView>(&format!("/v1/libraries/{id}?at={}", self.at))?
             .map(|l| l.name))
+    }
+
+    /// The display name of a signer or another actor, so the issue shows names beside
+    /// ids as the page does.
+    fn actor_name(&mut self, id: &ActorId) -> Result<Option<String>> {
+        Ok(self
+            .api
+            .get_json::<ActorNameView>(&format!("/v1/actors/{id}?at={}", self.at))?
+            .and_then(|a| a.name))
     }
 }
