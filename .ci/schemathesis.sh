@@ -43,7 +43,9 @@ trap cleanup EXIT
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url="http://127.0.0.1:$port"
 echo "== ledger demo on $url"
-"$LEDGER" demo --data "$work/demo" --addr "127.0.0.1:$port" --window 1 >"$work/demo.log" 2>&1 &
+# No per-token write limit here (its own tests cover it): generated commands must reach
+# `decide`, not stop at 429.
+"$LEDGER" demo --data "$work/demo" --addr "127.0.0.1:$port" --window 1 --rate-limit 0 >"$work/demo.log" 2>&1 &
 server=$!
 python3 - "$url" <<'PY' || { cat "$work/demo.log" >&2; exit 1; }
 import sys, time, urllib.request
@@ -78,6 +80,14 @@ done
 seed_args=(--seed "$SEED")
 [[ "$SEED" == "random" ]] && seed_args=()
 
+# Links inferred from `Location` headers are off: every receipt's Location is a record
+# (`/v1/events/{position}`), which schemathesis 4.32 maps onto `/v1/rounds/{id}` with a
+# parameter that route does not have, and then refuses the whole stateful phase. Links
+# from the schema's own dependencies stay on. (Read from the working directory.)
+cat >"$work/schemathesis.toml" <<'TOML'
+[phases.stateful.inference]
+algorithms = ["dependency-analysis"]
+TOML
 CHECKS=not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,response_headers_conformance,negative_data_rejection
 status=0
 echo "== schemathesis run as the secretariat ($MAX_EXAMPLES examples per operation)"

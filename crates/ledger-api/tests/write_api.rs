@@ -474,6 +474,35 @@ async fn a_retry_with_the_same_key_gets_the_first_receipt_and_appends_once() {
         .starts_with("api-"));
 }
 
+/// Found by schemathesis: the document stated `maxItems: 1000` for `score_sheets`'
+/// `scores`, so a schema-driven client sent 1,001 rows of long ids, met the body limit
+/// (413) instead of a refusal of the command, and flagged it. The document now states no
+/// maximum the body limit would pre-empt; the domain still refuses more than 1,000 rows
+/// with a typed 422 (when they fit in the body), naming the count, and writes nothing.
+#[actix_web::test]
+async fn a_score_sheet_over_the_row_limit_is_a_typed_refusal_and_the_document_promises_no_other() {
+    let f = fixture();
+    let app = init_service(test_app(f.state.clone())).await;
+    let document = get(&app, "/openapi.json").await;
+    let text = document.to_string();
+    let scores = text
+        .find("\"scores\":{")
+        .map(|i| &text[i..(i + 400).min(text.len())])
+        .expect("the scores field is documented");
+    assert!(!scores.contains("maxItems"), "{scores}");
+
+    let row = json!({"sheet": "s", "criterion": "c", "member": "m1", "score": 1});
+    let body = json_bytes(&json!({"type": "score_sheets", "scores": vec![row; 1_001]}));
+    assert!(body.len() < 64 * 1024, "fits in the body limit");
+    let head = f.ledger.head();
+    let answer = send(&app, post(Auth::Bearer(&f.tokens.member), &body)).await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert_eq!(answer.content_type, "application/problem+json");
+    assert_eq!(answer.body["reason"], "score_count");
+    assert_eq!(answer.body["rejection"]["got"], 1_001);
+    assert_eq!(f.ledger.head(), head);
+}
+
 #[actix_web::test]
 async fn if_match_guards_the_version_of_the_commands_stream() {
     let f = fixture();

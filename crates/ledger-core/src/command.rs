@@ -344,8 +344,11 @@ pub enum Command {
     /// Score many sheets at once (a member's score sheet, e.g. from a CSV), all or
     /// nothing: one refused row refuses the whole command and names the row.
     ScoreSheets {
-        /// The scores, one per sheet and criterion (at most 1,000), each 0 to 10.
-        #[schemars(length(min = 1, max = 1000))]
+        /// The scores, one per sheet and criterion (at most 1,000, and the request body
+        /// at most 64 KiB), each 0 to 10.
+        // No `maxItems`: the body limit (413) comes first, and a schema-driven client
+        // that probes one item over a documented maximum would meet it instead of 422.
+        #[schemars(length(min = 1))]
         scores: Vec<SheetScore>,
     },
 }
