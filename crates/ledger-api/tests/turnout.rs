@@ -12,26 +12,15 @@ mod write_fixture;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
-use actix_web::test::{call_service, init_service, read_body, TestRequest};
+use actix_web::test::init_service;
 use ledger_api::test_app;
-use ledger_core::{Event, Sealed};
 use ledger_projections::{Digest, ReadModel};
 use ledger_report::{render_newsletter, Format, Issue, Lang, NewsletterInput};
 use serde_json::{json, Value};
-use write_fixture::{fixture, submit_all};
+use write_fixture::{fixture, get_text, log, submit_all};
 
 const REMARK: &str = "Eerst de gevolgen voor kleine bibliotheken bekijken.";
 const AT_CLOSE_EN: &str = "The votes per choice are published when the round closes";
-
-async fn get_text<S, B>(app: &S, uri: &str) -> String
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let response = call_service(app, TestRequest::get().uri(uri).to_request()).await;
-    assert_eq!(response.status().as_u16(), 200, "GET {uri}");
-    String::from_utf8(read_body(response).await.to_vec()).expect("UTF-8")
-}
 
 async fn get_json<S, B>(app: &S, uri: &str) -> Value
 where
@@ -68,15 +57,7 @@ fn choices(csv: &str) -> Vec<String> {
 
 /// The newsletter of the whole log, in English Markdown.
 fn newsletter(ledger: &ledger_store::Ledger) -> String {
-    let log: Vec<(Sealed, Event)> = ledger
-        .records(0, usize::MAX)
-        .expect("records")
-        .into_iter()
-        .map(|sealed| {
-            let event = sealed.record.event().expect("event");
-            (sealed, event)
-        })
-        .collect();
+    let log = log(ledger);
     let to = log.len() as u64;
     let mut model = ReadModel::as_of(&log, to);
     let digest = Digest::from_log(&log, 0, to).expect("digest");
