@@ -27,6 +27,7 @@ use crate::routes;
         routes::meta::digest,
         routes::registry::list,
         routes::registry::one,
+        routes::registry::actor,
         routes::proposals::list,
         routes::proposals::one,
         routes::rounds::list,

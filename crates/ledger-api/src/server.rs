@@ -97,6 +97,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, body_limit: usize) {
     .service(routes::meta::digest)
     .service(routes::registry::list)
     .service(routes::registry::one)
+    .service(routes::registry::actor)
     .service(routes::proposals::list)
     .service(routes::proposals::one)
     .service(routes::rounds::list)

@@ -12,11 +12,10 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::test::{call_service, init_service, read_body, TestRequest};
 use ledger_api::test_app;
-use ledger_core::{Event, Sealed};
 use ledger_projections::{Digest, ReadModel};
 use ledger_report::{render_newsletter, Format, Issue, Lang, NewsletterInput};
 use serde_json::{json, Value};
-use write_fixture::{fixture, post, submit_all, Auth};
+use write_fixture::{fixture, get_text, log, post, submit_all, Auth};
 
 const WINDOW_REASON: &str = "Extended after an outage of the voting service.";
 const WITHDRAWAL_REASON: &str = "A ballot of lib-b was counted twice.";
@@ -34,29 +33,6 @@ where
     let status = response.status().as_u16();
     let body = read_body(response).await;
     (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
-}
-
-async fn get_text<S, B>(app: &S, uri: &str) -> String
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let response = call_service(app, TestRequest::get().uri(uri).to_request()).await;
-    assert_eq!(response.status().as_u16(), 200, "GET {uri}");
-    String::from_utf8(read_body(response).await.to_vec()).expect("UTF-8")
-}
-
-/// The whole log of the fixture's ledger with its events.
-fn log(ledger: &ledger_store::Ledger) -> Vec<(Sealed, Event)> {
-    ledger
-        .records(0, usize::MAX)
-        .expect("records")
-        .into_iter()
-        .map(|sealed| {
-            let event = sealed.record.event().expect("event");
-            (sealed, event)
-        })
-        .collect()
 }
 
 #[actix_web::test]

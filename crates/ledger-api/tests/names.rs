@@ -102,6 +102,17 @@ async fn titles_names_and_documents_show_beside_the_ids() {
         page.contains("An Peeters") && !page.contains("(m1)"),
         "the signer's name, not the account: {page}"
     );
+    // A client that shows an actor id (the newsletter tool, over HTTP) asks for the name.
+    let actor = get_json(&app, "/v1/actors/m1").await;
+    assert_eq!(
+        actor,
+        json!({"actor": "m1", "name": "An Peeters", "roles": ["steering_member"]})
+    );
+    let (status, _) = call(&app, TestRequest::get().uri("/v1/actors/nobody")).await;
+    assert_eq!(status, 404);
+    // Before the grant and the name (only the initialisation), nobody by that id.
+    let (status, _) = call(&app, TestRequest::get().uri("/v1/actors/m1?at=1")).await;
+    assert_eq!(status, 404);
     assert!(
         page.contains("<a href=\"https://bibliotheken.example/nota.pdf\">"),
         "document link: {page}"

@@ -126,6 +126,7 @@ const MATRIX: &[(&str, &[(Who, u16)])] = &[
         &[(Who::Secretariat, 201), (Who::Member, 422)],
     ),
     ("score_sheet", &[(Who::Member, 201)]),
+    ("score_sheets", &[(Who::Member, 201)]),
     ("decide_priorities", &[(Who::Member, 201)]),
     ("issue_newsletter", &[(Who::Secretariat, 201)]),
     // Advice rests on the certification by now, so a member passes the role check and
@@ -179,6 +180,9 @@ fn body(kind: &str, library: &str, digest: &str) -> Value {
             json!({"type": kind, "sheet": "s-1", "proposal": "p-1", "title": "E-books", "summary": "Central e-book lending.", "budget_cents_per_year": 1_000_000})
         }
         "score_sheet" => json!({"type": kind, "sheet": "s-1", "criterion": "impact", "score": 8}),
+        "score_sheets" => json!({"type": kind, "scores": [
+            {"sheet": "s-1", "criterion": "impact", "member": "m1", "score": 7}
+        ]}),
         "decide_priorities" => json!({"type": kind, "ranking": ["s-1"]}),
         "issue_newsletter" => {
             json!({"type": kind, "newsletter": "n-1", "title": "Issue 1", "covers_from": 0, "covers_to": 1})
@@ -442,9 +446,11 @@ async fn a_retry_with_the_same_key_gets_the_first_receipt_and_appends_once() {
         assert!(detail.contains("nothing was written"), "{detail}");
         assert_eq!(f.ledger.head(), head);
     }
-    // The earlier vote stands.
-    let result = get(&app, "/v1/rounds/r-1/result").await;
-    assert_eq!(result["no"]["libraries"], 1, "{result}");
+    // The earlier vote stands: the last record is still it (r-1 shows no counts per
+    // choice while it is open, so the log is where its choice is read).
+    assert_eq!(f.ledger.head().length, position + 1);
+    let record = get(&app, &format!("/v1/events/{position}")).await;
+    assert_eq!(record["body"]["choice"], "no", "{record}");
 
     // Keys are scoped per actor: the secretariat's command with the same key is its own,
     // applied and stored as `sec/vote-a-1`; its retry gets its own receipt.
@@ -466,6 +472,35 @@ async fn a_retry_with_the_same_key_gets_the_first_receipt_and_appends_once() {
         .as_str()
         .unwrap()
         .starts_with("api-"));
+}
+
+/// Found by schemathesis: the document stated `maxItems: 1000` for `score_sheets`'
+/// `scores`, so a schema-driven client sent 1,001 rows of long ids, met the body limit
+/// (413) instead of a refusal of the command, and flagged it. The document now states no
+/// maximum the body limit would pre-empt; the domain still refuses more than 1,000 rows
+/// with a typed 422 (when they fit in the body), naming the count, and writes nothing.
+#[actix_web::test]
+async fn a_score_sheet_over_the_row_limit_is_a_typed_refusal_and_the_document_promises_no_other() {
+    let f = fixture();
+    let app = init_service(test_app(f.state.clone())).await;
+    let document = get(&app, "/openapi.json").await;
+    let text = document.to_string();
+    let scores = text
+        .find("\"scores\":{")
+        .map(|i| &text[i..(i + 400).min(text.len())])
+        .expect("the scores field is documented");
+    assert!(!scores.contains("maxItems"), "{scores}");
+
+    let row = json!({"sheet": "s", "criterion": "c", "member": "m1", "score": 1});
+    let body = json_bytes(&json!({"type": "score_sheets", "scores": vec![row; 1_001]}));
+    assert!(body.len() < 64 * 1024, "fits in the body limit");
+    let head = f.ledger.head();
+    let answer = send(&app, post(Auth::Bearer(&f.tokens.member), &body)).await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert_eq!(answer.content_type, "application/problem+json");
+    assert_eq!(answer.body["reason"], "score_count");
+    assert_eq!(answer.body["rejection"]["got"], 1_001);
+    assert_eq!(f.ledger.head(), head);
 }
 
 #[actix_web::test]

@@ -23,6 +23,9 @@ pub struct Failure {
     pub code: u8,
     /// What to tell the user.
     pub message: String,
+    /// The server's typed rejection (the problem's `rejection`), when it sent one, so a
+    /// command can point at what it refused (`scores import`: the row's line).
+    pub rejection: Option<serde_json::Value>,
 }
 
 impl fmt::Display for Failure {
@@ -39,6 +42,16 @@ impl Failure {
         anyhow::Error::new(Failure {
             code,
             message: message.into(),
+            rejection: None,
+        })
+    }
+
+    /// A refusal of the server that carries its typed rejection.
+    pub fn refused(code: u8, message: String, rejection: serde_json::Value) -> anyhow::Error {
+        anyhow::Error::new(Failure {
+            code,
+            message,
+            rejection: Some(rejection),
         })
     }
 
@@ -48,10 +61,12 @@ impl Failure {
             Some(failure) => Failure {
                 code: failure.code,
                 message: failure.message.clone(),
+                rejection: failure.rejection.clone(),
             },
             None => Failure {
                 code: FAULT,
                 message: format!("{error:#}"),
+                rejection: None,
             },
         }
     }

@@ -186,13 +186,16 @@ fn a_round_opens_with_its_rule_printed_and_is_annulled_with_a_reason() {
         "1/4",
         "--signatures",
         "1",
+        "--live-results",
     ]));
     assert!(
-        opened.starts_with("rule: yes must exceed 2/3 of the represented inhabitants (abstentions count); a quorum of 1/4 of the eligible inhabitants; 1 signature to certify\n"),
+        opened.starts_with("rule: yes must exceed 2/3 of the represented inhabitants (abstentions count); a quorum of 1/4 of the eligible inhabitants; 1 signature to certify\nresults: counts per choice are shown while the round is open\n"),
         "{opened}"
     );
     let (_, _, round) = get(&c.server.url, "/v1/rounds/r-2");
     assert_eq!(round["rule"]["quorum"]["denominator"], 4, "{round}");
+    assert_eq!(round["live_results"], true, "{round}");
+    assert_eq!(round["counts"], "shown", "{round}");
     ok(&c.sec(&[
         "round",
         "annul",
@@ -311,28 +314,48 @@ fn scores_from_csv_are_checked_whole_before_anything_is_sent() {
     );
     assert_eq!(c.head(), head, "a bad file sent nothing");
 
-    // Every member's rows in one file; only m1's are sent with m1's token.
+    // A bad last row (an unknown criterion, which only the server can judge): the
+    // server refuses the whole score sheet, nothing is recorded, the line is named.
+    c.write(
+        "unknown.csv",
+        "sheet,criterion,member,score\ns-1,impact,m1,8\ns-1,reach,m1,7\ns-2,effort,m1,6\n",
+    );
+    fails(
+        &c.member(&["scores", "import", "unknown.csv", "--member", "m1"]),
+        1,
+        "unknown.csv: line 4: refused (422 Command rejected, unknown_criterion): score 3 (sheet s-2, criterion effort): unknown criterion effort; no score of this command was recorded; none of m1's 3 scores was recorded",
+    );
+    assert_eq!(c.head(), head, "a refused score sheet wrote nothing");
+
+    // A token that is not --member's: refused, nothing recorded under the wrong name.
     let good = "sheet,criterion,member,score\ns-1,impact,m1,8\ns-1,reach,m1,7\ns-2,impact,other,5\ns-2,impact,m1,6\n";
     c.write("scores.csv", good);
+    fails(
+        &c.member(&["scores", "import", "scores.csv", "--member", "other"]),
+        1,
+        "scores.csv: line 4: refused (403 Forbidden, scoring_for_another_member): score 1 (sheet s-2, criterion impact): actor m1 may not score for member other",
+    );
+    assert_eq!(
+        c.head(),
+        head,
+        "nothing was recorded under another member's name"
+    );
+
+    // Every member's rows in one file; only m1's are sent with m1's token, in one batch.
     let out = ok(&c.member(&["scores", "import", "scores.csv", "--member", "m1"]));
     assert!(
-        out.ends_with("recorded 3 scores of m1 (1 rows of other members not sent)\n"),
+        out.ends_with("recorded 3 scores of m1 (1 row of other members not sent)\n"),
         "{out}"
     );
     let after = c.head();
     assert_eq!(after.0, head.0 + 3);
-    // Repeating the same import replays the recorded rows: no score twice.
-    ok(&c.member(&["scores", "import", "scores.csv", "--member", "m1"]));
-    assert_eq!(c.head(), after);
-    // A token that is not --member's: one score is recorded under the token's actor,
-    // read back, and the rest is not sent.
-    let before = c.head();
-    fails(
-        &c.member(&["scores", "import", "scores.csv", "--member", "other"]),
-        2,
-        "the token acts as m1, not as --member other: the score of scores.csv: line 4 was recorded as m1's",
+    // Repeating the same import replays the recorded command: no score twice.
+    let again = ok(&c.member(&["scores", "import", "scores.csv", "--member", "m1"]));
+    assert!(
+        again.starts_with("already applied, nothing appended"),
+        "{again}"
     );
-    assert_eq!(c.head().0, before.0 + 1);
+    assert_eq!(c.head(), after);
     ok(&c.member(&["priorities", "decide", "s-2", "s-1"]));
     let head = c.head();
     fails(

@@ -341,6 +341,31 @@ pub enum Command {
         /// BLAKE3 of the document (64 lowercase hex), so a reader can check the copy.
         document_blake3: String,
     },
+    /// Score many sheets at once (a member's score sheet, e.g. from a CSV), all or
+    /// nothing: one refused row refuses the whole command and names the row.
+    ScoreSheets {
+        /// The scores, one per sheet and criterion (at most 1,000, and the request body
+        /// at most 64 KiB), each 0 to 10.
+        // No `maxItems`: the body limit (413) comes first, and a schema-driven client
+        // that probes one item over a documented maximum would meet it instead of 422.
+        #[schemars(length(min = 1))]
+        scores: Vec<SheetScore>,
+    },
+}
+
+/// One row of [`Command::ScoreSheets`]: a member's score of a sheet on one criterion.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SheetScore {
+    /// The sheet.
+    pub sheet: SheetId,
+    /// The criterion.
+    pub criterion: CriterionId,
+    /// The member who gives the score: the issuing actor (a row of another member is
+    /// refused, so no score is recorded under the wrong name).
+    pub member: ActorId,
+    /// The score.
+    pub score: i64,
 }
 
 impl Command {
@@ -374,6 +399,11 @@ impl Command {
             Command::FileProjectSheet { sheet, .. } | Command::ScoreSheet { sheet, .. } => {
                 format!("sheet/{sheet}")
             }
+            // Its events go to each row's sheet; the first row's is the one a version
+            // refers to (and the stream of its first record).
+            Command::ScoreSheets { scores } => scores
+                .first()
+                .map_or_else(|| "sheet".into(), |row| format!("sheet/{}", row.sheet)),
             Command::DecidePriorities { .. } => "priorities".into(),
             Command::IssueNewsletter { .. } => "newsletter".into(),
         }
@@ -413,6 +443,7 @@ impl Command {
             Command::SignCertification { .. }
             | Command::SetCriteria { .. }
             | Command::ScoreSheet { .. }
+            | Command::ScoreSheets { .. }
             | Command::DecidePriorities { .. }
             | Command::WithdrawCertification { .. } => MEMBER,
             Command::CastVote { .. } => LIBRARY,
@@ -449,6 +480,7 @@ impl Command {
             Command::WithdrawCertification { .. } => "withdraw_certification",
             Command::NameActor { .. } => "name_actor",
             Command::LinkDocument { .. } => "link_document",
+            Command::ScoreSheets { .. } => "score_sheets",
         }
     }
 }

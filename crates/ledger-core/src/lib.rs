@@ -27,7 +27,7 @@ pub mod tally;
 pub mod time;
 
 pub use chain::{check_link, seal, Head, LinkError, Sealed};
-pub use command::{Command, CommandDigest, Envelope};
+pub use command::{Command, CommandDigest, Envelope, SheetScore};
 pub use decide::{
     decide, MAX_BALLOTS_PER_LIBRARY, MAX_LONG_TEXT, MAX_REMARK_CHARS, MAX_SHORT_TEXT,
     MAX_WINDOW_DAYS,

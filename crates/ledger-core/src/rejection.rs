@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::ids::{ActorId, LibraryId, Position, RoundId};
+use crate::ids::{ActorId, CriterionId, LibraryId, Position, RoundId, SheetId};
 use crate::role::RoleKind;
 use crate::time::Timestamp;
 
@@ -347,6 +347,47 @@ pub enum Rejection {
         /// The log's length when the command was decided.
         head: Position,
     },
+    /// A `score_sheets` command holds no row, or more than the most one command takes.
+    #[error("a score sheet must hold 1 to {max} scores (got {got})")]
+    ScoreCount {
+        /// The most rows one command takes.
+        max: usize,
+        /// The rows given.
+        got: usize,
+    },
+    /// A `score_sheets` command scores the same sheet on the same criterion twice.
+    #[error("score {row} repeats sheet {sheet} on criterion {criterion} of score {first}")]
+    DuplicateScore {
+        /// The repeating row, from 1.
+        row: usize,
+        /// The row it repeats, from 1.
+        first: usize,
+        /// The sheet.
+        sheet: SheetId,
+        /// The criterion.
+        criterion: CriterionId,
+    },
+    /// A member tried to record another member's score.
+    #[error("actor {actor} may not score for member {member}")]
+    ScoringForAnotherMember {
+        /// Who tried.
+        actor: ActorId,
+        /// The member the row names.
+        member: ActorId,
+    },
+    /// One row of a `score_sheets` command is refused, so the whole command is: nothing
+    /// of it is recorded. Its code is the row's own (`unknown_criterion`).
+    #[error("score {row} (sheet {sheet}, criterion {criterion}): {rejection}; no score of this command was recorded")]
+    InScore {
+        /// The refused row, from 1.
+        row: usize,
+        /// Its sheet.
+        sheet: SheetId,
+        /// Its criterion.
+        criterion: CriterionId,
+        /// Why it is refused.
+        rejection: Box<Rejection>,
+    },
 }
 
 /// `a`, `a or b`, `a, b or c`.
@@ -372,9 +413,10 @@ impl Rejection {
     /// The broad class, for status mapping.
     pub fn kind(&self) -> RejectionKind {
         match self {
-            Rejection::NotPermitted { .. } | Rejection::ActingForAnotherLibrary { .. } => {
-                RejectionKind::Forbidden
-            }
+            Rejection::NotPermitted { .. }
+            | Rejection::ActingForAnotherLibrary { .. }
+            | Rejection::ScoringForAnotherMember { .. } => RejectionKind::Forbidden,
+            Rejection::InScore { rejection, .. } => rejection.kind(),
             _ => RejectionKind::Domain,
         }
     }
@@ -386,6 +428,7 @@ impl Rejection {
             Rejection::Unknown { kind, .. } => format!("unknown_{kind}"),
             Rejection::AlreadyExists { kind, .. } => format!("{kind}_exists"),
             Rejection::InvalidId { kind, .. } => format!("invalid_{kind}_id"),
+            Rejection::InScore { rejection, .. } => rejection.code(),
             _ => serde_json::to_value(self)
                 .ok()
                 .and_then(|v| v.get("reason").and_then(|r| r.as_str()).map(str::to_owned))
@@ -399,6 +442,9 @@ impl Rejection {
         let mut value = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
         if let Some(map) = value.as_object_mut() {
             map.insert("reason".to_owned(), serde_json::Value::String(self.code()));
+            if let Rejection::InScore { rejection, .. } = self {
+                map.insert("rejection".to_owned(), rejection.to_json());
+            }
         }
         value
     }

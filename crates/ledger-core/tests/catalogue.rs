@@ -12,8 +12,8 @@ use common::{at, Ledger};
 use ledger_core::amount::{MAX_CENTS, MAX_INHABITANTS};
 use ledger_core::tally::Abstentions;
 use ledger_core::{
-    ActorId, Choice, Command, Envelope, Event, NisCode, Position, Ratio, Rejection, RejectionKind,
-    Role, RoleKind, Rule, SheetId, MAX_REMARK_CHARS,
+    ActorId, Choice, Command, CriterionId, Envelope, Event, NisCode, Position, Ratio, Rejection,
+    RejectionKind, Role, RoleKind, Rule, SheetId, SheetScore, MAX_REMARK_CHARS,
 };
 
 use RejectionKind::{Domain, Forbidden};
@@ -1118,6 +1118,148 @@ fn a_score_above_ten() {
     assert_eq!(r, Rejection::ScoreOutOfRange { score: 11 });
     let r = l.refuse("m1", score("pf-1", "c-0", -1), at(AFTER), Domain);
     assert_eq!(r, Rejection::ScoreOutOfRange { score: -1 });
+}
+
+/// `m1`'s score sheet.
+fn scores(rows: &[(&str, &str, i64)]) -> Command {
+    scores_of("m1", rows)
+}
+
+fn scores_of(member: &str, rows: &[(&str, &str, i64)]) -> Command {
+    Command::ScoreSheets {
+        scores: rows
+            .iter()
+            .map(|(sheet, criterion, score)| SheetScore {
+                sheet: SheetId::new(*sheet),
+                criterion: CriterionId::new(*criterion),
+                member: ActorId::new(member),
+                score: *score,
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn a_score_sheet_with_a_bad_last_row_records_none_of_its_scores() {
+    let mut l = registry();
+    l.run("m1", criteria(&[60, 40]), at(AFTER));
+    l.run("sec", sheet("pf-1"), at(AFTER));
+    let r = l.refuse(
+        "m1",
+        scores(&[("pf-1", "c-0", 7), ("pf-1", "c-1", 5), ("pf-1", "c-9", 3)]),
+        at(AFTER),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::InScore {
+            row: 3,
+            sheet: SheetId::new("pf-1"),
+            criterion: CriterionId::new("c-9"),
+            rejection: Box::new(Rejection::Unknown {
+                kind: "criterion",
+                id: "c-9".into()
+            }),
+        }
+    );
+    assert_eq!(r.code(), "unknown_criterion");
+    assert_eq!(r.to_json()["row"], 3);
+    assert_eq!(r.to_json()["rejection"]["reason"], "unknown_criterion");
+    // Nothing was scored, so the criteria may still change.
+    l.run("m1", criteria(&[50, 50]), at(AFTER));
+}
+
+#[test]
+fn a_score_sheet_out_of_range_or_repeating_a_row() {
+    let mut l = registry();
+    l.run("m1", criteria(&[60, 40]), at(AFTER));
+    l.run("sec", sheet("pf-1"), at(AFTER));
+    let r = l.refuse(
+        "m1",
+        scores(&[("pf-1", "c-0", 7), ("pf-1", "c-1", 11)]),
+        at(AFTER),
+        Domain,
+    );
+    assert!(matches!(&r, Rejection::InScore { row: 2, rejection, .. }
+        if **rejection == Rejection::ScoreOutOfRange { score: 11 }));
+    let r = l.refuse(
+        "m1",
+        scores(&[("pf-1", "c-0", 7), ("pf-1", "c-1", 5), ("pf-1", "c-0", 3)]),
+        at(AFTER),
+        Domain,
+    );
+    assert_eq!(
+        r,
+        Rejection::DuplicateScore {
+            row: 3,
+            first: 1,
+            sheet: SheetId::new("pf-1"),
+            criterion: CriterionId::new("c-0"),
+        }
+    );
+    let r = l.refuse("m1", scores(&[]), at(AFTER), Domain);
+    assert_eq!(r, Rejection::ScoreCount { max: 1_000, got: 0 });
+    let r = l.refuse("sec", scores(&[("pf-1", "c-0", 7)]), at(AFTER), Forbidden);
+    assert!(matches!(r, Rejection::NotPermitted { .. }));
+    // A row of another member refuses the command, with the row's number.
+    let mut rows = scores(&[("pf-1", "c-0", 7)]);
+    if let Command::ScoreSheets { scores } = &mut rows {
+        scores.push(SheetScore {
+            sheet: SheetId::new("pf-1"),
+            criterion: CriterionId::new("c-1"),
+            member: ActorId::new("m2"),
+            score: 4,
+        });
+    }
+    let r = l.refuse("m1", rows, at(AFTER), Forbidden);
+    assert!(matches!(&r, Rejection::InScore { row: 2, rejection, .. }
+        if matches!(**rejection, Rejection::ScoringForAnotherMember { .. })));
+}
+
+#[test]
+fn a_score_sheet_records_one_score_per_row_for_its_member() {
+    let mut l = registry();
+    l.run("m1", criteria(&[60, 40]), at(AFTER));
+    l.run("sec", sheet("pf-1"), at(AFTER));
+    l.run("sec", sheet("pf-2"), at(AFTER));
+    let events = l.run(
+        "m2",
+        scores_of(
+            "m2",
+            &[("pf-1", "c-0", 7), ("pf-2", "c-1", 0), ("pf-1", "c-1", 10)],
+        ),
+        at(AFTER),
+    );
+    let got: Vec<_> = events
+        .iter()
+        .map(|e| match e {
+            Event::SheetScored(s) => (
+                s.sheet.to_string(),
+                s.criterion.to_string(),
+                s.member.to_string(),
+                s.score,
+            ),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    let row = |sheet: &str, criterion: &str, score| {
+        (
+            sheet.to_owned(),
+            criterion.to_owned(),
+            "m2".to_owned(),
+            score,
+        )
+    };
+    assert_eq!(
+        got,
+        vec![
+            row("pf-1", "c-0", 7),
+            row("pf-2", "c-1", 0),
+            row("pf-1", "c-1", 10)
+        ]
+    );
+    let r = l.refuse("m1", criteria(&[50, 50]), at(AFTER), Domain);
+    assert_eq!(r, Rejection::CriteriaLocked);
 }
 
 #[test]

@@ -12,6 +12,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod counts;
 mod digest;
 mod error;
 mod model;
@@ -23,6 +24,7 @@ mod round;
 mod snapshot;
 mod wire;
 
+pub use counts::{CountsView, LiveTallyView};
 pub use digest::{
     Digest, GeneralDigest, LibraryChange, LibraryRetirement, ProposalDigest, RoleChange,
     RoundAnnulment, RoundOpening, SheetFiling, SheetScoring, SignatureDigest, VotingDigest,
@@ -38,7 +40,7 @@ pub use proposal::{
     AdviceView, DecisionView, DocumentView, ProposalView, Step, SupersededAdvice,
     SupersededDecision, TimelineStep,
 };
-pub use registry::{ActorView, LibraryView};
+pub use registry::{ActorNameView, ActorView, LibraryView};
 pub use round::{
     AnnulmentView, BallotView, CertificationView, ClosingView, ElectorView, NotVotedView,
     RemarkView, ResultWarning, RoundResult, RoundStatusView, RoundSummary, RoundView,

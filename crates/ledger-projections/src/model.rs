@@ -107,6 +107,9 @@ pub struct ReadModel {
     pub(crate) rounds: BTreeMap<RoundId, RoundView>,
     /// Every ballot of each library in each round, oldest first (the last one counts).
     pub(crate) ballots: BTreeMap<RoundId, BTreeMap<LibraryId, Vec<BallotView>>>,
+    /// What each open round without live results keeps back until it closes
+    /// (`counts.rs`); no view shows it.
+    pub(crate) withheld: BTreeMap<RoundId, crate::counts::WithheldCounts>,
     pub(crate) certifications: BTreeMap<RoundId, CertificationView>,
     pub(crate) advice: BTreeMap<AdviceId, AdviceView>,
     pub(crate) decisions: BTreeMap<DecisionId, DecisionView>,

@@ -39,6 +39,19 @@ pub struct LibraryView {
     pub changed_position: Option<u64>,
 }
 
+/// An actor as people are shown it: the display name the secretariat gave it (kept after
+/// its roles end) and the roles it holds now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ActorNameView {
+    /// The actor.
+    #[schema(value_type = String)]
+    pub actor: ActorId,
+    /// Its display name, once the secretariat gave one (`name_actor`).
+    pub name: Option<String>,
+    /// Role labels it holds now, sorted (empty once every role was revoked).
+    pub roles: Vec<String>,
+}
+
 /// An actor and the roles it holds now; tokens are never part of the log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ActorView {
@@ -128,5 +141,19 @@ impl ReadModel {
     /// past signatures still show who signed).
     pub fn actor_name(&self, actor: &ActorId) -> Option<&str> {
         self.actor_names.get(actor).map(String::as_str)
+    }
+
+    /// `actor`'s name and current roles, if it holds a role or was given a name.
+    pub fn actor_name_view(&self, actor: &ActorId) -> Option<ActorNameView> {
+        let roles = self.actors.get(actor).map(|a| a.roles.clone());
+        let name = self.actor_name(actor).map(str::to_owned);
+        if roles.is_none() && name.is_none() {
+            return None;
+        }
+        Some(ActorNameView {
+            actor: actor.clone(),
+            name,
+            roles: roles.unwrap_or_default(),
+        })
     }
 }

@@ -20,6 +20,7 @@ use ledger_core::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::counts::{CountsView, LiveTallyView, WithheldCounts};
 use crate::model::{At, ReadModel};
 use crate::proposal::{Step, TimelineStep};
 use crate::wire::{
@@ -62,8 +63,9 @@ pub struct ElectorView {
 /// One vote event of a library (a ballot), current or replaced.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct BallotView {
-    /// The choice.
-    pub choice: ChoiceView,
+    /// The choice; null while the round is open without live results (it appears at
+    /// the close; the vote's record in the log holds it all along).
+    pub choice: Option<ChoiceView>,
     /// The record of the vote.
     pub position: u64,
     /// When it was recorded.
@@ -83,8 +85,9 @@ pub struct VoteView {
     /// The library.
     #[schema(value_type = String)]
     pub library: LibraryId,
-    /// Its last choice, the one that counts.
-    pub choice: ChoiceView,
+    /// Its last choice, the one that counts; null while the round is open without live
+    /// results (it appears at the close; the vote's record in the log holds it).
+    pub choice: Option<ChoiceView>,
     /// Its frozen weight in this round.
     pub inhabitants: u64,
     /// The record of the last ballot.
@@ -256,8 +259,13 @@ pub struct RoundView {
     /// When that record was recorded.
     #[schema(value_type = String, format = DateTime)]
     pub opened_at: Timestamp,
-    /// The tally of the last votes so far (live; after the close, see `closing`).
-    pub live: TallyView,
+    /// The tally of the last votes so far (live; after the close, see `closing`); while
+    /// the round is open without live results only the turnout (`eligible`, `cast`),
+    /// the counts per choice are null until the close.
+    pub live: LiveTallyView,
+    /// Whether the counts per choice are shown (`shown`) or appear at the close
+    /// (`at_close`: the round is open without live results).
+    pub counts: CountsView,
     /// Cast over eligible inhabitants so far; null for an empty electorate.
     pub participation: Option<Share>,
     /// Vote events so far, changed votes included.
@@ -359,18 +367,24 @@ pub struct RoundResult {
     pub eligible: CountView,
     /// Libraries that voted (their last vote).
     pub cast: CountView,
-    /// Yes votes.
-    pub yes: CountView,
-    /// No votes.
-    pub no: CountView,
-    /// Abstentions.
-    pub abstain: CountView,
+    /// Whether the counts per choice are shown (`shown`) or appear at the close
+    /// (`at_close`: the round is open without live results, only the turnout is shown).
+    /// Withholding them is how results are presented, not ballot secrecy: each vote is a
+    /// public record of the log (`/v1/events`) from the moment it is cast.
+    pub counts: CountsView,
+    /// Yes votes; null while `counts` is `at_close`.
+    pub yes: Option<CountView>,
+    /// No votes; null while `counts` is `at_close`.
+    pub no: Option<CountView>,
+    /// Abstentions; null while `counts` is `at_close`.
+    pub abstain: Option<CountView>,
     /// Yes inhabitants over the inhabitants in the base (`percent_base`): the share that
-    /// decides.
+    /// decides; null while `counts` is `at_close`.
     pub yes_share_of_represented_inhabitants: Option<Share>,
     /// Which votes make 100% in the share above.
     pub percent_base: PercentBaseView,
-    /// Yes libraries over the libraries in the same base.
+    /// Yes libraries over the libraries in the same base; null while `counts` is
+    /// `at_close`.
     pub yes_share_of_libraries: Option<Share>,
     /// Cast inhabitants over eligible inhabitants.
     pub participation: Option<Share>,
@@ -389,8 +403,8 @@ pub struct RoundResult {
     /// Vote events, changed votes included.
     pub ballots_cast: u64,
     /// The digest of the tally shown (see `ledger_core::Tally::digest`): what certifiers
-    /// sign.
-    pub tally_digest: String,
+    /// sign; null while `counts` is `at_close` (it would let the counts be guessed).
+    pub tally_digest: Option<String>,
     /// Window start.
     #[schema(value_type = String, format = DateTime)]
     pub opens_at: Timestamp,
@@ -440,9 +454,12 @@ impl ResultWarning {
 }
 
 impl RoundView {
-    /// The tally the result rests on: as stated at the close, else the live one.
-    pub fn tally(&self) -> TallyView {
-        self.closing.as_ref().map_or(self.live, |c| c.tally)
+    /// The tally the result rests on: as stated at the close, else the live one (only
+    /// its turnout while the round is open without live results).
+    pub fn tally(&self) -> LiveTallyView {
+        self.closing
+            .as_ref()
+            .map_or(self.live, |c| LiveTallyView::shown(c.tally))
     }
 
     /// The outcome now: pending while open, as stated once closed, rejected once
@@ -458,7 +475,11 @@ impl RoundView {
     /// The round's result with exact shares.
     pub fn result(&self) -> RoundResult {
         let view = self.tally();
-        let tally = Tally::from(view);
+        let complete = view.complete();
+        // Without counts per choice only the turnout of this tally is read (participation,
+        // quorum, warnings); every figure per choice below is null then.
+        let tally = Tally::from(complete.unwrap_or_else(|| view.turnout_only()));
+        let shown = complete.is_some();
         let rule = Rule::from(self.rule);
         RoundResult {
             round: self.id.clone(),
@@ -470,14 +491,17 @@ impl RoundView {
             certified: self.certification.is_some(),
             eligible: view.eligible,
             cast: view.cast,
+            counts: view.counts(),
             yes: view.yes,
             no: view.no,
             abstain: view.abstain,
             yes_share_of_represented_inhabitants: Share::of_ratio(
                 tally.yes_share_of_inhabitants(&rule),
-            ),
+            )
+            .filter(|_| shown),
             percent_base: Tally::percent_base(&rule).into(),
-            yes_share_of_libraries: Share::of_ratio(tally.yes_share_of_libraries(&rule)),
+            yes_share_of_libraries: Share::of_ratio(tally.yes_share_of_libraries(&rule))
+                .filter(|_| shown),
             participation: Share::of_ratio(tally.participation()),
             threshold: Share::new(rule.threshold.numerator, rule.threshold.denominator),
             quorum: rule
@@ -488,7 +512,7 @@ impl RoundView {
             signatures_required: rule.signatures_required,
             signatures: u32::try_from(self.signatures.len()).unwrap_or(u32::MAX),
             ballots_cast: self.ballots_cast,
-            tally_digest: tally.digest(&self.id),
+            tally_digest: shown.then(|| tally.digest(&self.id)),
             opens_at: self.opens_at,
             closes_at: self.closes_at,
             closed_at: self.closing.as_ref().map(|c| c.position),
@@ -518,20 +542,22 @@ impl RoundView {
         }
     }
 
-    /// Recounts the live tally from the last votes against the frozen electorate.
-    fn recount(&mut self) {
+    /// The tally of a round without votes yet, against its frozen electorate.
+    fn empty_tally(&self) -> Tally {
         let electorate: BTreeMap<LibraryId, u64> = self
             .electorate
             .iter()
             .map(|e| (e.library.clone(), e.inhabitants))
             .collect();
-        let last: BTreeMap<LibraryId, Choice> = self
-            .votes
-            .iter()
-            .map(|(library, vote)| (library.clone(), Choice::from(vote.choice)))
-            .collect();
-        let tally = Tally::count(&electorate, &last);
-        self.live = tally.into();
+        Tally::count(&electorate, &BTreeMap::new())
+    }
+
+    /// The live tally as it may be shown: whole, or only its turnout.
+    fn show(&mut self, tally: Tally) {
+        self.live = match self.counts {
+            CountsView::Shown => LiveTallyView::shown(tally.into()),
+            CountsView::AtClose => LiveTallyView::turnout(tally.into()),
+        };
         self.participation = Share::of_ratio(tally.participation());
     }
 }
@@ -559,7 +585,12 @@ impl ReadModel {
             status: RoundStatusView::Open,
             opened_position: at.position,
             opened_at: at.recorded_at,
-            live: TallyView::default(),
+            live: LiveTallyView::default(),
+            counts: if e.live_results {
+                CountsView::Shown
+            } else {
+                CountsView::AtClose
+            },
             participation: None,
             ballots_cast: 0,
             votes: BTreeMap::new(),
@@ -572,7 +603,17 @@ impl ReadModel {
             window_changes: Vec::new(),
             withdrawn_certifications: Vec::new(),
         };
-        view.recount();
+        let tally = view.empty_tally();
+        view.show(tally);
+        if view.counts == CountsView::AtClose {
+            self.withheld.insert(
+                e.round.clone(),
+                WithheldCounts {
+                    tally: tally.into(),
+                    ..WithheldCounts::default()
+                },
+            );
+        }
         self.rounds.insert(e.round.clone(), view);
         if let Some(proposal) = self.proposals.get_mut(&e.proposal) {
             proposal.rounds.push(e.round.clone());
@@ -598,10 +639,24 @@ impl ReadModel {
         // One copy of the remark, shared by the ballot and the remark list: a million
         // votes with remarks would otherwise hold every text twice.
         let remark: Option<Arc<str>> = e.remark.as_deref().map(Arc::from);
+        // A round without live results keeps its choices back until it closes
+        // (`counts.rs`): its views get `None`, the choice goes to `withheld`.
+        let mut withheld = self.withheld.get_mut(&e.round);
+        let shown = withheld.is_none().then_some(choice);
+        let previous_choice = match withheld.as_deref_mut() {
+            Some(kept) => {
+                kept.ballots
+                    .entry(e.library.clone())
+                    .or_default()
+                    .push(choice);
+                kept.choices.insert(e.library.clone(), choice)
+            }
+            None => round.votes.get(&e.library).and_then(|vote| vote.choice),
+        };
         let previous = match round.votes.get_mut(&e.library) {
             Some(vote) => {
-                let previous = (Choice::from(vote.choice), vote.position);
-                vote.choice = choice;
+                let previous = vote.position;
+                vote.choice = shown;
                 vote.inhabitants = e.inhabitants;
                 vote.position = at.position;
                 vote.recorded_at = at.recorded_at;
@@ -614,7 +669,7 @@ impl ReadModel {
                     e.library.clone(),
                     VoteView {
                         library: e.library.clone(),
-                        choice,
+                        choice: shown,
                         inhabitants: e.inhabitants,
                         position: at.position,
                         recorded_at: at.recorded_at,
@@ -625,11 +680,11 @@ impl ReadModel {
                 None
             }
         };
-        history.push(ballot(choice, at, remark.clone()));
+        history.push(ballot(shown, at, remark.clone()));
         // Every earlier remark of this library was superseded by the ballots after it;
         // only the one carried by its last ballot can still stand. Remarks are in
         // position order, so it is found by that ballot's position.
-        if let Some((_, position)) = previous {
+        if let Some(position) = previous {
             if let Some(i) = remark_at(&round.remarks, position) {
                 round.remarks[i].superseded = true;
             }
@@ -648,9 +703,20 @@ impl ReadModel {
         // to the new one (what `Tally::count` over the last votes gives). A library
         // outside the electorate counts for nothing, as in the count.
         if let Some(weight) = frozen_weight(&round.electorate, &e.library) {
-            let mut tally = Tally::from(round.live);
-            tally.replace_vote(weight, previous.map(|(c, _)| c), e.choice);
-            round.live = tally.into();
+            // A shown tally is always complete; a kept-back one is in `withheld`.
+            let before = match withheld.as_deref() {
+                Some(kept) => kept.tally,
+                None => round.live.complete().unwrap_or_default(),
+            };
+            let mut tally = Tally::from(before);
+            tally.replace_vote(weight, previous_choice.map(Choice::from), e.choice);
+            match withheld {
+                Some(kept) => {
+                    kept.tally = tally.into();
+                    round.live = LiveTallyView::turnout(kept.tally);
+                }
+                None => round.live = LiveTallyView::shown(tally.into()),
+            }
             // Participation depends on the cast count alone, which a changed vote keeps.
             if previous.is_none() {
                 round.participation = Share::of_ratio(tally.participation());
@@ -659,6 +725,8 @@ impl ReadModel {
     }
 
     pub(crate) fn on_round_closed(&mut self, at: At, e: &RoundClosed) {
+        // The round is over: the counts per choice it kept back are shown from now on.
+        self.reveal_counts(&e.round);
         let Some(round) = self.rounds.get_mut(&e.round) else {
             return;
         };
@@ -678,6 +746,7 @@ impl ReadModel {
     }
 
     pub(crate) fn on_round_annulled(&mut self, at: At, e: &RoundAnnulled) {
+        self.reveal_counts(&e.round);
         let Some(round) = self.rounds.get_mut(&e.round) else {
             return;
         };
@@ -819,7 +888,7 @@ fn standing_remarks_on_the_wire<S: serde::Serializer>(
 }
 
 /// The ballot a vote event adds to its library's history.
-fn ballot(choice: ChoiceView, at: At, remark: Option<Arc<str>>) -> BallotView {
+fn ballot(choice: Option<ChoiceView>, at: At, remark: Option<Arc<str>>) -> BallotView {
     BallotView {
         choice,
         position: at.position,

@@ -743,7 +743,10 @@ impl<'a> Writer<'a> {
                     .unwrap_or_else(|| remark.library.to_string());
                 blocks.push(Block::Quote {
                     text: remark.text.clone(),
-                    cite: format!("{name} ({})", lang.choice(remark.choice).to_lowercase()),
+                    cite: match remark.choice {
+                        Some(choice) => format!("{name} ({})", lang.choice(choice).to_lowercase()),
+                        None => name,
+                    },
                 });
             }
         }

@@ -17,7 +17,8 @@ use std::collections::BTreeMap;
 
 use ledger_core::{ActorId, Date, Timestamp};
 use ledger_projections::{
-    DocumentView, OutcomeView, ProposalView, ReadModel, RoundStatusView, RoundView, TimelineStep,
+    CountsView, DocumentView, OutcomeView, ProposalView, ReadModel, RoundStatusView, RoundView,
+    TimelineStep,
 };
 use ledger_tlog::Checkpoint;
 
@@ -32,7 +33,8 @@ use crate::round_text::{
     certification_line, outcome_line, result_table, rule_sentence, warning_sentences,
 };
 use crate::svg::{
-    describe, headline_sentence, result_svg, round_name, turnout_sentence, voting_days,
+    counts_at_close, describe, headline_sentence, result_svg, round_name, turnout_sentence,
+    voting_days,
 };
 use crate::time::{brussels_date, brussels_date_time, calendar_date};
 
@@ -549,6 +551,9 @@ fn figures_section(model: &ReadModel, round: &RoundView, lang: Lang) -> Block {
         ]));
     }
     blocks.push(plain(turnout_sentence(&result, lang)));
+    if result.counts == CountsView::AtClose {
+        blocks.push(plain(counts_at_close(lang)));
+    }
     let names: BTreeMap<ActorId, String> = round
         .certification
         .iter()
@@ -608,11 +613,15 @@ fn remarks_section(model: &ReadModel, round: &RoundView, lang: Lang) -> Block {
                 .unwrap_or_else(|| remark.library.to_string());
             blocks.push(Block::Quote {
                 text: remark.text,
-                cite: format!(
-                    "{name} ({}), {}",
-                    lang.choice(remark.choice).to_lowercase(),
-                    brussels_date(remark.recorded_at, lang)
-                ),
+                // No choice beside the name while the round keeps its choices back.
+                cite: match remark.choice {
+                    Some(choice) => format!(
+                        "{name} ({}), {}",
+                        lang.choice(choice).to_lowercase(),
+                        brussels_date(remark.recorded_at, lang)
+                    ),
+                    None => format!("{name}, {}", brussels_date(remark.recorded_at, lang)),
+                },
             });
         }
         if standing > REMARKS_PER_ROUND as u64 {

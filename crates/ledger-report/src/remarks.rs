@@ -4,7 +4,8 @@
 //! Only remarks that still stand (the library did not vote again afterwards) and were
 //! made inside the newsletter's range qualify. They are taken in turn from yes, no and
 //! abstain votes, each in log order, so a minority view is quoted even when most
-//! remarks come with the majority; the selection is then shown in log order. This
+//! remarks come with the majority (while a round keeps its choices back until the
+//! close, its remarks form a fourth queue, quoted without a choice); the selection is then shown in log order. This
 //! module must never pick by anything but the log (no randomness, no clock).
 
 use std::collections::VecDeque;
@@ -23,8 +24,9 @@ pub const REMARKS_PER_ROUND: usize = 6;
 pub struct SelectedRemark {
     /// The library that wrote it.
     pub library: LibraryId,
-    /// The vote it came with (the library's vote that counts).
-    pub choice: ChoiceView,
+    /// The vote it came with (the library's vote that counts); `None` while the round
+    /// keeps its choices back until the close.
+    pub choice: Option<ChoiceView>,
     /// The remark.
     pub text: String,
     /// The record of the vote that carried it.
@@ -54,7 +56,7 @@ pub(crate) fn remarks_intro(standing: usize, lang: Lang) -> String {
 /// Up to `max` standing remarks of `round` recorded in positions `[from, to)`, taken in
 /// turn from yes, no and abstain votes, returned in log order.
 pub fn select_remarks(round: &RoundView, from: u64, to: u64, max: usize) -> Vec<SelectedRemark> {
-    let mut by_choice: [VecDeque<SelectedRemark>; 3] = Default::default();
+    let mut by_choice: [VecDeque<SelectedRemark>; 4] = Default::default();
     for remark in round
         .remarks
         .iter()
@@ -64,9 +66,10 @@ pub fn select_remarks(round: &RoundView, from: u64, to: u64, max: usize) -> Vec<
             continue;
         };
         let slot = match vote.choice {
-            ChoiceView::Yes => 0,
-            ChoiceView::No => 1,
-            ChoiceView::Abstain => 2,
+            Some(ChoiceView::Yes) => 0,
+            Some(ChoiceView::No) => 1,
+            Some(ChoiceView::Abstain) => 2,
+            None => 3,
         };
         by_choice[slot].push_back(SelectedRemark {
             library: remark.library.clone(),

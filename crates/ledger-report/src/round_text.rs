@@ -112,7 +112,10 @@ pub(crate) fn result_table(result: &RoundResult, lang: Lang) -> Table {
     let f = Figures::new(result);
     let mut rows = Vec::new();
     for choice in [ChoiceView::Yes, ChoiceView::No, ChoiceView::Abstain] {
-        let count = f.count(choice);
+        // No row per choice while the round keeps its counts back: only the turnout.
+        let Some(count) = f.count(choice) else {
+            continue;
+        };
         // No share: either the rule leaves abstentions out, or nobody voted yet.
         let dash = || match f.in_base(choice) {
             true => "–".to_owned(),

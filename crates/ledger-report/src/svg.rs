@@ -16,7 +16,7 @@
 
 use ledger_core::RoundId;
 use ledger_projections::{
-    ChoiceView, CountView, PercentBaseView, RoundResult, RoundStatusView, Share,
+    ChoiceView, CountView, CountsView, PercentBaseView, RoundResult, RoundStatusView, Share,
 };
 
 use crate::escape::escape_html;
@@ -71,14 +71,19 @@ impl<'a> Figures<'a> {
         let r = self.result;
         match r.percent_base {
             PercentBaseView::InhabitantsOfAllVotesCast => r.cast,
-            PercentBaseView::InhabitantsOfYesAndNoVotes => CountView {
-                libraries: r.yes.libraries.saturating_add(r.no.libraries),
-                inhabitants: r.yes.inhabitants.saturating_add(r.no.inhabitants),
-            },
+            PercentBaseView::InhabitantsOfYesAndNoVotes => {
+                let (yes, no) = (r.yes.unwrap_or_default(), r.no.unwrap_or_default());
+                CountView {
+                    libraries: yes.libraries.saturating_add(no.libraries),
+                    inhabitants: yes.inhabitants.saturating_add(no.inhabitants),
+                }
+            }
         }
     }
 
-    pub(crate) fn count(&self, choice: ChoiceView) -> CountView {
+    /// The votes for `choice`; `None` while the round keeps its counts per choice back
+    /// until the close (`CountsView::AtClose`).
+    pub(crate) fn count(&self, choice: ChoiceView) -> Option<CountView> {
         match choice {
             ChoiceView::Yes => self.result.yes,
             ChoiceView::No => self.result.no,
@@ -99,7 +104,7 @@ impl<'a> Figures<'a> {
             return None;
         }
         percent(
-            u64::from(self.count(choice).libraries),
+            u64::from(self.count(choice)?.libraries),
             u64::from(self.base().libraries),
             0,
             lang,
@@ -119,7 +124,7 @@ impl<'a> Figures<'a> {
                 .map(|s| share_percent(s, lang));
         }
         percent(
-            self.count(choice).inhabitants,
+            self.count(choice)?.inhabitants,
             self.base().inhabitants,
             0,
             lang,
@@ -173,8 +178,14 @@ pub(crate) fn describe(result: &RoundResult, lang: Lang) -> String {
         out.push(' ');
         out.push_str(&sentence);
     }
+    if result.counts == CountsView::AtClose {
+        out.push(' ');
+        out.push_str(counts_at_close(lang));
+    }
     for choice in CHOICES {
-        let count = f.count(choice);
+        let Some(count) = f.count(choice) else {
+            continue;
+        };
         let libraries = match f.library_share(choice, lang) {
             Some(p) => format!("{} ({p})", libraries_word(count.libraries, lang)),
             None => libraries_word(count.libraries, lang),
@@ -318,6 +329,14 @@ pub(crate) fn headline(result: &RoundResult, lang: Lang) -> Option<(String, Stri
         ),
     };
     Some((share_percent(share, lang), agreed, voted))
+}
+
+/// What a reader is told while a round keeps its counts per choice back.
+pub(crate) fn counts_at_close(lang: Lang) -> &'static str {
+    lang.pick(
+        "Het aantal stemmen per keuze wordt bekendgemaakt wanneer de stemronde sluit; tot dan is alleen de opkomst openbaar.",
+        "The votes per choice are published when the round closes; until then only the turnout is public.",
+    )
 }
 
 /// The headline as one sentence: "92% van het vertegenwoordigde inwonersaantal stemde
@@ -473,9 +492,28 @@ pub fn result_svg(result: &RoundResult, lang: Lang) -> String {
 
     // One row per choice: libraries (solid) above inhabitants (hatched). The labels sit
     // right-aligned in a column after the track, so no line ever runs through them.
+    if result.counts == CountsView::AtClose {
+        c.text(
+            16,
+            rows_top + 33,
+            " font-size=\"15\" font-weight=\"bold\"",
+            lang.pick("Stemmen per keuze", "Votes per choice"),
+        );
+        c.text(
+            LABEL_END,
+            rows_top + 33,
+            " text-anchor=\"end\"",
+            lang.pick(
+                "bekend wanneer de stemronde sluit",
+                "published when the round closes",
+            ),
+        );
+    }
     for (k, choice) in CHOICES.into_iter().enumerate() {
         let top = rows_top + ROW * k as u64;
-        let count = f.count(choice);
+        let Some(count) = f.count(choice) else {
+            continue;
+        };
         c.text(
             16,
             top + 33,
@@ -520,8 +558,12 @@ pub fn result_svg(result: &RoundResult, lang: Lang) -> String {
         }
     }
 
-    // The threshold across the track of every row, labelled below the rows.
-    if let (Some(threshold), Some(share)) = (f.threshold(lang), result.threshold.as_ref()) {
+    // The threshold across the track of every row, labelled below the rows (none to
+    // cross while the counts are kept back).
+    let threshold = f
+        .threshold(lang)
+        .filter(|_| result.counts == CountsView::Shown);
+    if let (Some(threshold), Some(share)) = (threshold, result.threshold.as_ref()) {
         let x = TRACK_X + scaled(TRACK, share.numerator, share.denominator);
         c.line(&format!(
             "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{rows_bottom}\" stroke=\"{INK}\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>",

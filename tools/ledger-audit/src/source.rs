@@ -83,12 +83,12 @@ pub struct ShareWire {
 /// ignored so the server may add more.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct RoundResultWire {
-    /// Yes votes.
-    pub yes: CountWire,
-    /// No votes.
-    pub no: CountWire,
-    /// Abstentions.
-    pub abstain: CountWire,
+    /// Yes votes; null while the round is open without live results.
+    pub yes: Option<CountWire>,
+    /// No votes; null while the round is open without live results.
+    pub no: Option<CountWire>,
+    /// Abstentions; null while the round is open without live results.
+    pub abstain: Option<CountWire>,
     /// Libraries that voted.
     pub cast: CountWire,
     /// The frozen electorate.

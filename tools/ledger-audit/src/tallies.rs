@@ -35,6 +35,8 @@ pub struct RoundAudit {
     pub certified_at: Option<u64>,
     /// Position of its `round_annulled` record.
     pub annulled_at: Option<u64>,
+    /// Whether it was opened with live results (counts per choice shown while open).
+    pub live_results: bool,
 }
 
 /// A round's result as the recount gives it, in the terms of the read API.
@@ -114,6 +116,7 @@ impl Recount {
                         signatures: 0,
                         certified_at: None,
                         annulled_at: None,
+                        live_results: e.live_results,
                     },
                 );
             }
@@ -340,13 +343,34 @@ impl ExpectedResult {
     /// field that differs.
     pub fn compare(&self, served: &RoundResultWire) -> Result<()> {
         let t = &self.tally;
-        let counts = [
+        // An open round without live results shows only its turnout: the server must
+        // then show nothing per choice, and otherwise every count.
+        let shown = self.status != RoundStatus::Open || self.audit.live_results;
+        let per_choice = [
             ("yes", t.yes, served.yes),
             ("no", t.no, served.no),
             ("abstain", t.abstain, served.abstain),
+        ];
+        let mut counts = vec![
             ("cast", t.cast, served.cast),
             ("eligible", t.eligible, served.eligible),
         ];
+        for (field, recount, wire) in per_choice {
+            match (shown, wire) {
+                (true, Some(wire)) => counts.push((field, recount, wire)),
+                (false, None) => {}
+                (true, None) => bail!(
+                    "the server's result for round {} shows no {field} count, but the round \
+                     shows its counts (closed, annulled or opened with live results)",
+                    self.id
+                ),
+                (false, Some(_)) => bail!(
+                    "the server's result for round {} shows a {field} count while the round \
+                     is open without live results",
+                    self.id
+                ),
+            }
+        }
         for (field, recount, wire) in counts {
             if wire != count_wire(recount) {
                 bail!(
@@ -376,7 +400,7 @@ impl ExpectedResult {
                 self.certified
             );
         }
-        let expected = self.share.map(|r| ShareWire {
+        let expected = self.share.filter(|_| shown).map(|r| ShareWire {
             numerator: r.numerator,
             denominator: r.denominator,
         });

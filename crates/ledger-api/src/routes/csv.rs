@@ -1,4 +1,7 @@
 //! `GET /v1/rounds/{id}/votes.csv` and `/result.csv`: the secretariat's spreadsheets.
+//! While a round is open without live results they hold its turnout only: no row per
+//! choice in the result, an empty `choice` cell per library (the projection withholds
+//! them; this module writes what it gets).
 //!
 //! RFC 4180: UTF-8, CRLF line ends, a header row, fields quoted when they hold a comma,
 //! quote or line break. Numbers are plain integers and decimal strings with a dot, the
@@ -92,7 +95,8 @@ fn render_votes(model: &ReadModel, round: &RoundId) -> Option<Result<Vec<u8>, Ap
                 [
                     library.as_str(),
                     name,
-                    vote.choice.as_str(),
+                    // Empty while the round keeps its choices back until the close.
+                    vote.choice.map_or("", |c| c.as_str()),
                     &vote.inhabitants.to_string(),
                     &vote.ballots.to_string(),
                     &vote.position.to_string(),
@@ -132,18 +136,23 @@ fn render_result(result: &RoundResult) -> Result<Vec<u8>, ApiError> {
         ],
         None => [String::new(), String::new(), String::new()],
     };
+    // The rows per choice are left out while the round keeps its counts back until the
+    // close (`counts` is `at_close`): only eligible and cast are public then.
     let rows = [
-        ("eligible", &result.eligible, None),
-        ("cast", &result.cast, result.participation.as_ref()),
+        ("eligible", Some(result.eligible), None),
+        ("cast", Some(result.cast), result.participation.as_ref()),
         (
             "yes",
-            &result.yes,
+            result.yes,
             result.yes_share_of_represented_inhabitants.as_ref(),
         ),
-        ("no", &result.no, None),
-        ("abstain", &result.abstain, None),
+        ("no", result.no, None),
+        ("abstain", result.abstain, None),
     ];
     for (measure, count, share) in rows {
+        let Some(count) = count else {
+            continue;
+        };
         let [num, den, pct] = share_cells(share);
         write_row(
             &mut w,

@@ -116,6 +116,12 @@ pub struct EventsQuery {
 }
 
 /// The raw log in position order.
+///
+/// Every record, votes included: a `vote_cast` record holds the library's choice from
+/// the moment it is cast, also while its round is open without live results (the read
+/// views then show only the turnout until the close). Votes are public by design, so the
+/// log can be verified record by record; real secrecy until the close would need
+/// commit-reveal, which this ledger does not do.
 #[utoipa::path(
     get, path = "/v1/events", tag = "log", params(EventsQuery),
     responses(

@@ -1,7 +1,8 @@
 //! `GET /v1/rounds...`: vote rounds, their votes and remarks, and their result.
 //!
 //! The result is the projection's `RoundResult`: the live tally while a round is open
-//! (outcome `pending`), the tally stated in `round_closed` once closed. This module must
+//! (outcome `pending`; only its turnout when the round was opened without live results,
+//! `counts: at_close`), the tally stated in `round_closed` once closed. This module must
 //! never compute a tally itself; the projection and the core own that arithmetic.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -36,6 +37,14 @@ pub async fn list(
 }
 
 /// One round: window, rule, frozen electorate, live participation, votes, signatures.
+///
+/// While the round is open without live results (`counts: at_close`), `live` holds only
+/// the turnout (`eligible`, `cast`) and each vote's `choice` is null; they appear when
+/// the round closes.
+///
+/// Withholding counts per choice while a round is open is how results are presented,
+/// not ballot secrecy: every vote is a public record of the log from the moment it is
+/// cast (`/v1/events`, `/v1/log/*`), so the log can be verified record by record.
 #[utoipa::path(
     get, path = "/v1/rounds/{id}", tag = "rounds", params(("id" = String, Path, description = "Round id"), AtQuery),
     responses(
@@ -60,6 +69,14 @@ pub async fn one(
 }
 
 /// The result of a round: counts per choice, exact shares, outcome, certification.
+///
+/// While the round is open without live results (`counts: at_close`), only the turnout
+/// is shown: `yes`, `no`, `abstain`, the yes shares and `tally_digest` are null until
+/// the close.
+///
+/// Withholding counts per choice while a round is open is how results are presented,
+/// not ballot secrecy: every vote is a public record of the log from the moment it is
+/// cast (`/v1/events`, `/v1/log/*`), so the log can be verified record by record.
 #[utoipa::path(
     get, path = "/v1/rounds/{id}/result", tag = "rounds", params(("id" = String, Path, description = "Round id"), AtQuery),
     responses(
@@ -85,6 +102,12 @@ pub async fn result(
 
 /// The votes of a round by library: each library's current ballot (the last counts) and
 /// how many it cast; the earlier ballots are under `.../votes/{library}/ballots`.
+///
+/// While the round is open without live results, `choice` is null until the close.
+///
+/// Withholding counts per choice while a round is open is how results are presented,
+/// not ballot secrecy: every vote is a public record of the log from the moment it is
+/// cast (`/v1/events`, `/v1/log/*`), so the log can be verified record by record.
 #[utoipa::path(
     get, path = "/v1/rounds/{id}/votes", tag = "rounds", params(("id" = String, Path, description = "Round id"), ListQuery),
     responses(
@@ -165,6 +188,12 @@ pub async fn remarks(
 
 /// Every ballot one library cast in a round, oldest first (the last one counts), a page
 /// at a time.
+///
+/// While the round is open without live results, `choice` is null until the close.
+///
+/// Withholding counts per choice while a round is open is how results are presented,
+/// not ballot secrecy: every vote is a public record of the log from the moment it is
+/// cast (`/v1/events`, `/v1/log/*`), so the log can be verified record by record.
 #[utoipa::path(
     get, path = "/v1/rounds/{id}/votes/{library}/ballots", tag = "rounds",
     params(("id" = String, Path, description = "Round id"), ("library" = String, Path, description = "Library id"), ListQuery),

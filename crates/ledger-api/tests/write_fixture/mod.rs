@@ -209,3 +209,32 @@ where
     }
     receipts
 }
+
+/// The body of `GET uri` as text; the answer must be 200.
+pub async fn get_text<S, B>(app: &S, uri: &str) -> String
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    use actix_web::test::{call_service, read_body};
+    let response = call_service(app, TestRequest::get().uri(uri).to_request()).await;
+    assert_eq!(response.status().as_u16(), 200, "GET {uri}");
+    String::from_utf8(read_body(response).await.to_vec()).expect("UTF-8")
+}
+
+/// The whole log of `ledger` with its events, as the renderers fold it.
+pub fn log(ledger: &Ledger) -> Vec<(ledger_core::Sealed, ledger_core::Event)> {
+    ledger
+        .records(0, usize::MAX)
+        .expect("records")
+        .into_iter()
+        .map(|sealed| {
+            let event = sealed.record.event().expect("event");
+            (sealed, event)
+        })
+        .collect()
+}

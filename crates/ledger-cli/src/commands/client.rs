@@ -98,10 +98,13 @@ fn refused(status: u16, body: &str) -> anyhow::Error {
         400 | 404 | 408 | 413 => INPUT,
         _ => FAULT,
     };
-    Failure::error(
-        code,
-        format!("refused ({status} {title}{reason}): {detail}"),
-    )
+    let message = format!("refused ({status} {title}{reason}): {detail}");
+    match problem.get("rejection") {
+        Some(rejection) if rejection.is_object() => {
+            Failure::refused(code, message, rejection.clone())
+        }
+        _ => Failure::error(code, message),
+    }
 }
 
 impl Client {

@@ -38,6 +38,10 @@ enum Action {
         opens_at: Option<String>,
         #[command(flatten)]
         rule: RuleArgs,
+        /// Show the counts per choice while the round is open (by default only the
+        /// turnout is shown until the close; the votes are public records either way).
+        #[arg(long)]
+        live_results: bool,
         #[command(flatten)]
         server: ServerArgs,
     },
@@ -230,11 +234,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             window,
             opens_at,
             rule,
+            live_results,
             server,
         } => {
             let closes_at = window.closes_at()?;
             let rule = rule.rule()?;
             println!("{}", describe(&rule));
+            println!(
+                "{}",
+                if live_results {
+                    "results: counts per choice are shown while the round is open"
+                } else {
+                    "results: only the turnout is shown while the round is open; counts per choice appear at the close"
+                }
+            );
             let command = Command::OpenRound {
                 title,
                 round: RoundId::new(round),
@@ -243,7 +256,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 closes_at,
                 rule: Some(rule),
                 trial: false,
-                live_results: false,
+                live_results,
                 signed_votes: None,
             };
             client::send_and_print(&server, &command)

@@ -1,20 +1,18 @@
 //! `ledger scores import FILE --member ACTOR`: a steering-group member's scores of the
 //! project sheets, from a CSV (`sheet,criterion,member,score`), through a running server.
 //!
-//! The whole file, every member's rows, is checked before the first command is sent; a
-//! bad row is named by its line and nothing is sent. The core takes one score per
-//! command, so the member's rows go as one command each, with idempotency keys made from
-//! the file's BLAKE3 and the line: if the server refuses a row midway (an unknown sheet
-//! or criterion), the rows before it stay recorded and repeating the same command after
-//! fixing the cause replays them and sends the rest, never a score twice. The server
-//! records the token's actor as the scorer, so `--member` must name the token's actor:
-//! the first recorded score is read back and a mismatch stops the import there.
+//! The whole file, every member's rows, is checked before anything is sent; a bad row is
+//! named by its line and nothing is sent. The member's rows then go as one `score_sheets`
+//! command, which the server records all or nothing: a row it refuses (an unknown sheet
+//! or criterion, a token that is not `--member`'s) refuses every row, and the refusal is
+//! named by the row's line. The idempotency key is made from the file's BLAKE3 and the
+//! member, so repeating the same import replays its receipt and never scores twice.
 //! This module must never judge a score against the ledger's state: the server decides.
 
 use std::path::PathBuf;
 
-use ledger_cli::score_csv::read_scores;
-use ledger_core::{check_id, Command, CriterionId, SheetId};
+use ledger_cli::score_csv::{read_scores, ScoreRow};
+use ledger_core::{check_id, ActorId, Command, CriterionId, SheetId, SheetScore};
 
 use super::client::{self, ServerArgs};
 use crate::failure::{Failure, INPUT};
@@ -22,8 +20,9 @@ use crate::failure::{Failure, INPUT};
 /// The subcommands of `ledger scores`.
 #[derive(Debug, clap::Subcommand)]
 pub enum Args {
-    /// Send one member's scores from a CSV file (`sheet,criterion,member,score`); the
-    /// file may hold every member's rows, only `--member`'s are sent.
+    /// Send one member's scores from a CSV file (`sheet,criterion,member,score`) as one
+    /// command, recorded all or nothing; the file may hold every member's rows, only
+    /// `--member`'s are sent.
     Import {
         /// The CSV file.
         file: PathBuf,
@@ -35,33 +34,12 @@ pub enum Args {
     },
 }
 
-/// The server records the token's actor as the scorer: after the first row, reads that
-/// record back and stops if it is not `--member`, so at most one score lands under the
-/// wrong name (and the message says which).
-fn check_scorer(
-    client: &client::Client,
-    receipt: &ledger_api::routes::commands::CommandReceipt,
-    member: &str,
-    file: &std::path::Path,
-    line: u64,
-    rows: usize,
-) -> anyhow::Result<()> {
-    let Some(position) = receipt.positions.first() else {
-        return Ok(());
-    };
-    let record = client.get(&format!("/v1/events/{position}"))?;
-    let scorer = record["body"]["member"].as_str().unwrap_or("?");
-    if scorer == member {
-        return Ok(());
-    }
-    Err(Failure::error(
-        INPUT,
-        format!(
-            "the token acts as {scorer}, not as --member {member}: the score of {}: line {line} was recorded as {scorer}'s (position {position}); the other {} rows were not sent",
-            file.display(),
-            rows - 1
-        ),
-    ))
+/// The line of the file the server's refusal names: `score_sheets` numbers its rows
+/// from 1 in the order sent, which is `mine`'s order.
+fn refused_line(error: &anyhow::Error, mine: &[&ScoreRow]) -> Option<u64> {
+    let row = Failure::classify(error).rejection?.get("row")?.as_u64()?;
+    let index = usize::try_from(row).ok()?.checked_sub(1)?;
+    mine.get(index).map(|r| r.line)
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -74,7 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if server.idempotency_key.is_some() {
         return Err(Failure::error(
             INPUT,
-            "--idempotency-key does not apply: each row's key is made from the file and its line",
+            "--idempotency-key does not apply: the key is made from the file and the member",
         ));
     }
     let bytes = std::fs::read(&file)
@@ -94,38 +72,52 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ));
     }
     let client = server.client()?;
-    let file_id = blake3::hash(&bytes).to_hex();
-    let file_id = file_id.get(..24).unwrap_or_default();
-    for (sent, row) in mine.iter().enumerate() {
-        let command = Command::ScoreSheet {
-            sheet: SheetId::new(row.sheet.as_str()),
-            criterion: CriterionId::new(row.criterion.as_str()),
-            score: row.score,
-        };
-        let key = format!("scores-{file_id}-{}", row.line);
-        let receipt = client.submit(&command, Some(&key), None).map_err(|e| {
-            let failure = Failure::classify(&e);
-            Failure::error(
-                failure.code,
-                format!(
-                    "{}: line {}: {}; {sent} of {member}'s {} rows before it are recorded, repeat this command once the cause is fixed to send the rest",
-                    file.display(),
-                    row.line,
-                    failure.message,
-                    mine.len()
-                ),
-            )
-        })?;
-        client::print_receipt(&receipt);
-        if sent == 0 {
-            check_scorer(&client, &receipt, &member, &file, row.line, mine.len())?;
-        }
-    }
+    // The file and the member, so another member's import of the same file has its own
+    // key (an id holds at most 128 characters, a member's id alone may hold as many).
+    let key_digest = blake3::Hasher::new()
+        .update(&bytes)
+        .update(&[0])
+        .update(member.as_bytes())
+        .finalize()
+        .to_hex();
+    let key = format!("scores-{}", key_digest.get(..32).unwrap_or_default());
+    let command = Command::ScoreSheets {
+        scores: mine
+            .iter()
+            .map(|row| SheetScore {
+                sheet: SheetId::new(row.sheet.as_str()),
+                criterion: CriterionId::new(row.criterion.as_str()),
+                member: ActorId::new(member.as_str()),
+                score: row.score,
+            })
+            .collect(),
+    };
+    let receipt = client.submit(&command, Some(&key), None).map_err(|e| {
+        let failure = Failure::classify(&e);
+        let place = refused_line(&e, &mine)
+            .map(|line| format!(": line {line}"))
+            .unwrap_or_default();
+        Failure::error(
+            failure.code,
+            format!(
+                "{}{place}: {}; none of {member}'s {} scores was recorded",
+                file.display(),
+                failure.message,
+                mine.len()
+            ),
+        )
+    })?;
+    client::print_receipt(&receipt);
     println!(
-        "recorded {} score{} of {member} ({} rows of other members not sent)",
+        "recorded {} score{} of {member} ({} row{} of other members not sent)",
         mine.len(),
         if mine.len() == 1 { "" } else { "s" },
-        rows.len() - mine.len()
+        rows.len() - mine.len(),
+        if rows.len() - mine.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
     );
     Ok(())
 }

@@ -78,6 +78,7 @@ pub fn decide(state: &State, envelope: &Envelope, now: Timestamp) -> Result<Vec<
         Command::SetCriteria { .. }
         | Command::FileProjectSheet { .. }
         | Command::ScoreSheet { .. }
+        | Command::ScoreSheets { .. }
         | Command::DecidePriorities { .. }
         | Command::IssueNewsletter { .. }
         | Command::LinkDocument { .. } => projects::decide(state, actor, command),

@@ -4,15 +4,15 @@
 //! meaning. A newsletter's range must follow the previous issue without gap or overlap,
 //! so "since the last issue" is itself on the record. This module must never touch votes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::amount::Cents;
-use crate::command::Command;
+use crate::command::{Command, SheetScore};
 use crate::event::{
     CriteriaSet, DocumentLinked, DocumentSubject, Event, NewsletterIssued, PrioritiesDecided,
     ProjectSheetFiled, SheetScored,
 };
-use crate::ids::{ActorId, Position};
+use crate::ids::{ActorId, CriterionId, Position, SheetId};
 use crate::rejection::Rejection;
 use crate::state::State;
 
@@ -96,27 +96,10 @@ pub(super) fn decide(
             sheet,
             criterion,
             score,
-        } => {
-            known("sheet", sheet.as_str(), state.sheets.get(sheet))?;
-            if state.criteria.is_empty() {
-                return Err(Rejection::NoCriteria);
-            }
-            known(
-                "criterion",
-                criterion.as_str(),
-                state.criteria.iter().find(|c| c.id == *criterion),
-            )?;
-            let score = u8::try_from(*score)
-                .ok()
-                .filter(|s| *s <= 10)
-                .ok_or(Rejection::ScoreOutOfRange { score: *score })?;
-            Ok(vec![Event::SheetScored(SheetScored {
-                sheet: sheet.clone(),
-                criterion: criterion.clone(),
-                member: actor.clone(),
-                score,
-            })])
-        }
+        } => Ok(vec![Event::SheetScored(score_one(
+            state, actor, sheet, criterion, *score,
+        )?)]),
+        Command::ScoreSheets { scores } => score_many(state, actor, scores),
         Command::DecidePriorities { ranking } => {
             let unique: BTreeSet<_> = ranking.iter().collect();
             if ranking.is_empty() || unique.len() != ranking.len() {
@@ -162,4 +145,82 @@ pub(super) fn decide(
         }
         _ => Ok(Vec::new()),
     }
+}
+
+/// Most rows one `score_sheets` command takes (a member scoring 100 sheets on 10
+/// criteria), so one command's batch of events stays bounded.
+pub const MAX_SCORES_PER_COMMAND: usize = 1_000;
+
+/// One member's score of `sheet` on `criterion`, judged against `state`.
+fn score_one(
+    state: &State,
+    actor: &ActorId,
+    sheet: &SheetId,
+    criterion: &CriterionId,
+    score: i64,
+) -> Result<SheetScored, Rejection> {
+    known("sheet", sheet.as_str(), state.sheets.get(sheet))?;
+    if state.criteria.is_empty() {
+        return Err(Rejection::NoCriteria);
+    }
+    known(
+        "criterion",
+        criterion.as_str(),
+        state.criteria.iter().find(|c| c.id == *criterion),
+    )?;
+    let score = u8::try_from(score)
+        .ok()
+        .filter(|s| *s <= 10)
+        .ok_or(Rejection::ScoreOutOfRange { score })?;
+    Ok(SheetScored {
+        sheet: sheet.clone(),
+        criterion: criterion.clone(),
+        member: actor.clone(),
+        score,
+    })
+}
+
+/// Every row judged against the same `state`, all or nothing: the first refused row
+/// refuses the command and is named (from 1). A sheet scored twice on one criterion in
+/// the same command is refused too: which score would count is not the caller's to guess.
+fn score_many(
+    state: &State,
+    actor: &ActorId,
+    scores: &[SheetScore],
+) -> Result<Vec<Event>, Rejection> {
+    if scores.is_empty() || scores.len() > MAX_SCORES_PER_COMMAND {
+        return Err(Rejection::ScoreCount {
+            max: MAX_SCORES_PER_COMMAND,
+            got: scores.len(),
+        });
+    }
+    let mut seen: BTreeMap<(&SheetId, &CriterionId), usize> = BTreeMap::new();
+    let mut events = Vec::with_capacity(scores.len());
+    for (index, row) in scores.iter().enumerate() {
+        let number = index + 1;
+        if let Some(first) = seen.insert((&row.sheet, &row.criterion), number) {
+            return Err(Rejection::DuplicateScore {
+                row: number,
+                first,
+                sheet: row.sheet.clone(),
+                criterion: row.criterion.clone(),
+            });
+        }
+        let scored = if row.member == *actor {
+            score_one(state, actor, &row.sheet, &row.criterion, row.score)
+        } else {
+            Err(Rejection::ScoringForAnotherMember {
+                actor: actor.clone(),
+                member: row.member.clone(),
+            })
+        }
+        .map_err(|rejection| Rejection::InScore {
+            row: number,
+            sheet: row.sheet.clone(),
+            criterion: row.criterion.clone(),
+            rejection: Box::new(rejection),
+        })?;
+        events.push(Event::SheetScored(scored));
+    }
+    Ok(events)
 }

@@ -278,7 +278,8 @@ pub fn full_cycle() -> Cycle {
                 closes_at: t("2023-05-22T09:00:00Z"),
                 rule: None,
                 trial: false,
-                live_results: false,
+                // Shows its counts while open; the e-book rounds keep theirs back.
+                live_results: true,
                 signed_votes: Some(ledger_core::SignedVotes::Optional),
             },
         )

@@ -2,11 +2,11 @@
 
 use ledger_core::{LibraryId, ProposalId, RoundId, SheetId};
 use ledger_projections::{
-    ChoiceView, CountView, OutcomeView, PercentBaseView, ReadModel, RoundStatusView, Share, Step,
-    VerdictView,
+    ChoiceView, CountView, CountsView, LiveTallyView, OutcomeView, PercentBaseView, ReadModel,
+    RoundStatusView, Share, Step, VerdictView,
 };
 
-use crate::fixture::{full_cycle, PROPOSAL, ROUND};
+use crate::fixture::{full_cycle, PROPOSAL, ROUND, SECRETARIAT};
 
 fn count(libraries: u32, inhabitants: u64) -> CountView {
     CountView {
@@ -37,9 +37,10 @@ fn the_closed_round_shows_the_stated_tally_with_exact_shares() {
     // updated 120,000 inhabitants, lib-01 with the 529,247 frozen at the opening.
     assert_eq!(result.eligible, count(11, 1_302_861));
     assert_eq!(result.cast, count(9, 1_272_861));
-    assert_eq!(result.yes, count(6, 1_102_861));
-    assert_eq!(result.no, count(2, 110_000));
-    assert_eq!(result.abstain, count(1, 60_000));
+    assert_eq!(result.counts, CountsView::Shown);
+    assert_eq!(result.yes, Some(count(6, 1_102_861)));
+    assert_eq!(result.no, Some(count(2, 110_000)));
+    assert_eq!(result.abstain, Some(count(1, 60_000)));
     assert_eq!(
         result.yes_share_of_represented_inhabitants,
         share(1_102_861, 1_272_861, "86.64", "87")
@@ -67,11 +68,15 @@ fn the_closed_round_shows_the_stated_tally_with_exact_shares() {
     let state_round = &cycle.ledger.state.rounds[&RoundId::new(ROUND)];
     assert_eq!(
         result.tally_digest,
-        state_round.tally().digest(&RoundId::new(ROUND))
+        Some(state_round.tally().digest(&RoundId::new(ROUND)))
     );
     assert_eq!(
         result.tally_digest,
-        model.certifications()[&RoundId::new(ROUND)].tally_digest
+        Some(
+            model.certifications()[&RoundId::new(ROUND)]
+                .tally_digest
+                .clone()
+        )
     );
 
     // The JSON a reader gets.
@@ -99,7 +104,8 @@ fn an_open_round_shows_the_live_tally_as_pending() {
     assert_eq!(result.outcome, OutcomeView::Pending);
     assert!(!result.certified);
     assert_eq!(result.cast, count(7, 1_202_861));
-    assert_eq!(result.yes, count(5, 1_062_861));
+    assert_eq!(result.counts, CountsView::Shown);
+    assert_eq!(result.yes, Some(count(5, 1_062_861)));
     assert_eq!(
         result.yes_share_of_represented_inhabitants,
         share(1_062_861, 1_202_861, "88.36", "88")
@@ -123,6 +129,71 @@ fn an_open_round_shows_the_live_tally_as_pending() {
     assert_eq!(result.eligible, count(11, 1_303_614));
     assert_eq!(result.cast, count(2, 180_000));
     assert_eq!(result.participation.unwrap().percent, "13.81");
+}
+
+/// A round opened without live results shows its turnout while open and nothing per
+/// choice: not in its result, its live tally, its votes or its ballots, also in reads of
+/// the past. The close puts every choice back where a live round would have it.
+#[test]
+fn an_open_round_without_live_results_shows_only_its_turnout_until_the_close() {
+    use ledger_core::command::Command;
+
+    let mut cycle = full_cycle();
+    let id = RoundId::new("r-ebooks-b");
+    let open = ReadModel::as_of(&cycle.ledger.records, u64::MAX);
+    let result = open.round_result(&id).unwrap();
+    assert_eq!(result.counts, CountsView::AtClose);
+    assert_eq!((result.yes, result.no, result.abstain), (None, None, None));
+    assert_eq!(result.yes_share_of_represented_inhabitants, None);
+    assert_eq!(result.yes_share_of_libraries, None);
+    assert_eq!(result.tally_digest, None);
+    assert_eq!(result.cast, count(2, 180_000));
+    let json = serde_json::to_value(&result).unwrap();
+    assert_eq!(json["counts"], "at_close");
+    assert_eq!(json["yes"], serde_json::Value::Null);
+    let round = &open.rounds()[&id];
+    assert_eq!(round.counts, CountsView::AtClose);
+    assert_eq!(round.live.complete(), None);
+    assert_eq!(round.live.cast, count(2, 180_000));
+    assert!(round.votes.values().all(|v| v.choice.is_none()));
+    let lib04 = open.ballots(&id, &LibraryId::new("lib-04")).unwrap();
+    assert!(!lib04.is_empty() && lib04.iter().all(|b| b.choice.is_none()));
+    let json = serde_json::to_string(round).unwrap();
+    // No choice as a value anywhere, no count per choice.
+    for word in [
+        ":\"yes\"",
+        ":\"no\"",
+        ":\"abstain\"",
+        "\"yes\":{",
+        "\"no\":{",
+    ] {
+        assert!(!json.contains(word), "{word} in {json}");
+    }
+
+    cycle.ledger.at("2024-01-02T09:00:00Z");
+    let closed_at = cycle
+        .ledger
+        .submit(SECRETARIAT, Command::CloseRound { round: id.clone() })
+        .start;
+    let closed = ReadModel::as_of(&cycle.ledger.records, u64::MAX);
+    let result = closed.round_result(&id).unwrap();
+    assert_eq!(result.counts, CountsView::Shown);
+    let state_round = &cycle.ledger.state.rounds[&id];
+    let tally = state_round.tally();
+    assert_eq!(result.yes, Some(tally.yes.into()));
+    assert_eq!(result.no, Some(tally.no.into()));
+    assert_eq!(result.tally_digest, Some(tally.digest(&id)));
+    let round = &closed.rounds()[&id];
+    assert_eq!(round.live.complete(), Some(tally.into()));
+    assert_eq!(
+        round.votes[&LibraryId::new("lib-04")].choice,
+        Some(ChoiceView::Yes)
+    );
+    let lib04 = closed.ballots(&id, &LibraryId::new("lib-04")).unwrap();
+    assert!(lib04.iter().all(|b| b.choice.is_some()));
+    // The past before the close still shows only the turnout.
+    let before = ReadModel::as_of(&cycle.ledger.records, closed_at);
+    assert_eq!(before.round_result(&id).unwrap().yes, None);
 }
 
 #[test]
@@ -215,10 +286,10 @@ fn votes_keep_every_ballot_and_remarks_mark_the_superseded_ones() {
     let round = &model.rounds()[&RoundId::new(ROUND)];
 
     let gent = &round.votes[&LibraryId::new("lib-02")];
-    assert_eq!(gent.choice, ChoiceView::Yes);
+    assert_eq!(gent.choice, Some(ChoiceView::Yes));
     assert_eq!(gent.position, cycle.marks.changed_vote);
     assert_eq!(gent.ballots, 2);
-    let history: Vec<(ChoiceView, u64)> = model
+    let history: Vec<(Option<ChoiceView>, u64)> = model
         .ballots(&RoundId::new(ROUND), &LibraryId::new("lib-02"))
         .expect("the round exists")
         .iter()
@@ -227,8 +298,8 @@ fn votes_keep_every_ballot_and_remarks_mark_the_superseded_ones() {
     assert_eq!(
         history,
         vec![
-            (ChoiceView::No, cycle.marks.first_vote + 1),
-            (ChoiceView::Yes, cycle.marks.changed_vote)
+            (Some(ChoiceView::No), cycle.marks.first_vote + 1),
+            (Some(ChoiceView::Yes), cycle.marks.changed_vote)
         ]
     );
 
@@ -254,7 +325,7 @@ fn votes_keep_every_ballot_and_remarks_mark_the_superseded_ones() {
     let genk = &round.votes[&LibraryId::new("lib-09")];
     assert_eq!(
         (genk.choice, genk.position),
-        (ChoiceView::No, cycle.marks.last_vote)
+        (Some(ChoiceView::No), cycle.marks.last_vote)
     );
     assert_eq!(genk.recorded_at.to_rfc3339(), "2023-05-15T14:30:00Z");
 
@@ -460,7 +531,12 @@ fn a_long_run_of_changed_votes_folds_like_a_recount() {
             .map(|(library, b)| (library.clone(), Choice::from(b[b.len() - 1].0)))
             .collect();
         let tally = Tally::count(&electorate, &last);
-        assert_eq!(round.live, tally.into(), "after {upto} records");
+        // The round keeps its counts back: only the turnout is in the view.
+        assert_eq!(
+            round.live,
+            LiveTallyView::turnout(tally.into()),
+            "after {upto} records"
+        );
         assert_eq!(
             round.participation,
             Share::new(tally.cast.inhabitants, tally.eligible.inhabitants),
@@ -469,13 +545,17 @@ fn a_long_run_of_changed_votes_folds_like_a_recount() {
         let cast: usize = ballots.values().map(Vec::len).sum();
         assert_eq!(round.ballots_cast, cast as u64);
         for (library, expected) in &ballots {
-            let history: Vec<(ChoiceView, u64, Option<String>)> = model
+            let history: Vec<(Option<ChoiceView>, u64, Option<String>)> = model
                 .ballots(&round.id, library)
                 .expect("the round exists")
                 .iter()
                 .map(|b| (b.choice, b.position, b.remark.as_deref().map(str::to_owned)))
                 .collect();
-            assert_eq!(&history, expected);
+            let kept_back: Vec<_> = expected
+                .iter()
+                .map(|(_, position, remark)| (None, *position, remark.clone()))
+                .collect();
+            assert_eq!(history, kept_back);
             let current = &round.votes[library];
             assert_eq!(current.ballots as usize, expected.len());
             assert_eq!(
