@@ -30,13 +30,18 @@ where
     serde_json::from_str(&get_text(app, uri).await).expect("JSON")
 }
 
-/// The page's section of one round, from its heading to the end of its section.
+/// The page's section of one round, from its heading to the end of its section: the
+/// lead section of a decided round, or an open round's line among the other proposals.
 fn section<'a>(page: &'a str, round: &str) -> &'a str {
+    if let Some(start) = page.find(&format!("id=\"r-{round}\"")) {
+        let rest = &page[start..];
+        return &rest[..rest.find("</section>").unwrap_or(rest.len())];
+    }
     let start = page
-        .find(&format!("id=\"r-{round}\""))
-        .unwrap_or_else(|| panic!("the page has no section for {round}"));
+        .find(&format!("<strong>Vote round {round}</strong>"))
+        .unwrap_or_else(|| panic!("the page has no section or line for {round}: {page}"));
     let rest = &page[start..];
-    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+    &rest[..rest.find("</p>").unwrap_or(rest.len())]
 }
 
 /// The measures of a result CSV (its fifth column), in order.
@@ -158,15 +163,20 @@ async fn an_open_round_without_live_results_shows_only_its_turnout_until_the_clo
 
     // The page says it in words and quotes the remark without the choice.
     let page = get_text(&app, "/?lang=en").await;
+    // (An open round is a line among the other proposals; the page quotes remarks of
+    // the decided round it leads with only.)
     let open = section(&page, "r-1");
     assert!(open.contains(AT_CLOSE_EN), "{open}");
-    assert!(open.contains(REMARK), "{open}");
-    assert!(!open.contains("(no)"), "{open}");
-    assert!(!open.contains("<th scope=\"row\">Yes</th>"), "{open}");
+    assert!(open.contains("2 of 2 libraries voted"), "{open}");
+    assert!(!open.contains("So far:"), "{open}");
+    assert!(!page.contains("(no)"), "{page}");
     // The round with live results shows its counts while open.
     let live = section(&page, "r-2");
     assert!(!live.contains(AT_CLOSE_EN), "{live}");
-    assert!(live.contains("<th scope=\"row\">Yes</th>"), "{live}");
+    assert!(
+        live.contains("So far: yes 1 library (1,000 inhabitants)"),
+        "{live}"
+    );
 
     // The newsletter: turnout of the open round, its remark without a choice.
     let issue = newsletter(&f.ledger);
@@ -227,7 +237,8 @@ async fn an_open_round_without_live_results_shows_only_its_turnout_until_the_clo
     let page = get_text(&app, "/?lang=en").await;
     let closed = section(&page, "r-1");
     assert!(!closed.contains(AT_CLOSE_EN), "{closed}");
-    assert!(closed.contains("(no)"), "{closed}");
+    // Its remark is quoted with the choice now (in the remarks of the round it leads with).
+    assert!(page.contains(" (no), "), "{page}");
     // The past before the close still shows only the turnout.
     let past = get_json(&app, &format!("/v1/rounds/r-1/result?at={}", head.length)).await;
     assert_eq!(past["counts"], "at_close");

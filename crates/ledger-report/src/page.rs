@@ -33,8 +33,8 @@ use crate::round_text::{
     certification_line, outcome_line, result_table, rule_sentence, warning_sentences,
 };
 use crate::svg::{
-    counts_at_close, describe, headline_sentence, result_svg, round_name, turnout_sentence,
-    voting_days,
+    counts_at_close, describe, headline_sentence, result_svg, round_name, standing_sentence,
+    turnout_sentence, voting_days,
 };
 use crate::time::{brussels_date, brussels_date_time, calendar_date};
 
@@ -683,16 +683,22 @@ fn round_line(round: &RoundView, lang: Lang) -> Line {
     let result = round.result();
     let mut line = vec![Inline::Strong(round_name(&result, lang)), text(": ")];
     line.push(text(match round.status {
-        RoundStatusView::Open => match lang {
-            Lang::Nl => format!(
-                "je kan stemmen tot {}.",
-                brussels_date_time(round.closes_at, lang)
-            ),
-            Lang::En => format!(
-                "you can vote until {}.",
-                brussels_date_time(round.closes_at, lang)
-            ),
-        },
+        // Turnout only, unless the round shows its counts live.
+        RoundStatusView::Open => format!(
+            "{} {} {}",
+            match lang {
+                Lang::Nl => format!(
+                    "je kan stemmen tot {}.",
+                    brussels_date_time(round.closes_at, lang)
+                ),
+                Lang::En => format!(
+                    "you can vote until {}.",
+                    brussels_date_time(round.closes_at, lang)
+                ),
+            },
+            turnout_sentence(&result, lang),
+            standing_sentence(&result, lang).unwrap_or_else(|| counts_at_close(lang).to_owned())
+        ),
         RoundStatusView::Annulled => format!("{}.", lang.round_status(round.status)),
         RoundStatusView::Closed => format!(
             "{}. {}",

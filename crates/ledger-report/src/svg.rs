@@ -331,6 +331,31 @@ pub(crate) fn headline(result: &RoundResult, lang: Lang) -> Option<(String, Stri
     Some((share_percent(share, lang), agreed, voted))
 }
 
+/// The standing of an open round with live results, e.g. "So far: yes 1 library (500
+/// inhabitants), no 0 libraries (0 inhabitants), abstain 0 libraries (0 inhabitants)."
+/// `None` while the round keeps its counts per choice back until the close.
+pub(crate) fn standing_sentence(result: &RoundResult, lang: Lang) -> Option<String> {
+    let f = Figures::new(result);
+    let parts = CHOICES
+        .into_iter()
+        .map(|choice| {
+            f.count(choice).map(|count| {
+                format!(
+                    "{} {} ({})",
+                    lang.choice(choice).to_lowercase(),
+                    libraries_word(count.libraries, lang),
+                    inhabitants_word(count.inhabitants, lang)
+                )
+            })
+        })
+        .collect::<Option<Vec<String>>>()?;
+    Some(format!(
+        "{} {}.",
+        lang.pick("Tussenstand:", "So far:"),
+        parts.join(", ")
+    ))
+}
+
 /// What a reader is told while a round keeps its counts per choice back.
 pub(crate) fn counts_at_close(lang: Lang) -> &'static str {
     lang.pick(
