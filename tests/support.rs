@@ -153,6 +153,7 @@ pub fn write_fixture(dir: &Path, window: Duration) -> Result<Ledger, String> {
                     library: LibraryId::new(id),
                     choice,
                     remark: Some(format!("Stem van {id}.")),
+                    signature: None,
                 },
             )?;
         }
@@ -178,6 +179,7 @@ pub fn write_fixture(dir: &Path, window: Duration) -> Result<Ledger, String> {
             Command::SignCertification {
                 round: RoundId::new("r-fixture"),
                 tally_digest: digest.clone(),
+                signature: None,
             },
         )?;
     }

@@ -158,6 +158,7 @@ mod tests {
             library: LibraryId::new(library),
             choice: Choice::Yes,
             remark: None,
+            signature: None,
         };
         assert!(authorize(&grant, &vote("lib-a")).is_ok());
         assert!(matches!(

@@ -15,6 +15,7 @@
 mod ballots;
 mod draw;
 pub mod electorate;
+pub mod keys;
 mod replay;
 pub mod scenario;
 pub mod texts;

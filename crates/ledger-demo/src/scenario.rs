@@ -20,6 +20,7 @@ use ledger_core::{
 
 use crate::ballots::{plan, Ballot, VotePlan};
 use crate::electorate::{electorate, DemoLibrary};
+use crate::keys;
 use crate::texts::{
     CRITERIA, DECISION_DOCUMENT, DECISION_REFERENCE, GOVERNMENT, PROPOSAL_TEXT, PROPOSAL_TITLE,
     SCORES, SHEETS,
@@ -180,6 +181,14 @@ impl Scenario {
                 },
             );
         }
+        // Every actor registers its demo key itself (crate::keys: demo only).
+        let before_keys = 1 + MEMBERS.len() + 2 * self.libraries.len();
+        for (k, actor) in self.key_owners().iter().enumerate() {
+            let id = CommandId::new(format!("demo-{:04}", before_keys + k + 1));
+            if let Some(command) = keys::registration(actor, &id) {
+                push(actor, command);
+            }
+        }
         push(
             MEMBERS[0],
             Command::FileProposal {
@@ -236,6 +245,7 @@ impl Scenario {
                         library: ballot.library.clone(),
                         choice: ballot.choice,
                         remark: ballot.remark.clone(),
+                        signature: None,
                     },
                 )
             })
@@ -297,6 +307,7 @@ impl Scenario {
                 Command::SignCertification {
                     round: round_id.clone(),
                     tally_digest: digest.clone(),
+                    signature: None,
                 },
             );
         }
@@ -315,6 +326,7 @@ impl Scenario {
                      centraal in te zetten voor digitale dienstverlening.",
                     tally.cast.libraries
                 ),
+                signature: None,
             },
         );
         push(
@@ -329,6 +341,7 @@ impl Scenario {
                 period_end,
                 document_reference: DECISION_REFERENCE.into(),
                 document_blake3: decision_document_blake3(),
+                signature: None,
             },
         );
         push(
@@ -404,7 +417,15 @@ impl Scenario {
 
     /// How many envelopes [`Scenario::setup`] returns.
     fn setup_len(&self) -> usize {
-        1 + MEMBERS.len() + 2 * self.libraries.len() + 2
+        1 + MEMBERS.len() + 2 * self.libraries.len() + self.key_owners().len() + 2
+    }
+
+    /// Every demo actor with an author key: the secretariat, the members, the libraries.
+    pub fn key_owners(&self) -> Vec<String> {
+        let mut owners = vec![SECRETARIAT.to_owned()];
+        owners.extend(MEMBERS.iter().map(|m| (*m).to_owned()));
+        owners.extend(self.libraries.iter().map(|l| l.id.as_str().to_owned()));
+        owners
     }
 
     /// The command number of the close.
@@ -445,11 +466,14 @@ pub fn priority_ranking() -> Vec<SheetId> {
         .collect()
 }
 
+/// One envelope; a command its author signs is signed with the author's demo key.
 fn step(number: usize, at: Timestamp, actor: &str, command: Command) -> Step {
+    let command_id = CommandId::new(format!("demo-{number:04}"));
+    let command = keys::signed(actor, &command_id, command);
     Step {
         at,
         envelope: Envelope {
-            command_id: CommandId::new(format!("demo-{number:04}")),
+            command_id,
             actor: ActorId::new(actor),
             expected_version: None,
             command,

@@ -127,6 +127,7 @@ impl VoteStream {
                 library,
                 choice,
                 remark: Some(remark),
+                signature: None,
             },
         }
     }
@@ -143,6 +144,7 @@ impl VoteStream {
             remark: Some(remark.clone()),
             inhabitants,
             replaces_earlier_vote: true,
+            signature: None,
         });
         let envelope = Envelope {
             command_id,
@@ -153,6 +155,7 @@ impl VoteStream {
                 library,
                 choice,
                 remark: Some(remark),
+                signature: None,
             },
         };
         (envelope, event)

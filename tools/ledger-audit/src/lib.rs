@@ -15,6 +15,7 @@ pub mod chain;
 pub mod checkpoint;
 pub mod proof_file;
 pub mod remember;
+pub mod signatures;
 pub mod source;
 pub mod tallies;
 pub mod tree;

@@ -74,6 +74,11 @@ impl Recount {
         }
     }
 
+    /// The decision state before the next event.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
     /// Checks `event` (the event of `sealed`) against the state so far, then folds it.
     pub fn apply(&mut self, sealed: &Sealed, event: &Event) -> Result<()> {
         let position = sealed.record.position.0;

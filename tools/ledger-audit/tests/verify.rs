@@ -276,6 +276,7 @@ fn a_certification_of_another_digest_is_caught() {
         ledger_core::Command::SignCertification {
             round: ledger_core::RoundId::new(ROUND),
             tally_digest: digest,
+            signature: None,
         },
         |events| {
             if let Some(Event::CertificationSigned(signed)) = events.first_mut() {

@@ -97,6 +97,7 @@ impl Filled {
                 library,
                 choice,
                 remark: n.is_multiple_of(7).then(|| format!("remark {n}")),
+                signature: None,
             },
         }
     }

@@ -71,6 +71,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 round: RoundId::new(round),
                 recipient,
                 text,
+                signature: None,
             },
         ),
         Args::Correct {

@@ -55,6 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let command = Command::SignCertification {
         round: RoundId::new(args.round.clone()),
         tally_digest: digest,
+        signature: None,
     };
     let receipt = client.submit(&command, args.server.idempotency_key.as_deref(), None)?;
     client::print_receipt(&receipt);

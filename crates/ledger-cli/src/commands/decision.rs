@@ -151,6 +151,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 period_end: t.period_end,
                 document_reference: t.document_reference,
                 document_blake3: t.document_blake3,
+                signature: None,
             };
             (server, command)
         }

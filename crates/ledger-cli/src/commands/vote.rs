@@ -45,6 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         library: LibraryId::new(args.library),
         choice,
         remark: args.remark,
+        signature: None,
     };
     client::send_and_print(&args.server, &command)
 }

@@ -175,6 +175,7 @@ fn vote(command_id: &str, actor: &str, library: &str) -> Envelope {
             library: LibraryId::new(library),
             choice: Choice::Yes,
             remark: None,
+            signature: None,
         },
     )
 }
@@ -188,6 +189,7 @@ pub fn sign(ledger: &Ledger, command_id: &str, member: &str, round: &RoundId) ->
         Command::SignCertification {
             round: round.clone(),
             tally_digest: digest,
+            signature: None,
         },
     )
 }

@@ -130,6 +130,7 @@ impl Ledger {
                 library: LibraryId::new(library),
                 choice,
                 remark: Some(format!("{library} says {choice:?}")),
+                signature: None,
             },
         );
     }
@@ -148,6 +149,7 @@ impl Ledger {
             Command::SignCertification {
                 round: RoundId::new(ROUND),
                 tally_digest: digest,
+                signature: None,
             },
         );
     }
