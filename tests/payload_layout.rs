@@ -470,7 +470,7 @@ fn one_of_each() -> Vec<Event> {
             remark: None,
             inhabitants: 16_962,
             replaces_earlier_vote: true,
-            signature: None,
+            signature: Some("\u{2014} lib-a AQIDBA==".into()),
         }),
         Event::VoteCast(VoteCast {
             round: round(),
@@ -638,6 +638,23 @@ fn one_of_each() -> Vec<Event> {
             title: "Projectfiche e-boeken".into(),
             url: "http://x".into(),
             document_blake3: String::new(),
+        }),
+        Event::AuthorKeyRegistered(event::AuthorKeyRegistered {
+            actor: ActorId::new("lib-a"),
+            key: "lib-a+01020304+AQ==".into(),
+            proof: "\u{2014} lib-a AQIDBA==".into(),
+            replaces: Some("lib-a+0a0b0c0d+AQ==".into()),
+        }),
+        Event::AuthorKeyRegistered(event::AuthorKeyRegistered {
+            actor: ActorId::new("lid-1"),
+            key: String::new(),
+            proof: String::new(),
+            replaces: None,
+        }),
+        Event::AuthorKeyRevoked(event::AuthorKeyRevoked {
+            actor: ActorId::new("lib-a"),
+            key: "lib-a+01020304+AQ==".into(),
+            reason: "Sleutel verloren".into(),
         }),
     ]
 }

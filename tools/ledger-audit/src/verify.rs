@@ -101,8 +101,9 @@ pub fn verify<S: Source + ?Sized>(
         tiles.add(tree::compare_leaf_tile(source, bundle, &leaves)?);
         for entry in entries {
             let (sealed, event) = chain.check(entry)?;
-            signatures.check(&checkpoint.origin, &sealed, &event, recount.state())?;
-            recount.apply(&sealed, &event)?;
+            recount.apply_with(&sealed, &event, |state| {
+                signatures.check(&checkpoint.origin, &sealed, &event, state)
+            })?;
         }
     }
     let root = tree.root_at(size)?;

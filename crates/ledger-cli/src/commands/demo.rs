@@ -48,6 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let ledger = build(&dir, args.window)?;
     let tokens = issue_demo_tokens(&dir)?;
+    let keys = super::key::write_demo_keys(&dir, &Scenario::may_2023().key_owners())?;
     print_summary(&ledger);
     if args.no_serve {
         return Ok(());
@@ -64,6 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         for (actor, token) in &tokens.shown {
             println!("  {actor:<16} {token}");
         }
+        println!("demo author keys (demo only, public seeds): {}", keys.display());
         if let Some((library, token)) = tokens.shown.last() {
             println!("cast a vote in the open demo round {OPEN_ROUND} with curl:");
             println!(
@@ -224,7 +226,9 @@ fn open_trial_round(ledger: &Ledger) -> anyhow::Result<()> {
             rule: None,
             trial: false,
             live_results: false,
-            signed_votes: None,
+            // A round for trying the API with curl: unsigned votes are taken (signed
+            // ones are checked: `ledger vote --key demo-keys/<library>.key`).
+            signed_votes: Some(ledger_core::SignedVotes::Optional),
         },
     };
     append_envelope(ledger, open)

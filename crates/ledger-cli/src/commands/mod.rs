@@ -17,6 +17,7 @@ pub mod export;
 pub mod export_tiles;
 pub mod hash;
 pub mod init;
+pub mod key;
 pub mod libraries;
 pub mod log;
 pub mod newsletter;
