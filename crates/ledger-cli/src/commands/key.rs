@@ -28,6 +28,11 @@ pub enum Args {
         /// Where to write the private key.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Then register it through the server, as `ledger key register` does.
+        #[arg(long)]
+        register: bool,
+        #[command(flatten)]
+        server: ServerArgs,
     },
     /// Register the key in FILE for its actor, with a proof of possession signed with it
     /// (the token is the actor's own, or the secretariat's on its behalf).
@@ -65,33 +70,24 @@ pub struct SigningArgs {
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     match args {
-        Args::New { actor, out } => {
+        Args::New {
+            actor,
+            out,
+            register: then_register,
+            server,
+        } => {
             let mut seed = [0u8; 32];
             rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut seed);
             let signer = NoteSigner::from_seed(&actor, seed)
                 .map_err(|e| Failure::error(INPUT, format!("--actor {actor}: {e}")))?;
             write_key_file(&out, &signer)?;
             println!("{}", signer.verifier().verifier_key());
+            if then_register {
+                register(&signer, &server)?;
+            }
             Ok(())
         }
-        Args::Register { key, server } => {
-            let signer = read_key_file(&key)?;
-            let client = server.client()?;
-            let origin = origin(&client)?;
-            let id = command_id(&server);
-            let actor = ActorId::new(signer.name());
-            let vkey = signer.verifier().verifier_key();
-            let proof = sign(&signer, &key_statement(&origin, &actor, &vkey, &id))
-                .map_err(|e| Failure::error(INPUT, format!("signing: {e}")))?;
-            let command = Command::RegisterAuthorKey {
-                actor,
-                key: vkey,
-                proof,
-            };
-            let receipt = client.submit(&command, Some(&id), None)?;
-            client::print_receipt(&receipt);
-            Ok(())
-        }
+        Args::Register { key, server } => register(&read_key_file(&key)?, &server),
         Args::Revoke {
             actor,
             verifier_key,
@@ -106,6 +102,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             },
         ),
     }
+}
+
+/// Registers `signer`'s key for the actor it is named after, with its proof of
+/// possession over the registration statement.
+fn register(signer: &NoteSigner, server: &ServerArgs) -> anyhow::Result<()> {
+    let client = server.client()?;
+    let origin = origin(&client)?;
+    let id = command_id(server);
+    let actor = ActorId::new(signer.name());
+    let vkey = signer.verifier().verifier_key();
+    let proof = sign(signer, &key_statement(&origin, &actor, &vkey, &id))
+        .map_err(|e| Failure::error(INPUT, format!("signing: {e}")))?;
+    let command = Command::RegisterAuthorKey {
+        actor,
+        key: vkey,
+        proof,
+    };
+    let receipt = client.submit(&command, Some(&id), None)?;
+    client::print_receipt(&receipt);
+    Ok(())
 }
 
 /// Sends `command`, signed with the key of `signing` when one is given, and prints the

@@ -38,6 +38,10 @@ enum Action {
         opens_at: Option<String>,
         #[command(flatten)]
         rule: RuleArgs,
+        /// Take votes without their authors' signatures (a round for libraries without
+        /// keys yet); by default every vote must be signed (`ledger vote --key`).
+        #[arg(long)]
+        unsigned_votes: bool,
         #[command(flatten)]
         server: ServerArgs,
     },
@@ -230,6 +234,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             window,
             opens_at,
             rule,
+            unsigned_votes,
             server,
         } => {
             let closes_at = window.closes_at()?;
@@ -244,7 +249,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 rule: Some(rule),
                 trial: false,
                 live_results: false,
-                signed_votes: None,
+                signed_votes: unsigned_votes.then_some(ledger_core::SignedVotes::Optional),
             };
             client::send_and_print(&server, &command)
         }
