@@ -9,7 +9,7 @@
 //! demo, and must stay pure (no I/O: the CLI writes the key files).
 
 use ledger_core::signature::sign_command;
-use ledger_core::{ActorId, Command, CommandId};
+use ledger_core::{ActorId, Command, CommandId, Envelope};
 use ledger_tlog::NoteSigner;
 
 use crate::scenario::ORIGIN;
@@ -69,6 +69,24 @@ pub fn signed_in(origin: &str, actor: &str, command_id: &CommandId, mut command:
         _ => {}
     }
     command
+}
+
+/// `envelope` (a demo step's) signed for the ledger of `origin` instead of the demo's:
+/// a key registration gets a proof for `origin`, a signed act a signature for it. Tests
+/// that replay the demo under another origin (another log) use it.
+pub fn resigned(origin: &str, envelope: &Envelope) -> Envelope {
+    let actor = envelope.actor.as_str();
+    let id = &envelope.command_id;
+    let command = match &envelope.command {
+        Command::RegisterAuthorKey { .. } => {
+            registration_in(origin, actor, id).unwrap_or_else(|| envelope.command.clone())
+        }
+        other => signed_in(origin, actor, id, other.clone()),
+    };
+    Envelope {
+        command,
+        ..envelope.clone()
+    }
 }
 
 #[cfg(test)]

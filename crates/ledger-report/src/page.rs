@@ -274,6 +274,7 @@ pub fn render_page(model: &ReadModel, input: &PageInput) -> String {
     for proposal in proposals {
         proposal_section(&mut h, model, proposal, lang);
     }
+    h.raw(&crate::keys::page_section(model, lang));
     verify_section(&mut h, model, input);
     h.line("</main>");
     h.line("<footer>");

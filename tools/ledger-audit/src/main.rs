@@ -74,6 +74,9 @@ enum Command {
         /// The ledger's verifier key, or `@FILE`.
         #[arg(long, value_name = "VKEY")]
         key: String,
+        /// The author's verifier key: also verify the signed statement of a signed act.
+        #[arg(long, value_name = "VKEY")]
+        author_key: Option<String>,
     },
 }
 
@@ -142,10 +145,14 @@ fn run(cli: Cli) -> Result<()> {
                 None => print!("{text}"),
             }
         }
-        Command::CheckProof { file, key } => {
+        Command::CheckProof {
+            file,
+            key,
+            author_key,
+        } => {
             let key = checkpoint::load_key(&key)?;
             let text = proof_file::read(&file)?;
-            let checked = proof_file::check(&text, &key)?;
+            let checked = proof_file::check(&text, &key, author_key.as_deref())?;
             print!("{checked}");
         }
     }

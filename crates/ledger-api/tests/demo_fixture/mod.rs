@@ -46,8 +46,9 @@ pub fn demo_ledger_in(dir: &std::path::Path, origin: &str) -> Ledger {
     .expect("init");
     let record = |step: &Step, now: &Arc<Mutex<Timestamp>>| {
         *now.lock().expect("clock") = step.at;
+        // Signatures name the ledger's origin: sign again for this one.
         ledger
-            .append(step.envelope.clone())
+            .append(ledger_demo::keys::resigned(origin, &step.envelope))
             .unwrap_or_else(|e| panic!("{}: {e:?}", step.envelope.command_id));
     };
     for step in &setup {
