@@ -80,13 +80,8 @@ pub fn write_fixture(dir: &Path, window: Duration) -> Result<Ledger, String> {
         },
         ..LedgerOptions::default()
     };
-    let ledger = Ledger::init(
-        dir,
-        FIXTURE_ORIGIN,
-        ActorId::new("secretariaat"),
-        options,
-    )
-    .map_err(|e| e.to_string())?;
+    let ledger = Ledger::init(dir, FIXTURE_ORIGIN, ActorId::new("secretariaat"), options)
+        .map_err(|e| e.to_string())?;
     let mut n = 0;
     let mut run = |actor: &str, command: Command| {
         // Members sign with their demo keys (registered below): a certification needs it.
@@ -107,8 +102,8 @@ pub fn write_fixture(dir: &Path, window: Duration) -> Result<Ledger, String> {
             },
         )?;
         let id = CommandId::new(format!("key-{member}"));
-        let key = ledger_demo::keys::registration_in(FIXTURE_ORIGIN, member, &id)
-            .ok_or("no demo key")?;
+        let key =
+            ledger_demo::keys::registration_in(FIXTURE_ORIGIN, member, &id).ok_or("no demo key")?;
         ledger
             .append(Envelope {
                 command_id: id,

@@ -361,7 +361,13 @@ fn one_hundred_ninety_libraries_vote_concurrently_and_retries_never_append_twice
     let signer = ledger_demo::keys::demo_signer("m1").expect("demo key");
     std::fs::write(&key_file, format!("{}\n", signer.signer_key())).unwrap();
     let certify = ledger(
-        &["certify", "--key", key_file.to_str().unwrap(), "--round", "r-1"],
+        &[
+            "certify",
+            "--key",
+            key_file.to_str().unwrap(),
+            "--round",
+            "r-1",
+        ],
         &url,
         &member,
     );

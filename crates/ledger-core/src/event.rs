@@ -734,18 +734,14 @@ pub fn decode_body(
         ("proposal_filed", 1) => {
             decode_payload::<ProposalFiledV1>(body).map(|v1| Event::ProposalFiled(v1.into()))
         }
-        ("vote_cast", 1) => {
-            decode_payload::<VoteCastV1>(body).map(|v1| Event::VoteCast(v1.into()))
-        }
+        ("vote_cast", 1) => decode_payload::<VoteCastV1>(body).map(|v1| Event::VoteCast(v1.into())),
         ("certification_signed", 1) => decode_payload::<CertificationSignedV1>(body)
             .map(|v1| Event::CertificationSigned(v1.into())),
         ("advice_sent", 1) => {
             decode_payload::<AdviceSentV1>(body).map(|v1| Event::AdviceSent(v1.into()))
         }
-        ("government_decision_recorded", 1) => {
-            decode_payload::<GovernmentDecisionRecordedV1>(body)
-                .map(|v1| Event::GovernmentDecisionRecorded(v1.into()))
-        }
+        ("government_decision_recorded", 1) => decode_payload::<GovernmentDecisionRecordedV1>(body)
+            .map(|v1| Event::GovernmentDecisionRecorded(v1.into())),
         _ => decode_current(event_type, schema_version, body),
     }
 }

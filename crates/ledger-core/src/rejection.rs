@@ -425,9 +425,7 @@ impl Rejection {
         match self {
             Rejection::NotPermitted { .. }
             | Rejection::ActingForAnotherLibrary { .. }
-            | Rejection::KeyOfAnotherActor { .. } => {
-                RejectionKind::Forbidden
-            }
+            | Rejection::KeyOfAnotherActor { .. } => RejectionKind::Forbidden,
             _ => RejectionKind::Domain,
         }
     }

@@ -94,7 +94,11 @@ fn golden_vote() -> VoteCast {
 fn golden_record() -> Record {
     let event = Event::VoteCast(golden_vote());
     let mut body = event.encode_body().unwrap();
-    assert_eq!(body.pop(), Some(0), "version 2 ends with an absent signature");
+    assert_eq!(
+        body.pop(),
+        Some(0),
+        "version 2 ends with an absent signature"
+    );
     let command = CommandId::new("demo-0700");
     Record {
         format: RECORD_FORMAT,

@@ -11,9 +11,7 @@ mod common;
 use common::cycle::*;
 use common::{at, Ledger};
 use ledger_core::signature::{key_statement, sign, Signed};
-use ledger_core::{
-    ActorId, Choice, Command, CommandId, Envelope, Event, Rejection, RejectionKind,
-};
+use ledger_core::{ActorId, Choice, Command, CommandId, Envelope, Event, Rejection, RejectionKind};
 use ledger_demo::keys::demo_signer;
 
 const ORIGIN: &str = "test.local/ledger";
@@ -106,10 +104,20 @@ fn a_signature_over_another_statement_is_refused() {
     // Signed as a yes, sent as a no: one byte of the statement differs.
     let line = signature_of("lib-a", "v-1", &vote("r-s", "lib-a", Choice::Yes));
     let altered = with_signature(vote("r-s", "lib-a", Choice::No), line.clone());
-    refused(&mut l, &envelope("v-1", "lib-a", altered), VOTING, "signature_invalid");
+    refused(
+        &mut l,
+        &envelope("v-1", "lib-a", altered),
+        VOTING,
+        "signature_invalid",
+    );
     // The same signature under another command id is refused too (no replay).
     let replayed = with_signature(vote("r-s", "lib-a", Choice::Yes), line);
-    refused(&mut l, &envelope("v-2", "lib-a", replayed), VOTING, "signature_invalid");
+    refused(
+        &mut l,
+        &envelope("v-2", "lib-a", replayed),
+        VOTING,
+        "signature_invalid",
+    );
 }
 
 #[test]
@@ -118,7 +126,12 @@ fn a_signature_by_another_actors_key_is_refused() {
     let command = vote("r-s", "lib-a", Choice::Yes);
     let line = signature_of("lib-b", "v-1", &command);
     let forged = with_signature(command, line);
-    refused(&mut l, &envelope("v-1", "lib-a", forged), VOTING, "signature_invalid");
+    refused(
+        &mut l,
+        &envelope("v-1", "lib-a", forged),
+        VOTING,
+        "signature_invalid",
+    );
 }
 
 #[test]
@@ -133,7 +146,12 @@ fn a_vote_in_an_optional_round_may_be_unsigned_but_not_badly_signed() {
         signature_of("lib-b", "v-x", &vote("r-1", "lib-b", Choice::Yes)),
     );
     // lib-b has no key registered in `opened`.
-    refused(&mut l, &envelope("v-2", "lib-b", bad), VOTING, "no_author_key");
+    refused(
+        &mut l,
+        &envelope("v-2", "lib-b", bad),
+        VOTING,
+        "no_author_key",
+    );
 }
 
 #[test]
@@ -163,7 +181,10 @@ fn a_certification_needs_a_members_signature() {
     );
     let command = sign_cert(&digest);
     let line = signature_of("m1", "c-3", &command);
-    l.accept(&envelope("c-3", "m1", with_signature(command, line)), at(AFTER));
+    l.accept(
+        &envelope("c-3", "m1", with_signature(command, line)),
+        at(AFTER),
+    );
 }
 
 fn sign_cert(digest: &str) -> Command {
@@ -209,9 +230,17 @@ fn a_registration_needs_proof_of_possession_and_the_owner_or_the_secretariat() {
         key: other,
         proof: proof_for("k-1"),
     };
-    refused(&mut l, &envelope("k-1", "sec", misnamed), SETUP, "invalid_author_key");
+    refused(
+        &mut l,
+        &envelope("k-1", "sec", misnamed),
+        SETUP,
+        "invalid_author_key",
+    );
     // The secretariat may, on lib-c's behalf and with lib-c's proof.
-    let events = l.accept(&envelope("k-1", "sec", register(proof_for("k-1"))), at(SETUP));
+    let events = l.accept(
+        &envelope("k-1", "sec", register(proof_for("k-1"))),
+        at(SETUP),
+    );
     assert!(matches!(&events[0], Event::AuthorKeyRegistered(e) if e.replaces.is_none()));
     assert_eq!(l.state.author_keys[&ActorId::new("lib-c")], key);
 }

@@ -23,7 +23,11 @@ pub const DEMO_KEY_CONTEXT: &str =
 /// UTF-8), key name = the actor id. `None` only for an id that is not a valid note key
 /// name (no demo id is such).
 pub fn demo_signer(actor: &str) -> Option<NoteSigner> {
-    NoteSigner::from_seed(actor, blake3::derive_key(DEMO_KEY_CONTEXT, actor.as_bytes())).ok()
+    NoteSigner::from_seed(
+        actor,
+        blake3::derive_key(DEMO_KEY_CONTEXT, actor.as_bytes()),
+    )
+    .ok()
 }
 
 /// The registration of `actor`'s demo key on the demo ledger, sent by the actor itself
@@ -57,7 +61,12 @@ pub fn signed(actor: &str, command_id: &CommandId, command: Command) -> Command 
 }
 
 /// [`signed`] for the ledger of `origin` (test ledgers reuse the demo's keys).
-pub fn signed_in(origin: &str, actor: &str, command_id: &CommandId, mut command: Command) -> Command {
+pub fn signed_in(
+    origin: &str,
+    actor: &str,
+    command_id: &CommandId,
+    mut command: Command,
+) -> Command {
     let signature = demo_signer(actor)
         .and_then(|signer| sign_command(&signer, origin, &command, command_id).ok())
         .flatten();

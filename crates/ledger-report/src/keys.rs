@@ -26,8 +26,8 @@ fn sentence(view: &AuthorKeyView, lang: Lang) -> String {
         }
     } else {
         match lang {
-            Lang::Nl => format!("namens hem door {}", view.registered_by),
-            Lang::En => format!("on its behalf by {}", view.registered_by),
+            Lang::Nl => format!("door {}, namens de eigenaar", view.registered_by),
+            Lang::En => format!("by {}, on the owner's behalf", view.registered_by),
         }
     };
     let mut text = match lang {
@@ -56,7 +56,9 @@ fn sentence(view: &AuthorKeyView, lang: Lang) -> String {
             Lang::En => format!("; revoked in record {at}: {reason}"),
         });
     }
-    text.push('.');
+    if !text.ends_with('.') {
+        text.push('.');
+    }
     text
 }
 
@@ -86,7 +88,10 @@ pub(crate) fn page_section(model: &ReadModel, lang: Lang) -> String {
         })
     ));
     for view in keys {
-        out.push_str(&format!("<li>{}</li>\n", escape_html(&sentence(view, lang))));
+        out.push_str(&format!(
+            "<li>{}</li>\n",
+            escape_html(&sentence(view, lang))
+        ));
     }
     out.push_str("</ul></details>\n</section>\n");
     out
@@ -120,4 +125,27 @@ pub(crate) fn newsletter_blocks(digest: &Digest, lang: Lang) -> Vec<Block> {
         },
         Block::List(items),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_registered_by_someone_else_says_who_did_it() {
+        let view = AuthorKeyView {
+            actor: ledger_core::ActorId::new("lib-001"),
+            key: "lib-001+0a0b0c0d+AQ==".into(),
+            registered_by: ledger_core::ActorId::new("secretariaat"),
+            position: 12,
+            replaces: Some("lib-001+01020304+AQ==".into()),
+            revoked_at: Some(20),
+            revocation_reason: Some("Lost.".into()),
+        };
+        assert_eq!(
+            sentence(&view, Lang::En),
+            "lib-001: key 0a0b0c0d registered by secretariaat, on the owner's behalf \
+             (record 12), replacing key 01020304; revoked in record 20: Lost."
+        );
+    }
 }

@@ -597,7 +597,10 @@ impl<'a> Writer<'a> {
         self.corrections(&mut out);
         self.projects(&mut out);
         self.registry(&mut out);
-        out.extend(crate::keys::newsletter_blocks(&self.input.digest, self.lang));
+        out.extend(crate::keys::newsletter_blocks(
+            &self.input.digest,
+            self.lang,
+        ));
         self.footer(&mut out);
         out
     }

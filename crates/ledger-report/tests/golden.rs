@@ -25,6 +25,10 @@ fn demo_log_with(edit: impl FnOnce(&mut Vec<Step>)) -> Vec<(Sealed, Event)> {
     let mut replay = PureReplay::new();
     let mut votes = scenario.votes();
     edit(&mut votes);
+    // An edited ballot is signed again by its library, as it would have sent it.
+    for vote in &mut votes {
+        vote.envelope = ledger_demo::keys::resigned(ledger_demo::scenario::ORIGIN, &vote.envelope);
+    }
     let mut setup = scenario.setup();
     // The store initialises the ledger with its own command id and actor.
     setup[0].envelope.command_id = CommandId::new(ledger_store::INIT_COMMAND_ID);

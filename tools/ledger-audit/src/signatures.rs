@@ -63,7 +63,13 @@ pub struct SignatureAudit {
 impl SignatureAudit {
     /// Checks the signature of `event` (the event of `sealed`) against `state`, the state
     /// just before it; `origin` is the ledger's.
-    pub fn check(&mut self, origin: &str, sealed: &Sealed, event: &Event, state: &State) -> Result<()> {
+    pub fn check(
+        &mut self,
+        origin: &str,
+        sealed: &Sealed,
+        event: &Event,
+        state: &State,
+    ) -> Result<()> {
         let record = &sealed.record;
         let position = record.position.0;
         let actor = &record.actor;
@@ -147,9 +153,19 @@ impl SignatureAudit {
                         finding.about
                     );
                 }
-                count(&mut self.certifications, is_signed, finding, &mut self.unsigned);
+                count(
+                    &mut self.certifications,
+                    is_signed,
+                    finding,
+                    &mut self.unsigned,
+                );
             }
-            _ => count(&mut self.secretariat, is_signed, finding, &mut self.unsigned),
+            _ => count(
+                &mut self.secretariat,
+                is_signed,
+                finding,
+                &mut self.unsigned,
+            ),
         }
         Ok(())
     }

@@ -255,10 +255,20 @@ fn the_operator_cannot_write_signed_acts_in_the_authors_names() {
     if let Command::SignCertification { signature, .. } = &mut borrowed {
         *signature = Some(sign(&demo_signer("m-a").unwrap(), &statement).unwrap());
     }
-    refused(&ledger, envelope("cert-b", "m-b", borrowed), "signature_invalid");
+    refused(
+        &ledger,
+        envelope("cert-b", "m-b", borrowed),
+        "signature_invalid",
+    );
     // The members certify with their own keys.
-    accept(&ledger, signed("m-a", "cert-a", certification(&ledger, "r-opt")));
-    accept(&ledger, signed("m-b", "cert-b", certification(&ledger, "r-opt")));
+    accept(
+        &ledger,
+        signed("m-a", "cert-a", certification(&ledger, "r-opt")),
+    );
+    accept(
+        &ledger,
+        signed("m-b", "cert-b", certification(&ledger, "r-opt")),
+    );
     assert!(ledger.state().rounds[&RoundId::new("r-opt")].certified);
 
     // The audit counts the signatures and names the unsigned vote.
@@ -273,9 +283,19 @@ fn the_operator_cannot_write_signed_acts_in_the_authors_names() {
         .0;
     let tiles = TempDir::new().unwrap();
     publish_store(&ledger, tiles.path());
-    let out = audit(&["verify", "--tiles", tiles.path().to_str().unwrap(), "--key", &vkey()]);
+    let out = audit(&[
+        "verify",
+        "--tiles",
+        tiles.path().to_str().unwrap(),
+        "--key",
+        &vkey(),
+    ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(
         stdout.contains(
             "author signatures: 2 of 3 votes and 2 of 2 certifications signed by their \
@@ -310,7 +330,13 @@ fn a_vote_written_past_decide_with_a_forged_signature_fails_the_audit() {
     let position = ledger.entries.len() - 1;
     let tiles = TempDir::new().unwrap();
     publish(tiles.path(), &ledger.entries, ledger.entries.len());
-    let out = audit(&["verify", "--tiles", tiles.path().to_str().unwrap(), "--key", &vkey()]);
+    let out = audit(&[
+        "verify",
+        "--tiles",
+        tiles.path().to_str().unwrap(),
+        "--key",
+        &vkey(),
+    ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(

@@ -82,13 +82,7 @@ pub fn fixture() -> Fixture {
         // Durability has its own tests in ledger-store; these test the HTTP contract.
         durability: Durability::None,
     };
-    let ledger = Ledger::init(
-        dir.path(),
-        ORIGIN,
-        ActorId::new("sec"),
-        options,
-    )
-    .expect("init");
+    let ledger = Ledger::init(dir.path(), ORIGIN, ActorId::new("sec"), options).expect("init");
     let steps = [
         (
             "sec",

@@ -65,7 +65,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         for (actor, token) in &tokens.shown {
             println!("  {actor:<16} {token}");
         }
-        println!("demo author keys (demo only, public seeds): {}", keys.display());
+        println!(
+            "demo author keys (demo only, public seeds): {}",
+            keys.display()
+        );
         if let Some((library, token)) = tokens.shown.last() {
             println!("cast a vote in the open demo round {OPEN_ROUND} with curl:");
             println!(

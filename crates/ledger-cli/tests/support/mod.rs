@@ -177,8 +177,10 @@ pub fn register_member_key(ledger: &Ledger, origin: &str) {
     append(
         "setup-m1",
         "sec",
-        serde_json::from_value(json!({"type": "grant_role", "actor": "m1", "role": "steering_member"}))
-            .expect("command"),
+        serde_json::from_value(
+            json!({"type": "grant_role", "actor": "m1", "role": "steering_member"}),
+        )
+        .expect("command"),
     );
     let id = CommandId::new("setup-key-m1");
     let key = ledger_demo::keys::registration_in(origin, "m1", &id).expect("demo key");

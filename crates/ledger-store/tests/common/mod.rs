@@ -43,13 +43,7 @@ pub fn options() -> LedgerOptions {
 }
 
 pub fn init(dir: &Path) -> Ledger {
-    Ledger::init(
-        dir,
-        ORIGIN,
-        ActorId::new(SECRETARIAT),
-        options(),
-    )
-    .unwrap()
+    Ledger::init(dir, ORIGIN, ActorId::new(SECRETARIAT), options()).unwrap()
 }
 
 pub fn envelope(command_id: &str, actor: &str, command: Command) -> Envelope {
