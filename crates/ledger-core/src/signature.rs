@@ -373,6 +373,17 @@ pub fn note(statement: &str, signature: &str) -> String {
     format!("{statement}\n{signature}\n")
 }
 
+/// Puts `signature` into `command` if it is a command authors sign (else nothing).
+pub fn set_signature(command: &mut Command, signature: Option<String>) {
+    match command {
+        Command::CastVote { signature: s, .. }
+        | Command::SignCertification { signature: s, .. }
+        | Command::SendAdvice { signature: s, .. }
+        | Command::RecordGovernmentDecision { signature: s, .. } => *s = signature,
+        _ => {}
+    }
+}
+
 /// What a command signed by `signer` carries: the signature of its statement, for the
 /// commands authors sign (`None` for the others).
 pub fn sign_command(

@@ -70,13 +70,7 @@ pub fn signed_in(
     let signature = demo_signer(actor)
         .and_then(|signer| sign_command(&signer, origin, &command, command_id).ok())
         .flatten();
-    match &mut command {
-        Command::CastVote { signature: s, .. }
-        | Command::SignCertification { signature: s, .. }
-        | Command::SendAdvice { signature: s, .. }
-        | Command::RecordGovernmentDecision { signature: s, .. } => *s = signature,
-        _ => {}
-    }
+    ledger_core::signature::set_signature(&mut command, signature);
     command
 }
 

@@ -155,13 +155,7 @@ pub fn signed(
     let id = command_id(server);
     let signature = sign_command(&signer, &origin, &command, &CommandId::new(id.as_str()))
         .map_err(|e| Failure::error(INPUT, format!("signing: {e}")))?;
-    match &mut command {
-        Command::CastVote { signature: s, .. }
-        | Command::SignCertification { signature: s, .. }
-        | Command::SendAdvice { signature: s, .. }
-        | Command::RecordGovernmentDecision { signature: s, .. } => *s = signature,
-        _ => {}
-    }
+    ledger_core::signature::set_signature(&mut command, signature);
     Ok((command, Some(id)))
 }
 
