@@ -461,6 +461,7 @@ fn one_of_each() -> Vec<Event> {
             remark: Some("Akkoord, één aanpak (€).".into()),
             inhabitants: 16_962,
             replaces_earlier_vote: false,
+            signature: None,
         }),
         Event::VoteCast(VoteCast {
             round: round(),
@@ -469,6 +470,7 @@ fn one_of_each() -> Vec<Event> {
             remark: None,
             inhabitants: 16_962,
             replaces_earlier_vote: true,
+            signature: Some("\u{2014} lib-a AQIDBA==".into()),
         }),
         Event::VoteCast(VoteCast {
             round: round(),
@@ -477,6 +479,7 @@ fn one_of_each() -> Vec<Event> {
             remark: Some(String::new()),
             inhabitants: 7,
             replaces_earlier_vote: false,
+            signature: None,
         }),
         Event::RoundClosed(RoundClosed {
             round: round(),
@@ -492,6 +495,7 @@ fn one_of_each() -> Vec<Event> {
             round: round(),
             member: ActorId::new("lid-1"),
             tally_digest: "ab".repeat(32),
+            signature: None,
         }),
         Event::ResultCertified(ResultCertified {
             round: round(),
@@ -511,6 +515,7 @@ fn one_of_each() -> Vec<Event> {
             proposal: proposal(),
             recipient: "Vlaamse overheid".into(),
             text: "Advies".into(),
+            signature: None,
         }),
         Event::GovernmentDecisionRecorded(GovernmentDecisionRecorded {
             decision: DecisionId::new("d-1"),
@@ -522,6 +527,7 @@ fn one_of_each() -> Vec<Event> {
             period_end: date("1969-12-31"),
             document_reference: "BO 2024-2028".into(),
             document_blake3: "0f".repeat(32),
+            signature: None,
         }),
         Event::GovernmentDecisionRecorded(GovernmentDecisionRecorded {
             decision: DecisionId::new("d-2"),
@@ -533,6 +539,7 @@ fn one_of_each() -> Vec<Event> {
             period_end: date("2400-02-29"),
             document_reference: String::new(),
             document_blake3: String::new(),
+            signature: None,
         }),
         Event::GovernmentDecisionRecorded(GovernmentDecisionRecorded {
             decision: DecisionId::new("d-3"),
@@ -544,6 +551,7 @@ fn one_of_each() -> Vec<Event> {
             period_end: date("2000-02-29"),
             document_reference: "x".into(),
             document_blake3: "y".into(),
+            signature: None,
         }),
         Event::CriteriaSet(CriteriaSet {
             criteria: vec![
@@ -630,6 +638,23 @@ fn one_of_each() -> Vec<Event> {
             title: "Projectfiche e-boeken".into(),
             url: "http://x".into(),
             document_blake3: String::new(),
+        }),
+        Event::AuthorKeyRegistered(event::AuthorKeyRegistered {
+            actor: ActorId::new("lib-a"),
+            key: "lib-a+01020304+AQ==".into(),
+            proof: "\u{2014} lib-a AQIDBA==".into(),
+            replaces: Some("lib-a+0a0b0c0d+AQ==".into()),
+        }),
+        Event::AuthorKeyRegistered(event::AuthorKeyRegistered {
+            actor: ActorId::new("lid-1"),
+            key: String::new(),
+            proof: String::new(),
+            replaces: None,
+        }),
+        Event::AuthorKeyRevoked(event::AuthorKeyRevoked {
+            actor: ActorId::new("lib-a"),
+            key: "lib-a+01020304+AQ==".into(),
+            reason: "Sleutel verloren".into(),
         }),
     ]
 }

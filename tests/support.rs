@@ -50,6 +50,9 @@ fn envelope(n: &mut u32, actor: &str, command: Command) -> Envelope {
     }
 }
 
+/// The origin of the ledger [`write_fixture`] writes.
+pub const FIXTURE_ORIGIN: &str = "fixture.ledger.local/v1";
+
 /// The libraries of the fixture: id, NIS code, inhabitants, and how each votes.
 pub const LIBRARIES: [(&str, &str, i128, Option<Choice>); 6] = [
     ("lib-a", "11001", 529_247, Some(Choice::Yes)),
@@ -77,15 +80,13 @@ pub fn write_fixture(dir: &Path, window: Duration) -> Result<Ledger, String> {
         },
         ..LedgerOptions::default()
     };
-    let ledger = Ledger::init(
-        dir,
-        "fixture.ledger.local/v1",
-        ActorId::new("secretariaat"),
-        options,
-    )
-    .map_err(|e| e.to_string())?;
+    let ledger = Ledger::init(dir, FIXTURE_ORIGIN, ActorId::new("secretariaat"), options)
+        .map_err(|e| e.to_string())?;
     let mut n = 0;
     let mut run = |actor: &str, command: Command| {
+        // Members sign with their demo keys (registered below): a certification needs it.
+        let id = CommandId::new(format!("fixture-{:03}", n + 1));
+        let command = ledger_demo::keys::signed_in(FIXTURE_ORIGIN, actor, &id, command);
         let envelope = envelope(&mut n, actor, command);
         ledger
             .append(envelope)
@@ -100,6 +101,17 @@ pub fn write_fixture(dir: &Path, window: Duration) -> Result<Ledger, String> {
                 role: Role::SteeringMember,
             },
         )?;
+        let id = CommandId::new(format!("key-{member}"));
+        let key =
+            ledger_demo::keys::registration_in(FIXTURE_ORIGIN, member, &id).ok_or("no demo key")?;
+        ledger
+            .append(Envelope {
+                command_id: id,
+                actor: ActorId::new(member),
+                expected_version: None,
+                command: key,
+            })
+            .map_err(|e| format!("{e:?}"))?;
     }
     for (id, nis, inhabitants, _) in LIBRARIES {
         run(
@@ -153,6 +165,7 @@ pub fn write_fixture(dir: &Path, window: Duration) -> Result<Ledger, String> {
                     library: LibraryId::new(id),
                     choice,
                     remark: Some(format!("Stem van {id}.")),
+                    signature: None,
                 },
             )?;
         }
@@ -178,6 +191,7 @@ pub fn write_fixture(dir: &Path, window: Duration) -> Result<Ledger, String> {
             Command::SignCertification {
                 round: RoundId::new("r-fixture"),
                 tally_digest: digest.clone(),
+                signature: None,
             },
         )?;
     }

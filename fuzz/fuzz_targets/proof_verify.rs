@@ -52,7 +52,7 @@ fn check_receipt(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(checked) = ledger_audit::proof_file::check(text, verifier()) {
+    if let Ok(checked) = ledger_audit::proof_file::check(text, verifier(), None) {
         assert_eq!(checked.checkpoint.origin, DEMO_ORIGIN);
         assert!(checked.record.position.0 < checked.checkpoint.size);
         let record = checked.record.encode().expect("a checked record encodes");

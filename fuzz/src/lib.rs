@@ -199,5 +199,6 @@ pub fn receipt(tree: &DemoTree, index: u64) -> ProofFile {
         record: STANDARD.encode(record),
         leaf_hash: leaf_hash(record).to_base64(),
         proof: proof.iter().map(|h| h.to_base64()).collect(),
+        signed_statement: None,
     }
 }

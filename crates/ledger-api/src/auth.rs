@@ -80,6 +80,18 @@ pub fn authorize(grant: &TokenGrant, command: &Command) -> Result<(), ApiError> 
             }));
         }
     }
+    // Only a secretariat token acts on another actor's key; any other token manages its
+    // own actor's key only (`decide` then checks the roles in the log).
+    if let Command::RegisterAuthorKey { actor, .. } | Command::RevokeAuthorKey { actor, .. } =
+        command
+    {
+        if grant.role != Role::Secretariat && *actor != grant.actor {
+            return Err(ApiError::Rejected(Rejection::KeyOfAnotherActor {
+                actor: grant.actor.clone(),
+                owner: actor.clone(),
+            }));
+        }
+    }
     Ok(())
 }
 
@@ -158,6 +170,7 @@ mod tests {
             library: LibraryId::new(library),
             choice: Choice::Yes,
             remark: None,
+            signature: None,
         };
         assert!(authorize(&grant, &vote("lib-a")).is_ok());
         assert!(matches!(

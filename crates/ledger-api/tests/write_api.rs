@@ -132,7 +132,23 @@ const MATRIX: &[(&str, &[(Who, u16)])] = &[
     // Advice rests on the certification by now, so a member passes the role check and
     // meets the domain's refusal.
     ("withdraw_certification", &[(Who::Member, 422)]),
+    // m1 rotates to a new key: the secretariat may register it on m1's behalf (with m1's
+    // proof), then m1 finds it already in force; a library may not touch m1's key.
+    (
+        "register_author_key",
+        &[(Who::Secretariat, 201), (Who::Member, 422)],
+    ),
+    // Revoked by the secretariat; m1's revocation then names a key no longer in force.
+    (
+        "revoke_author_key",
+        &[(Who::Secretariat, 201), (Who::Member, 422)],
+    ),
 ];
+
+/// The key m1 rotates to in the matrix.
+fn rotated_key() -> ledger_tlog::NoteSigner {
+    ledger_tlog::NoteSigner::from_seed("m1", [5; 32]).unwrap()
+}
 
 /// The body of command `kind`; `library` is the library a vote names, `digest` the
 /// tally digest a certification signs.
@@ -207,7 +223,37 @@ fn body(kind: &str, library: &str, digest: &str) -> Value {
         "withdraw_certification" => {
             json!({"type": kind, "round": "r-1", "reason": "A ballot was miscounted."})
         }
+        // The proof is filled in by `sign` once the command id is known.
+        "register_author_key" => {
+            json!({"type": kind, "actor": "m1", "key": rotated_key().verifier().verifier_key(), "proof": ""})
+        }
+        "revoke_author_key" => json!({
+            "type": kind, "actor": "m1", "key": rotated_key().verifier().verifier_key(),
+            "reason": "Rotated in a test."
+        }),
         other => panic!("no body for {other}"),
+    }
+}
+
+/// `body` with what its author signs under command id `id`: a certification with m1's
+/// demo key (registered in the fixture), a key registration with the rotated key's proof.
+fn sign(mut body: Value, id: &str) -> Value {
+    match body["type"].as_str() {
+        Some("sign_certification") => write_fixture::signed_by("m1", id, &body),
+        Some("register_author_key") => {
+            let key = rotated_key();
+            let statement = ledger_core::signature::key_statement(
+                write_fixture::ORIGIN,
+                &ledger_core::ActorId::new("m1"),
+                &key.verifier().verifier_key(),
+                id,
+            );
+            body["proof"] = ledger_core::signature::sign(&key, &statement)
+                .unwrap()
+                .into();
+            body
+        }
+        _ => body,
     }
 }
 
@@ -331,7 +377,7 @@ async fn every_command_against_every_caller_gets_its_status_and_refusals_change_
 
     let mut accepted = 0;
     for (kind, allowed) in MATRIX {
-        for caller in &callers {
+        for (c, caller) in callers.iter().enumerate() {
             let digest = if *kind == "sign_certification" {
                 let result = get(&app, "/v1/rounds/r-1/result").await;
                 result["tally_digest"].as_str().unwrap().to_owned()
@@ -348,8 +394,12 @@ async fn every_command_against_every_caller_gets_its_status_and_refusals_change_
                 (true, None) => 403,
             };
             let before = f.ledger.head();
-            let sent = body(kind, caller.votes_for, &digest);
-            let answer = send(&app, post(caller.auth, &json_bytes(&sent))).await;
+            // Signed acts are signed over their command id, so the test chooses it.
+            let id = format!("matrix-{kind}-{c}");
+            let sent = sign(body(kind, caller.votes_for, &digest), &id);
+            let request =
+                post(caller.auth, &json_bytes(&sent)).insert_header(("Idempotency-Key", id));
+            let answer = send(&app, request).await;
             let cell = format!("{kind} by {}", caller.name);
             assert_eq!(answer.status, expected, "{cell}: {}", answer.body);
             if expected == 201 {

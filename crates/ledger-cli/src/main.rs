@@ -94,6 +94,9 @@ enum Command {
     /// Open, change the window of, close or annul a vote round through a running server.
     #[command(after_help = EXIT_CODES)]
     Round(commands::round::Args),
+    /// An author's own signing key: make one, register it through the log, revoke it.
+    #[command(subcommand, after_help = EXIT_CODES)]
+    Key(commands::key::Args),
     /// Cast (or change) a library's vote through a running server.
     #[command(after_help = EXIT_CODES)]
     Vote(commands::vote::Args),
@@ -161,6 +164,7 @@ fn main() -> ExitCode {
         Command::Role(args) => commands::role::run(args),
         Command::Proposal(args) => commands::proposal::run(args),
         Command::Round(args) => commands::round::run(args),
+        Command::Key(args) => commands::key::run(args),
         Command::Vote(args) => commands::vote::run(args),
         Command::Certify(args) => commands::certify::run(args),
         Command::Advice(args) => commands::advice::run(args),

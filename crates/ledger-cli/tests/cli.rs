@@ -432,7 +432,7 @@ fn commands_lists_every_command_with_its_fields_roles_and_example() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     let docs = ledger_core::command_docs::catalogue();
-    assert_eq!(docs.len(), 28);
+    assert_eq!(docs.len(), 30);
     for doc in &docs {
         let heading = format!("{}: {}\n", doc.type_name, doc.description);
         let start = text

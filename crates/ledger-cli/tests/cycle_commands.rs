@@ -72,9 +72,11 @@ fn cycle() -> Cycle {
         .issue(&ActorId::new("m1"), &Role::SteeringMember, system_clock())
         .unwrap();
     let server = Server::start(dir.path(), &[]);
+    let work = tempfile::tempdir().unwrap();
+    support::write_member_key(work.path());
     Cycle {
         dir,
-        work: tempfile::tempdir().unwrap(),
+        work,
         server,
         secretariat,
         member,
@@ -604,7 +606,7 @@ fn corrections_are_new_records_with_their_reasons_and_never_edits() {
         ));
     }
     ok(&c.member(&["round", "close", "--round", "r-1"]));
-    ok(&c.member(&["certify", "--round", "r-1"]));
+    ok(&c.member(&["certify", "--key", "m1.key", "--round", "r-1"]));
 
     let head = c.head();
     fails(
@@ -630,7 +632,7 @@ fn corrections_are_new_records_with_their_reasons_and_never_edits() {
     ]));
     let (_, _, result) = get(&c.server.url, "/v1/rounds/r-1/result");
     assert_eq!(result["certified"], false, "{result}");
-    ok(&c.member(&["certify", "--round", "r-1"]));
+    ok(&c.member(&["certify", "--key", "m1.key", "--round", "r-1"]));
 
     ok(&c.sec(&[
         "advice",

@@ -106,7 +106,7 @@ fn setup(dir: &Path) -> u64 {
         commands.push(json!({"type": "grant_role", "actor": format!("acc-{i:03}"), "role": {"library": format!("lib-{i:03}")}}));
     }
     commands.push(json!({"type": "file_proposal", "proposal": "p-1", "title": "Digital services", "text": "Spend the micro-subsidies centrally.", "budget_cents_per_year": 20_000_000}));
-    commands.push(json!({"type": "open_round", "round": "r-1", "proposal": "p-1", "closes_at": closes_at, "rule": {"signatures_required": 1}}));
+    commands.push(json!({"type": "open_round", "round": "r-1", "proposal": "p-1", "closes_at": closes_at, "rule": {"signatures_required": 1}, "signed_votes": "optional"}));
     // Appends from a few threads share fsyncs (group commit), which keeps the setup short.
     let chunks: Vec<Vec<(usize, Value)>> = {
         let numbered: Vec<(usize, Value)> = commands.into_iter().enumerate().collect();
@@ -132,6 +132,18 @@ fn setup(dir: &Path) -> u64 {
     for (n, command) in &last[0] {
         append(&ledger, *n, command.clone());
     }
+    // m1's (public, demo-only) author key, registered by the secretariat on its behalf:
+    // a certification counts only with the member's own signature.
+    let id = CommandId::new("setup-key-m1");
+    let key = ledger_demo::keys::registration_in("e2e.example/ledger", "m1", &id).expect("key");
+    ledger
+        .append(Envelope {
+            command_id: id,
+            actor: ActorId::new("sec"),
+            expected_version: None,
+            command: key,
+        })
+        .expect("key registration");
     ledger.head().length
 }
 
@@ -345,7 +357,20 @@ fn one_hundred_ninety_libraries_vote_concurrently_and_retries_never_append_twice
 
     let close = ledger(&["round", "close", "--round", "r-1"], &url, &secretariat);
     assert_eq!(close.status.code(), Some(0), "{}", text(&close.stderr));
-    let certify = ledger(&["certify", "--round", "r-1"], &url, &member);
+    let key_file = parent.path().join("m1.key");
+    let signer = ledger_demo::keys::demo_signer("m1").expect("demo key");
+    std::fs::write(&key_file, format!("{}\n", signer.signer_key())).unwrap();
+    let certify = ledger(
+        &[
+            "certify",
+            "--key",
+            key_file.to_str().unwrap(),
+            "--round",
+            "r-1",
+        ],
+        &url,
+        &member,
+    );
     assert_eq!(certify.status.code(), Some(0), "{}", text(&certify.stderr));
     let shown = text(&certify.stdout);
     assert!(shown.contains("round r-1: closed"), "{shown}");

@@ -49,6 +49,7 @@ fn vote(scenario: &Scenario, state: &State, n: usize) -> Envelope {
             remark: Some(
                 "Akkoord. Transparante rapportering over de besteding is wel een must.".into(),
             ),
+            signature: None,
         },
     }
 }

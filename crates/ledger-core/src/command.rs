@@ -171,6 +171,11 @@ pub enum Command {
         #[serde(default)]
         #[schemars(length(max = 2_000))]
         remark: Option<String>,
+        /// The author's signature: the C2SP signed-note signature line (`— <actor> <base64>`)
+        /// over this command's statement (ARCHITECTURE.md, "Author signatures").
+        // Added after commands were stored: left out of the digest's bytes when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<String>,
     },
     /// Close a round (at or after its window, or early once everybody voted).
     CloseRound {
@@ -191,6 +196,11 @@ pub enum Command {
         round: RoundId,
         /// The digest the member checked (see `Tally::digest`).
         tally_digest: String,
+        /// The author's signature: the C2SP signed-note signature line (`— <actor> <base64>`)
+        /// over this command's statement (ARCHITECTURE.md, "Author signatures").
+        // Added after commands were stored: left out of the digest's bytes when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<String>,
     },
     /// Record that advice was sent to the government.
     SendAdvice {
@@ -204,6 +214,11 @@ pub enum Command {
         /// Text of the advice.
         #[schemars(length(min = 1, max = 10_000))]
         text: String,
+        /// The author's signature: the C2SP signed-note signature line (`— <actor> <base64>`)
+        /// over this command's statement (ARCHITECTURE.md, "Author signatures").
+        // Added after commands were stored: left out of the digest's bytes when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<String>,
     },
     /// Record the government's decision on the management agreement.
     RecordGovernmentDecision {
@@ -226,6 +241,11 @@ pub enum Command {
         document_reference: String,
         /// BLAKE3 of the official document (64 lowercase hex).
         document_blake3: String,
+        /// The author's signature: the C2SP signed-note signature line (`— <actor> <base64>`)
+        /// over this command's statement (ARCHITECTURE.md, "Author signatures").
+        // Added after commands were stored: left out of the digest's bytes when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<String>,
     },
     /// Set the weighted criteria for scoring project sheets.
     SetCriteria {
@@ -341,6 +361,26 @@ pub enum Command {
         /// BLAKE3 of the document (64 lowercase hex), so a reader can check the copy.
         document_blake3: String,
     },
+    /// Register an actor's author key (replacing the key in force, if any), with proof
+    /// of possession. By the actor itself or by the secretariat on its behalf.
+    RegisterAuthorKey {
+        /// Whose key.
+        actor: ActorId,
+        /// The C2SP note verifier key `<actor>+<key id>+<base64(0x01 || public key)>`.
+        key: String,
+        /// The key's signature line over the registration statement (proof of possession).
+        proof: String,
+    },
+    /// Revoke the author key in force for an actor. By the actor itself or by the
+    /// secretariat.
+    RevokeAuthorKey {
+        /// Whose key.
+        actor: ActorId,
+        /// The verifier key revoked (must be the one in force).
+        key: String,
+        /// Why.
+        reason: String,
+    },
     /// Score many sheets at once (a member's score sheet, e.g. from a CSV), all or
     /// nothing: one refused row refuses the whole command and names the row.
     ScoreSheets {
@@ -375,7 +415,9 @@ impl Command {
             Command::InitializeLedger { .. } => "ledger".into(),
             Command::GrantRole { actor, .. }
             | Command::RevokeRole { actor, .. }
-            | Command::NameActor { actor, .. } => format!("actor/{actor}"),
+            | Command::NameActor { actor, .. }
+            | Command::RegisterAuthorKey { actor, .. }
+            | Command::RevokeAuthorKey { actor, .. } => format!("actor/{actor}"),
             Command::LinkDocument { subject, .. } => subject.stream(),
             Command::RegisterLibrary { library, .. }
             | Command::UpdateLibrary { library, .. }
@@ -418,7 +460,14 @@ impl Command {
         const MEMBER: &[RoleKind] = &[RoleKind::SteeringMember];
         const STEERING_GROUP: &[RoleKind] = &[RoleKind::Secretariat, RoleKind::SteeringMember];
         const LIBRARY: &[RoleKind] = &[RoleKind::Library];
+        const ANYONE: &[RoleKind] = &[
+            RoleKind::Secretariat,
+            RoleKind::SteeringMember,
+            RoleKind::Library,
+        ];
         match self {
+            // Whose key it is is checked in `decide`: the actor's own, or the secretariat.
+            Command::RegisterAuthorKey { .. } | Command::RevokeAuthorKey { .. } => ANYONE,
             Command::InitializeLedger { .. } => &[],
             Command::GrantRole { .. }
             | Command::RevokeRole { .. }
@@ -481,6 +530,8 @@ impl Command {
             Command::NameActor { .. } => "name_actor",
             Command::LinkDocument { .. } => "link_document",
             Command::ScoreSheets { .. } => "score_sheets",
+            Command::RegisterAuthorKey { .. } => "register_author_key",
+            Command::RevokeAuthorKey { .. } => "revoke_author_key",
         }
     }
 }
@@ -564,6 +615,7 @@ mod digest_tests {
                 library: LibraryId::new("lib-a"),
                 choice,
                 remark: None,
+                signature: None,
             },
         }
     }

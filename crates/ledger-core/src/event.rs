@@ -261,6 +261,9 @@ pub struct VoteCast {
     pub inhabitants: u64,
     /// Whether this vote replaces an earlier vote of the same library.
     pub replaces_earlier_vote: bool,
+    /// The author's signature line over the statement (ARCHITECTURE.md, "Author
+    /// signatures"); none when unsigned, and in version 1 records.
+    pub signature: Option<String>,
 }
 
 /// A round closed; the tally and outcome are stated in the record.
@@ -294,6 +297,9 @@ pub struct CertificationSigned {
     pub member: ActorId,
     /// The digest signed (see `Tally::digest`).
     pub tally_digest: String,
+    /// The author's signature line over the statement (ARCHITECTURE.md, "Author
+    /// signatures"); none when unsigned, and in version 1 records.
+    pub signature: Option<String>,
 }
 
 /// Enough members signed: the result is certified.
@@ -322,6 +328,9 @@ pub struct AdviceSent {
     pub recipient: String,
     /// The advice's text.
     pub text: String,
+    /// The author's signature line over the statement (ARCHITECTURE.md, "Author
+    /// signatures"); none when unsigned, and in version 1 records.
+    pub signature: Option<String>,
 }
 
 /// What the government decided.
@@ -358,6 +367,9 @@ pub struct GovernmentDecisionRecorded {
     pub document_reference: String,
     /// BLAKE3 of the official document, 64 lowercase hex characters.
     pub document_blake3: String,
+    /// The author's signature line over the statement (ARCHITECTURE.md, "Author
+    /// signatures"); none when unsigned, and in version 1 records.
+    pub signature: Option<String>,
 }
 
 /// One weighted criterion for scoring project sheets.
@@ -536,6 +548,85 @@ pub struct DocumentLinked {
     pub document_blake3: String,
 }
 
+/// An actor's author key was registered; it replaces the key in force, if any. The
+/// record's actor is who registered it (the actor itself or the secretariat).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AuthorKeyRegistered {
+    /// Whose key.
+    pub actor: ActorId,
+    /// The note verifier key `<actor>+<key id>+<base64(0x01 || public key)>`.
+    pub key: String,
+    /// The key's signature line over the registration statement (proof of possession).
+    pub proof: String,
+    /// The key this one replaces (the key in force before), if any.
+    pub replaces: Option<String>,
+}
+
+/// An actor's author key was revoked; the actor has no key in force until it registers
+/// another.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AuthorKeyRevoked {
+    /// Whose key.
+    pub actor: ActorId,
+    /// The verifier key revoked.
+    pub key: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Version 1 of `vote_cast`, `certification_signed`, `advice_sent` and
+/// `government_decision_recorded`: the version 2 payload without the final `signature`.
+/// Read only, upcast by [`decode_body`].
+macro_rules! unsigned_v1 {
+    ($v1:ident => $current:ident { $($field:ident: $ty:ty),* $(,)? }) => {
+        #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+        struct $v1 {
+            $($field: $ty,)*
+        }
+
+        impl From<$v1> for $current {
+            fn from(v1: $v1) -> Self {
+                $current {
+                    $($field: v1.$field,)*
+                    signature: None,
+                }
+            }
+        }
+    };
+}
+
+unsigned_v1!(VoteCastV1 => VoteCast {
+    round: RoundId,
+    library: LibraryId,
+    choice: Choice,
+    remark: Option<String>,
+    inhabitants: u64,
+    replaces_earlier_vote: bool,
+});
+unsigned_v1!(CertificationSignedV1 => CertificationSigned {
+    round: RoundId,
+    member: ActorId,
+    tally_digest: String,
+});
+unsigned_v1!(AdviceSentV1 => AdviceSent {
+    advice: AdviceId,
+    round: RoundId,
+    proposal: ProposalId,
+    recipient: String,
+    text: String,
+});
+unsigned_v1!(GovernmentDecisionRecordedV1 => GovernmentDecisionRecorded {
+    decision: DecisionId,
+    advice: AdviceId,
+    proposal: ProposalId,
+    verdict: Verdict,
+    amount_per_year: Cents,
+    period_start: Date,
+    period_end: Date,
+    document_reference: String,
+    document_blake3: String,
+});
+
 macro_rules! events {
     ($($variant:ident => $name:literal, $version:literal, $stream:expr;)*) => {
         /// Every event of the ledger. JSON form: `{"type": "...", "body": {...}}`.
@@ -601,13 +692,13 @@ events! {
     ProposalAmended => "proposal_amended", 1, |e: &ProposalAmended| format!("proposal/{}", e.proposal);
     ProposalWithdrawn => "proposal_withdrawn", 1, |e: &ProposalWithdrawn| format!("proposal/{}", e.proposal);
     RoundOpened => "round_opened", 3, |e: &RoundOpened| format!("round/{}", e.round);
-    VoteCast => "vote_cast", 1, |e: &VoteCast| format!("round/{}", e.round);
+    VoteCast => "vote_cast", 2, |e: &VoteCast| format!("round/{}", e.round);
     RoundClosed => "round_closed", 1, |e: &RoundClosed| format!("round/{}", e.round);
     RoundAnnulled => "round_annulled", 1, |e: &RoundAnnulled| format!("round/{}", e.round);
-    CertificationSigned => "certification_signed", 1, |e: &CertificationSigned| format!("round/{}", e.round);
+    CertificationSigned => "certification_signed", 2, |e: &CertificationSigned| format!("round/{}", e.round);
     ResultCertified => "result_certified", 1, |e: &ResultCertified| format!("round/{}", e.round);
-    AdviceSent => "advice_sent", 1, |e: &AdviceSent| format!("advice/{}", e.advice);
-    GovernmentDecisionRecorded => "government_decision_recorded", 1, |e: &GovernmentDecisionRecorded| format!("advice/{}", e.advice);
+    AdviceSent => "advice_sent", 2, |e: &AdviceSent| format!("advice/{}", e.advice);
+    GovernmentDecisionRecorded => "government_decision_recorded", 2, |e: &GovernmentDecisionRecorded| format!("advice/{}", e.advice);
     CriteriaSet => "criteria_set", 1, |_: &CriteriaSet| "criteria".to_string();
     ProjectSheetFiled => "project_sheet_filed", 1, |e: &ProjectSheetFiled| format!("sheet/{}", e.sheet);
     SheetScored => "sheet_scored", 1, |e: &SheetScored| format!("sheet/{}", e.sheet);
@@ -619,11 +710,15 @@ events! {
     CertificationWithdrawn => "certification_withdrawn", 1, |e: &CertificationWithdrawn| format!("round/{}", e.round);
     ActorNamed => "actor_named", 1, |e: &ActorNamed| format!("actor/{}", e.actor);
     DocumentLinked => "document_linked", 1, |e: &DocumentLinked| e.subject.stream();
+    AuthorKeyRegistered => "author_key_registered", 1, |e: &AuthorKeyRegistered| format!("actor/{}", e.actor);
+    AuthorKeyRevoked => "author_key_revoked", 1, |e: &AuthorKeyRevoked| format!("actor/{}", e.actor);
 }
 
 /// Decodes a stored body of `event_type` at `schema_version`, upcasting old versions to
 /// the current payload: `round_opened` version 1 has no title, version 2 no `trial`,
-/// `live_results` or `signed_votes`; `proposal_filed` version 1 has no `trial`.
+/// `live_results` or `signed_votes`; `proposal_filed` version 1 has no `trial`;
+/// `vote_cast`, `certification_signed`, `advice_sent` and `government_decision_recorded`
+/// version 1 have no `signature` (read as unsigned).
 pub fn decode_body(
     event_type: &str,
     schema_version: u16,
@@ -639,6 +734,14 @@ pub fn decode_body(
         ("proposal_filed", 1) => {
             decode_payload::<ProposalFiledV1>(body).map(|v1| Event::ProposalFiled(v1.into()))
         }
+        ("vote_cast", 1) => decode_payload::<VoteCastV1>(body).map(|v1| Event::VoteCast(v1.into())),
+        ("certification_signed", 1) => decode_payload::<CertificationSignedV1>(body)
+            .map(|v1| Event::CertificationSigned(v1.into())),
+        ("advice_sent", 1) => {
+            decode_payload::<AdviceSentV1>(body).map(|v1| Event::AdviceSent(v1.into()))
+        }
+        ("government_decision_recorded", 1) => decode_payload::<GovernmentDecisionRecordedV1>(body)
+            .map(|v1| Event::GovernmentDecisionRecorded(v1.into())),
         _ => decode_current(event_type, schema_version, body),
     }
 }

@@ -22,6 +22,7 @@ pub mod record;
 pub mod rejection;
 pub mod role;
 pub mod schema;
+pub mod signature;
 pub mod state;
 pub mod tally;
 pub mod time;

@@ -388,6 +388,57 @@ pub enum Rejection {
         /// Why it is refused.
         rejection: Box<Rejection>,
     },
+    /// A signature is needed and the command carries none: a vote in a round whose votes
+    /// must be signed, or a certification.
+    #[error("this {act} must carry {actor}'s signature (ARCHITECTURE.md, \"Author signatures\")")]
+    SignatureRequired {
+        /// Who sent it.
+        actor: ActorId,
+        /// What needs the signature: `vote`, `certification`.
+        act: &'static str,
+    },
+    /// The signature does not verify with the author key in force for the actor.
+    #[error("the signature of {actor} does not verify: {detail}")]
+    SignatureInvalid {
+        /// Who sent it.
+        actor: ActorId,
+        /// Why.
+        detail: String,
+    },
+    /// A signature cannot be checked: the actor has no author key in force.
+    #[error("{actor} has no registered author key")]
+    NoAuthorKey {
+        /// Who sent it.
+        actor: ActorId,
+    },
+    /// An author key that is not a note verifier key named after its actor.
+    #[error("invalid author key for {actor}: {detail}")]
+    InvalidAuthorKey {
+        /// Whose key.
+        actor: ActorId,
+        /// Why.
+        detail: String,
+    },
+    /// The key to revoke (or to register) is not (or is already) the one in force.
+    #[error("that key is not the author key in force for {actor}")]
+    AuthorKeyNotInForce {
+        /// Whose key.
+        actor: ActorId,
+    },
+    /// The key is already the author key in force.
+    #[error("that key is already the author key in force for {actor}")]
+    AuthorKeyAlreadyInForce {
+        /// Whose key.
+        actor: ActorId,
+    },
+    /// Only an actor itself or the secretariat may register or revoke its key.
+    #[error("{actor} may not register or revoke the key of {owner}")]
+    KeyOfAnotherActor {
+        /// Who tried.
+        actor: ActorId,
+        /// Whose key.
+        owner: ActorId,
+    },
 }
 
 /// `a`, `a or b`, `a, b or c`.
@@ -415,7 +466,8 @@ impl Rejection {
         match self {
             Rejection::NotPermitted { .. }
             | Rejection::ActingForAnotherLibrary { .. }
-            | Rejection::ScoringForAnotherMember { .. } => RejectionKind::Forbidden,
+            | Rejection::ScoringForAnotherMember { .. }
+            | Rejection::KeyOfAnotherActor { .. } => RejectionKind::Forbidden,
             Rejection::InScore { rejection, .. } => rejection.kind(),
             _ => RejectionKind::Domain,
         }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::amount::Cents;
-use crate::event::{Criterion, Event, Verdict};
+use crate::event::{Criterion, Event, SignedVotes, Verdict};
 use crate::ids::{
     ActorId, AdviceId, CriterionId, DecisionId, LibraryId, NewsletterId, NisCode, Position,
     ProposalId, RoundId, SheetId,
@@ -97,6 +97,9 @@ pub struct Round {
     pub certified: bool,
     /// Advice sent on it, if any.
     pub advice: Option<AdviceId>,
+    /// Whether its votes must be signed.
+    #[serde(default)]
+    pub signed_votes: SignedVotes,
 }
 
 impl Round {
@@ -193,6 +196,10 @@ pub struct State {
     pub newsletter_covered_to: Position,
     /// Newsletter issues published so far.
     pub newsletters: BTreeSet<NewsletterId>,
+    /// The author key in force per actor (a note verifier key), see
+    /// ARCHITECTURE.md, "Author signatures".
+    #[serde(default)]
+    pub author_keys: BTreeMap<ActorId, String>,
 }
 
 impl State {
@@ -327,6 +334,7 @@ impl State {
                         signatures: Vec::new(),
                         certified: false,
                         advice: None,
+                        signed_votes: e.signed_votes,
                     },
                 );
             }
@@ -431,6 +439,14 @@ impl State {
             }
             // Names and documents are for people; `decide` never consults them.
             Event::ActorNamed(_) | Event::DocumentLinked(_) => {}
+            Event::AuthorKeyRegistered(e) => {
+                self.author_keys.insert(e.actor.clone(), e.key.clone());
+            }
+            Event::AuthorKeyRevoked(e) => {
+                if self.author_keys.get(&e.actor) == Some(&e.key) {
+                    self.author_keys.remove(&e.actor);
+                }
+            }
             Event::CertificationWithdrawn(e) => {
                 if let Some(r) = self.rounds.get_mut(&e.round) {
                     r.certified = false;

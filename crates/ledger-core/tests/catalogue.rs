@@ -773,6 +773,7 @@ fn a_remark_over_two_thousand_characters() {
             library: lib("lib-a"),
             choice: Choice::Yes,
             remark: Some(long),
+            signature: None,
         },
         at(VOTING),
         Domain,
@@ -792,6 +793,7 @@ fn a_remark_over_two_thousand_characters() {
             library: lib("lib-a"),
             choice: Choice::Yes,
             remark: Some("é".repeat(MAX_REMARK_CHARS)),
+            signature: None,
         },
         at(VOTING),
     );
@@ -1488,6 +1490,7 @@ fn control_characters_in_text_fields_are_refused() {
         library: lib("lib-a"),
         choice: Choice::Yes,
         remark: Some("ok \u{1b}[2J".into()),
+        signature: None,
     };
     let r = l.refuse("lib-a", escape, at(VOTING), Domain);
     assert!(
@@ -1524,6 +1527,7 @@ fn control_characters_in_text_fields_are_refused() {
             library: lib("lib-a"),
             choice: Choice::Yes,
             remark: Some("ja\nmaar".into()),
+            signature: None,
         },
         at(VOTING),
     );

@@ -84,11 +84,21 @@ fn golden_vote() -> VoteCast {
         remark: Some("Akkoord, één aanpak voor e-boeken (€).".into()),
         inhabitants: 16_962,
         replaces_earlier_vote: false,
+        signature: None,
     }
 }
 
+/// A `vote_cast` record as format 1 stored it before signatures: schema version 1, whose
+/// body is version 2's without the final `signature` (an absent option, one 0 byte). It
+/// must keep its bytes and hash and read as an unsigned vote.
 fn golden_record() -> Record {
     let event = Event::VoteCast(golden_vote());
+    let mut body = event.encode_body().unwrap();
+    assert_eq!(
+        body.pop(),
+        Some(0),
+        "version 2 ends with an absent signature"
+    );
     let command = CommandId::new("demo-0700");
     Record {
         format: RECORD_FORMAT,
@@ -101,8 +111,8 @@ fn golden_record() -> Record {
         recorded_at: Timestamp::from_micros(1_684_144_800_123_456),
         actor: ActorId::new("lib-001"),
         event_type: event.event_type().into(),
-        schema_version: event.schema_version(),
-        body: event.encode_body().unwrap(),
+        schema_version: 1,
+        body,
         prev_hash: RecordHash(std::array::from_fn(|i| i as u8)),
     }
 }

@@ -288,6 +288,7 @@ proptest! {
                 library: library(*voter),
                 choice: *choice,
                 remark: None,
+                signature: None,
             };
             let ballots = cast.entry(*voter).or_default();
             if *ballots < ledger_core::MAX_BALLOTS_PER_LIBRARY {

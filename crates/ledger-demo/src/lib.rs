@@ -19,6 +19,7 @@ mod ballots;
 mod draw;
 pub mod electorate;
 pub mod history;
+pub mod keys;
 mod replay;
 pub mod scenario;
 pub mod texts;

@@ -15,11 +15,13 @@ use ledger_core::event::Verdict;
 use ledger_core::state::RoundStatus;
 use ledger_core::{
     ActorId, AdviceId, Choice, Command, CommandId, CriterionId, Date, DecisionId, Envelope,
-    LibraryId, NewsletterId, Position, ProposalId, Role, RoundId, Rule, SheetId, State, Timestamp,
+    LibraryId, NewsletterId, Position, ProposalId, Role, RoundId, Rule, SheetId, SignedVotes,
+    State, Timestamp,
 };
 
 use crate::ballots::{plan, Ballot, VotePlan};
 use crate::electorate::{electorate, DemoLibrary};
+use crate::keys;
 use crate::texts::{
     advice_text, CRITERIA, DECISION_DOCUMENT, DECISION_REFERENCE, GOVERNMENT, PROPOSAL_TEXT,
     PROPOSAL_TITLE, SCORES, SHEETS, TRIAL_ROUND_TITLE, TRIAL_TEXT, TRIAL_TITLE,
@@ -191,6 +193,14 @@ impl Scenario {
                 },
             );
         }
+        // Every actor registers its demo key itself (crate::keys: demo only).
+        let before_keys = 1 + MEMBERS.len() + 2 * self.libraries.len();
+        for (k, actor) in self.key_owners().iter().enumerate() {
+            let id = CommandId::new(format!("demo-{:04}", before_keys + k + 1));
+            if let Some(command) = keys::registration(actor, &id) {
+                push(actor, command);
+            }
+        }
         push(
             MEMBERS[0],
             Command::FileProposal {
@@ -247,6 +257,7 @@ impl Scenario {
                         library: ballot.library.clone(),
                         choice: ballot.choice,
                         remark: ballot.remark.clone(),
+                        signature: None,
                     },
                 )
             })
@@ -312,6 +323,7 @@ impl Scenario {
                 Command::SignCertification {
                     round: round_id.clone(),
                     tally_digest: digest.clone(),
+                    signature: None,
                 },
             );
         }
@@ -323,6 +335,7 @@ impl Scenario {
                 round: round_id.clone(),
                 recipient: GOVERNMENT.into(),
                 text: advice_text(tally.cast.libraries, &percent),
+                signature: None,
             },
         );
         push(
@@ -364,6 +377,7 @@ impl Scenario {
                 period_end,
                 document_reference: DECISION_REFERENCE.into(),
                 document_blake3: decision_document_blake3(),
+                signature: None,
             },
         );
         for (member, by_sheet) in MEMBERS.iter().zip(SCORES) {
@@ -485,7 +499,9 @@ impl Scenario {
                     title: Some(TRIAL_ROUND_TITLE.into()),
                     trial: true,
                     live_results: false,
-                    signed_votes: None,
+                    // A round for trying the API with curl: unsigned votes are taken
+                    // (signed ones are checked: `ledger vote --key demo-keys/<library>.key`).
+                    signed_votes: Some(SignedVotes::Optional),
                 },
             },
         };
@@ -494,7 +510,15 @@ impl Scenario {
 
     /// How many envelopes [`Scenario::setup`] returns.
     fn setup_len(&self) -> usize {
-        1 + MEMBERS.len() + 2 * self.libraries.len() + 2
+        1 + MEMBERS.len() + 2 * self.libraries.len() + self.key_owners().len() + 2
+    }
+
+    /// Every demo actor with an author key: the secretariat, the members, the libraries.
+    pub fn key_owners(&self) -> Vec<String> {
+        let mut owners = vec![SECRETARIAT.to_owned()];
+        owners.extend(MEMBERS.iter().map(|m| (*m).to_owned()));
+        owners.extend(self.libraries.iter().map(|l| l.id.as_str().to_owned()));
+        owners
     }
 
     /// The command number of the close.
@@ -535,11 +559,14 @@ pub fn priority_ranking() -> Vec<SheetId> {
         .collect()
 }
 
+/// One envelope; a command its author signs is signed with the author's demo key.
 fn step(number: usize, at: Timestamp, actor: &str, command: Command) -> Step {
+    let command_id = CommandId::new(format!("demo-{number:04}"));
+    let command = keys::signed(actor, &command_id, command);
     Step {
         at,
         envelope: Envelope {
-            command_id: CommandId::new(format!("demo-{number:04}")),
+            command_id,
             actor: ActorId::new(actor),
             expected_version: None,
             command,

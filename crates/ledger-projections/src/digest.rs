@@ -220,6 +220,10 @@ pub struct GeneralDigest {
     pub priorities_decided: Vec<PrioritiesView>,
     /// Newsletters issued.
     pub newsletters_issued: Vec<NewsletterView>,
+    /// Author keys registered in the range (revoked later or not: see the model).
+    pub author_keys_registered: Vec<crate::keys::AuthorKeyView>,
+    /// Author keys revoked in the range (the registration, with its revocation).
+    pub author_keys_revoked: Vec<crate::keys::AuthorKeyView>,
 }
 
 /// What changed in log positions `[from, to)`.
@@ -421,6 +425,26 @@ impl Notes {
                 }
             }
             Event::ActorNamed(_) => {}
+            Event::AuthorKeyRegistered(e) => {
+                let view = model
+                    .author_keys()
+                    .iter()
+                    .rev()
+                    .find(|k| k.position == position && k.actor == e.actor);
+                if let Some(view) = view {
+                    self.general.author_keys_registered.push(view.clone());
+                }
+            }
+            Event::AuthorKeyRevoked(e) => {
+                let view = model
+                    .author_keys()
+                    .iter()
+                    .rev()
+                    .find(|k| k.revoked_at == Some(position) && k.actor == e.actor);
+                if let Some(view) = view {
+                    self.general.author_keys_revoked.push(view.clone());
+                }
+            }
             Event::DocumentLinked(e) => {
                 if let ledger_core::event::DocumentSubject::Proposal(p) = &e.subject {
                     self.proposal(p);

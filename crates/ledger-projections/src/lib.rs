@@ -15,6 +15,7 @@
 mod counts;
 mod digest;
 mod error;
+mod keys;
 mod model;
 mod page;
 mod project;
@@ -30,6 +31,7 @@ pub use digest::{
     RoundAnnulment, RoundOpening, SheetFiling, SheetScoring, SignatureDigest, VotingDigest,
 };
 pub use error::ProjectionError;
+pub use keys::AuthorKeyView;
 pub use model::{Applied, HeadView, Overview, ReadModel};
 pub use page::{page, Page, PageKey, PageQuery, DEFAULT_LIMIT, MAX_LIMIT};
 pub use project::{

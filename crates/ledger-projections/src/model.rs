@@ -117,6 +117,8 @@ pub struct ReadModel {
     pub(crate) sheets: BTreeMap<SheetId, SheetView>,
     pub(crate) priorities: Option<PrioritiesView>,
     pub(crate) newsletters: Vec<NewsletterView>,
+    /// Author key registrations in log order.
+    pub(crate) author_keys: Vec<crate::keys::AuthorKeyView>,
 }
 
 impl ReadModel {
@@ -178,6 +180,10 @@ impl ReadModel {
             Event::CertificationWithdrawn(e) => self.on_certification_withdrawn(at, e),
             Event::ActorNamed(e) => self.on_actor_named(e),
             Event::DocumentLinked(e) => self.on_document_linked(at, e),
+            Event::AuthorKeyRegistered(e) => {
+                self.on_author_key_registered(at, &sealed.record.actor, e)
+            }
+            Event::AuthorKeyRevoked(e) => self.on_author_key_revoked(at, e),
         }
         let event_type = event.event_type();
         match self.event_counts.get_mut(event_type) {

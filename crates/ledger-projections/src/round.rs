@@ -100,6 +100,9 @@ pub struct VoteView {
     pub remark: Option<Arc<str>>,
     /// How many ballots this library cast in this round, the last one included.
     pub ballots: u32,
+    /// Whether the last ballot carries its author's signature (checked when it was
+    /// appended against the key then in force; see ARCHITECTURE.md, "Author signatures").
+    pub signed: bool,
 }
 
 /// A remark made with a vote.
@@ -134,6 +137,9 @@ pub struct SignatureView {
     /// When it was recorded.
     #[schema(value_type = String, format = DateTime)]
     pub recorded_at: Timestamp,
+    /// Whether it carries the member's own signature (false for records written before
+    /// author keys existed).
+    pub signed: bool,
 }
 
 /// How a round closed.
@@ -270,6 +276,9 @@ pub struct RoundView {
     pub participation: Option<Share>,
     /// Vote events so far, changed votes included.
     pub ballots_cast: u64,
+    /// How many of the votes that count (each library's last) carry their author's
+    /// signature.
+    pub votes_signed: u32,
     /// Each voting library's current vote and its number of ballots, by library id.
     #[schema(value_type = BTreeMap<String, VoteView>)]
     pub votes: BTreeMap<LibraryId, VoteView>,
@@ -402,6 +411,11 @@ pub struct RoundResult {
     pub signatures: u32,
     /// Vote events, changed votes included.
     pub ballots_cast: u64,
+    /// Whether the round's votes had to be signed by their authors' keys.
+    #[schema(value_type = String)]
+    pub signed_votes: SignedVotes,
+    /// How many of the votes that count (`cast`) carry their author's signature.
+    pub votes_signed: u32,
     /// The digest of the tally shown (see `ledger_core::Tally::digest`): what certifiers
     /// sign; null while `counts` is `at_close` (it would let the counts be guessed).
     pub tally_digest: Option<String>,
@@ -512,6 +526,8 @@ impl RoundView {
             signatures_required: rule.signatures_required,
             signatures: u32::try_from(self.signatures.len()).unwrap_or(u32::MAX),
             ballots_cast: self.ballots_cast,
+            signed_votes: self.signed_votes,
+            votes_signed: self.votes_signed,
             tally_digest: shown.then(|| tally.digest(&self.id)),
             opens_at: self.opens_at,
             closes_at: self.closes_at,
@@ -593,6 +609,7 @@ impl ReadModel {
             },
             participation: None,
             ballots_cast: 0,
+            votes_signed: 0,
             votes: BTreeMap::new(),
             remarks: Vec::new(),
             signatures: Vec::new(),
@@ -639,6 +656,7 @@ impl ReadModel {
         // One copy of the remark, shared by the ballot and the remark list: a million
         // votes with remarks would otherwise hold every text twice.
         let remark: Option<Arc<str>> = e.remark.as_deref().map(Arc::from);
+        let signed = e.signature.is_some();
         // A round without live results keeps its choices back until it closes
         // (`counts.rs`): its views get `None`, the choice goes to `withheld`.
         let mut withheld = self.withheld.get_mut(&e.round);
@@ -656,6 +674,11 @@ impl ReadModel {
         let previous = match round.votes.get_mut(&e.library) {
             Some(vote) => {
                 let previous = vote.position;
+                round.votes_signed = round
+                    .votes_signed
+                    .saturating_sub(u32::from(vote.signed))
+                    .saturating_add(u32::from(signed));
+                vote.signed = signed;
                 vote.choice = shown;
                 vote.inhabitants = e.inhabitants;
                 vote.position = at.position;
@@ -675,8 +698,10 @@ impl ReadModel {
                         recorded_at: at.recorded_at,
                         remark: remark.clone(),
                         ballots: 1,
+                        signed,
                     },
                 );
+                round.votes_signed = round.votes_signed.saturating_add(u32::from(signed));
                 None
             }
         };
@@ -770,6 +795,7 @@ impl ReadModel {
                 tally_digest: e.tally_digest.clone(),
                 position: at.position,
                 recorded_at: at.recorded_at,
+                signed: e.signature.is_some(),
             });
         }
     }

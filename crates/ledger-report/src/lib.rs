@@ -18,6 +18,7 @@ mod doc;
 mod error;
 mod escape;
 mod feed;
+mod keys;
 mod lang;
 mod newsletter;
 mod next;

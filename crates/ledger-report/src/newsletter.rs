@@ -392,6 +392,7 @@ impl<'a> Writer<'a> {
         self.decisions(&mut out);
         self.corrections(&mut out);
         self.projects(&mut out);
+        self.author_keys(&mut out);
         self.what_next(&mut out);
         self.footer(&mut out);
         out
@@ -1042,6 +1043,23 @@ impl<'a> Writer<'a> {
 
     /// "Wat gebeurt er verder?": what follows the latest step this issue reports, for
     /// the latest real proposal with an adopted round.
+    /// Author keys registered or revoked in this issue's range, by name.
+    fn author_keys(&self, out: &mut Vec<Block>) {
+        let name = |id: &ActorId| {
+            self.input
+                .actor_names
+                .get(id)
+                .or_else(|| self.input.library_names.get(&LibraryId::new(id.as_str())))
+                .cloned()
+                .unwrap_or_else(|| id.to_string())
+        };
+        out.extend(crate::keys::newsletter_blocks(
+            &self.input.digest,
+            &name,
+            self.lang,
+        ));
+    }
+
     fn what_next(&self, out: &mut Vec<Block>) {
         use crate::next::Stage;
         let g = &self.input.digest.general;

@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 
-use ledger_core::{ActorId, Date, Timestamp};
+use ledger_core::{ActorId, Date, LibraryId, Timestamp};
 use ledger_projections::{
     CountsView, DocumentView, OutcomeView, ProposalView, ReadModel, RoundStatusView, RoundView,
     TimelineStep,
@@ -127,6 +127,27 @@ pub fn render_page(model: &ReadModel, input: &PageInput) -> String {
     other_proposals(&mut main, model, lead.map(|r| &r.proposal), lang);
     trial_rounds(&mut main, model, lang);
     main.push(how_it_works(model, lang));
+    let name = |id: &ActorId| {
+        model
+            .actor_name(id)
+            .map(str::to_owned)
+            .or_else(|| {
+                model
+                    .libraries()
+                    .get(&LibraryId::new(id.as_str()))
+                    .map(|l| l.name.clone())
+            })
+            .unwrap_or_else(|| id.to_string())
+    };
+    let keys = crate::keys::page_blocks(model.author_keys(), &name, lang);
+    if !keys.is_empty() {
+        main.push(section(
+            "keys".to_owned(),
+            2,
+            vec![text(lang.pick("Sleutels van auteurs", "Author keys"))],
+            keys,
+        ));
+    }
     main.push(verify_section(model, input));
     let header = vec![
         Block::Para(vec![Inline::Strong(site.to_owned())]),

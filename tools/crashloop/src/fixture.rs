@@ -80,7 +80,7 @@ pub fn create(data: &Path, libraries: usize) -> Result<Fixture, CrashLoopError> 
     commands.push(
         json!({"type": "open_round", "round": ROUND, "proposal": "p-crash",
         "closes_at": now.plus_seconds(365 * 24 * 3600).to_rfc3339(),
-        "rule": {"signatures_required": 1}}),
+        "rule": {"signatures_required": 1}, "signed_votes": "optional"}),
     );
     for (n, command) in commands.into_iter().enumerate() {
         append(&ledger, n, command)?;

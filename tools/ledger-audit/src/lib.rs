@@ -16,6 +16,7 @@ pub mod checkpoint;
 pub mod fork;
 pub mod proof_file;
 pub mod remember;
+pub mod signatures;
 pub mod source;
 pub mod tallies;
 pub mod tree;

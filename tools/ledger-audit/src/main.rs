@@ -76,6 +76,9 @@ enum Command {
         /// The ledger's verifier key, or `@FILE`.
         #[arg(long, value_name = "VKEY")]
         key: String,
+        /// The author's verifier key: also verify the signed statement of a signed act.
+        #[arg(long, value_name = "VKEY")]
+        author_key: Option<String>,
     },
     /// Confirm offline that a mirror's fork evidence file proves two histories.
     CheckFork {
@@ -153,10 +156,14 @@ fn run(cli: Cli) -> Result<()> {
                 None => print!("{text}"),
             }
         }
-        Command::CheckProof { file, key } => {
+        Command::CheckProof {
+            file,
+            key,
+            author_key,
+        } => {
             let key = checkpoint::load_key(&key)?;
             let text = proof_file::read(&file)?;
-            let checked = proof_file::check(&text, &key)?;
+            let checked = proof_file::check(&text, &key, author_key.as_deref())?;
             print!("{checked}");
         }
         Command::CheckFork { file, key } => {

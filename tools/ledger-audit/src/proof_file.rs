@@ -11,9 +11,16 @@
 //!   "size": 40,
 //!   "record": "<base64 of the record's stored bytes>",
 //!   "leaf_hash": "<base64 of SHA-256(0x00 || record)>",
-//!   "proof": ["<base64 hash>", "..."]
+//!   "proof": ["<base64 hash>", "..."],
+//!   "signed_statement": "<for a signed act: the author's signed note>"
 //! }
 //! ```
+//!
+//! `signed_statement` (present when the record carries an author signature) is the C2SP
+//! signed note of the act: its statement rebuilt from the record (ARCHITECTURE.md,
+//! "Author signatures"), a blank line and the author's signature line, so a library's
+//! receipt of its vote holds its own signed ballot; `check-proof --author-key` verifies
+//! it with the author's key.
 //!
 //! Everything in it is checked against the signed checkpoint, so the file itself need
 //! not be trusted. This module must never write a receipt whose path it has not
@@ -28,6 +35,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use ledger_core::record::{record_hash, Record, RecordHash, MAX_RECORD_BYTES};
+use ledger_core::signature::{self, signed_command_id, Signed};
 use ledger_core::Event;
 use ledger_tlog::{leaf_hash, verify_inclusion, Checkpoint, NoteVerifier, TILE_WIDTH};
 use serde::{Deserialize, Serialize};
@@ -59,6 +67,17 @@ pub struct ProofFile {
     pub leaf_hash: String,
     /// The inclusion path from the leaf to the root, standard base64, RFC 9162 order.
     pub proof: Vec<String>,
+    /// The author's signed note of the act the record states, if it is signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_statement: Option<String>,
+}
+
+/// The statement the record states was signed and its signature line, from the record
+/// alone (`origin` is the ledger's, as its checkpoints name it).
+fn signed_act(origin: &str, record: &Record, event: &Event) -> Option<(String, String)> {
+    let (signed, line) = Signed::from_event(event)?;
+    let id = signed_command_id(record.command_id.as_str(), &record.actor);
+    Some((signed.statement(origin, id), line?.to_owned()))
 }
 
 /// Builds and verifies the receipt of record `index` in the source's current checkpoint.
@@ -101,7 +120,11 @@ pub fn prove<S: Source + ?Sized>(
             "the inclusion proof of {index} in {size} does not lead to the checkpoint root: {e}"
         )
     })?;
-    let file = ProofFile {
+    // The receipt must pass the same checks a reader will run on it.
+    let (decoded, event) = decoded_record(&record, index)?;
+    let signed_statement = signed_act(&checkpoint.origin, &decoded, &event)
+        .map(|(statement, line)| signature::note(&statement, &line));
+    Ok(ProofFile {
         format: PROOF_FORMAT.to_owned(),
         checkpoint: note,
         index,
@@ -109,10 +132,8 @@ pub fn prove<S: Source + ?Sized>(
         record: STANDARD.encode(&record),
         leaf_hash: leaf.to_base64(),
         proof: answer.proof.iter().map(|h| h.to_base64()).collect(),
-    };
-    // The receipt must pass the same checks a reader will run on it.
-    decoded_record(&record, index)?;
-    Ok(file)
+        signed_statement,
+    })
 }
 
 /// A receipt whose every check passed.
@@ -128,6 +149,10 @@ pub struct CheckedProof {
     pub record_hash: RecordHash,
     /// Its event.
     pub event: Event,
+    /// The author's signed note, checked to be the record's statement.
+    pub signed_statement: Option<String>,
+    /// The author key the note was verified with, if one was given.
+    pub author_key: Option<String>,
 }
 
 /// Reads a proof file, bounded in size.
@@ -143,8 +168,9 @@ pub fn read(path: &Path) -> Result<String> {
     Ok(text)
 }
 
-/// Verifies a receipt offline against `key`.
-pub fn check(text: &str, key: &NoteVerifier) -> Result<CheckedProof> {
+/// Verifies a receipt offline against `key`; with `author_key` (a note verifier key)
+/// the signed statement's signature too.
+pub fn check(text: &str, key: &NoteVerifier, author_key: Option<&str>) -> Result<CheckedProof> {
     let file: ProofFile =
         serde_json::from_str(text).map_err(|e| anyhow!("not a proof file: {e}"))?;
     if file.format != PROOF_FORMAT {
@@ -184,12 +210,27 @@ pub fn check(text: &str, key: &NoteVerifier) -> Result<CheckedProof> {
         },
     )?;
     let (record_value, event) = decoded_record(&record, file.index)?;
+    let act = signed_act(&checkpoint.origin, &record_value, &event);
+    match (&file.signed_statement, &act) {
+        (None, _) => {}
+        (Some(note), Some((statement, line))) if *note == signature::note(statement, line) => {}
+        (Some(_), _) => bail!("the signed statement is not the one the proven record states"),
+    }
+    if let Some(vkey) = author_key {
+        let Some((statement, line)) = &act else {
+            bail!("the proven record carries no author signature to check");
+        };
+        signature::verify(statement, line, vkey, &record_value.actor)
+            .map_err(|e| anyhow!("the author's signature: {e}"))?;
+    }
     Ok(CheckedProof {
         checkpoint,
         key: format!("{}+{:08x}", key.name(), key.key_id()),
         record_hash: record_hash(&record),
         record: record_value,
         event,
+        signed_statement: file.signed_statement,
+        author_key: author_key.map(str::to_owned),
     })
 }
 
@@ -234,6 +275,17 @@ impl fmt::Display for CheckedProof {
         writeln!(f, "  previous hash: {}", r.prev_hash)?;
         let body = serde_json::to_string_pretty(&self.event)
             .unwrap_or_else(|e| format!("(not shown: {e})"));
-        writeln!(f, "  event: {}", body.replace('\n', "\n  "))
+        writeln!(f, "  event: {}", body.replace('\n', "\n  "))?;
+        if let Some(note) = &self.signed_statement {
+            let verified = match &self.author_key {
+                Some(key) => format!("verified with {key}"),
+                None => "check it with --author-key".to_owned(),
+            };
+            writeln!(f, "  signed statement ({verified}):")?;
+            for line in note.lines() {
+                writeln!(f, "    {line}")?;
+            }
+        }
+        Ok(())
     }
 }

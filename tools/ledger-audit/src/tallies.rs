@@ -78,8 +78,20 @@ impl Recount {
 
     /// Checks `event` (the event of `sealed`) against the state so far, then folds it.
     pub fn apply(&mut self, sealed: &Sealed, event: &Event) -> Result<()> {
+        self.apply_with(sealed, event, |_| Ok(()))
+    }
+
+    /// As [`Recount::apply`], with one more check (`also`) run after the recount's own
+    /// against the same state, before the event is folded.
+    pub fn apply_with(
+        &mut self,
+        sealed: &Sealed,
+        event: &Event,
+        also: impl FnOnce(&State) -> Result<()>,
+    ) -> Result<()> {
         let position = sealed.record.position.0;
         self.check(position, sealed, event)?;
+        also(&self.state)?;
         self.state.evolve(event);
         Ok(())
     }

@@ -23,6 +23,7 @@ use ledger_tlog::{Checkpoint, NoteVerifier, TILE_WIDTH};
 use crate::chain::ChainWalk;
 use crate::checkpoint;
 use crate::remember;
+use crate::signatures::SignatureAudit;
 use crate::source::{self, Source};
 use crate::tallies::{ExpectedResult, Recount};
 use crate::tree::{self, RebuiltTree, TileComparison};
@@ -60,6 +61,8 @@ pub struct Report {
     pub rounds: Vec<ExpectedResult>,
     /// Rounds whose server result was compared, or `None` without a read API.
     pub results_compared: Option<usize>,
+    /// Every author signature and key registration, checked.
+    pub signatures: SignatureAudit,
     /// The remembered checkpoint's part.
     pub remembrance: Remembrance,
 }
@@ -84,6 +87,7 @@ pub fn verify<S: Source + ?Sized>(
     let mut tree = RebuiltTree::new();
     let mut chain = ChainWalk::new();
     let mut recount = Recount::new(&checkpoint.origin);
+    let mut signatures = SignatureAudit::default();
     let mut tiles = TileComparison::default();
     let bundles = size.div_ceil(u64::from(TILE_WIDTH));
     for bundle in 0..bundles {
@@ -97,7 +101,9 @@ pub fn verify<S: Source + ?Sized>(
         tiles.add(tree::compare_leaf_tile(source, bundle, &leaves)?);
         for entry in entries {
             let (sealed, event) = chain.check(entry)?;
-            recount.apply(&sealed, &event)?;
+            recount.apply_with(&sealed, &event, |state| {
+                signatures.check(&checkpoint.origin, &sealed, &event, state)
+            })?;
         }
     }
     let root = tree.root_at(size)?;
@@ -150,6 +156,7 @@ pub fn verify<S: Source + ?Sized>(
         tiles,
         rounds,
         results_compared,
+        signatures,
         remembrance,
     })
 }
@@ -190,6 +197,7 @@ impl fmt::Display for Report {
         for round in &self.rounds {
             writeln!(f, "    {}", round.describe())?;
         }
+        write!(f, "{}", self.signatures)?;
         match self.results_compared {
             Some(n) => writeln!(f, "  server results: {n} rounds equal to the recount")?,
             None => writeln!(f, "  server results: not compared (no read API)")?,

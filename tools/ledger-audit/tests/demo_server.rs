@@ -102,7 +102,26 @@ fn the_demo_ledger_verifies_end_to_end_against_the_running_server() {
         "{stdout}"
     );
     assert!(stdout.contains("cast 190 /"), "{stdout}");
+    // Every vote that counts and both certifications carry their authors' signatures,
+    // each checked again against the key in force at its position.
+    assert!(
+        stdout.contains(
+            "author signatures: 190 of 190 votes and 2 of 2 certifications signed by their \
+             authors' registered keys"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("unsigned"), "{stdout}");
     assert!(remember.exists());
+    // The served result states it too: the round required signatures and all 190
+    // counting votes carry one.
+    let result: serde_json::Value = ureq::get(&format!("{url}/v1/rounds/r-2023-05/result"))
+        .call()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    assert_eq!(result["signed_votes"], "required", "{result}");
+    assert_eq!(result["votes_signed"], 190, "{result}");
 
     // A second run demands consistency with the remembered checkpoint.
     let (ok, _, stderr) = audit(&[
@@ -117,7 +136,8 @@ fn the_demo_ledger_verifies_end_to_end_against_the_running_server() {
     assert!(ok, "{stderr}");
 
     // A library keeps a receipt of its vote and checks it offline.
-    let vote = 620;
+    // Every demo actor's key registration comes before the votes.
+    let vote = 620 + ledger_demo::Scenario::may_2023().key_owners().len() as u64;
     let proof = dir.path().join("vote-proof.json");
     let (ok, _, stderr) = audit(&[
         "prove",
@@ -134,6 +154,44 @@ fn the_demo_ledger_verifies_end_to_end_against_the_running_server() {
     let (ok, stdout, stderr) = audit(&["check-proof", proof.to_str().unwrap(), "--key", &key]);
     assert!(ok, "{stderr}");
     assert!(stdout.contains("type: vote_cast"), "{stdout}");
+    // The receipt holds the library's own signed ballot, checked with its key.
+    let actor = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("actor: "))
+        .unwrap()
+        .to_owned();
+    let author_key = ledger_demo::keys::demo_signer(&actor)
+        .unwrap()
+        .verifier()
+        .verifier_key();
+    let (ok, stdout, stderr) = audit(&[
+        "check-proof",
+        proof.to_str().unwrap(),
+        "--key",
+        &key,
+        "--author-key",
+        &author_key,
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains(&format!("signed statement (verified with {author_key}):")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("    vote v1\n"), "{stdout}");
+    // Another author's key does not verify it.
+    let other = ledger_demo::keys::demo_signer("secretariaat")
+        .unwrap()
+        .verifier()
+        .verifier_key();
+    let (ok, _, stderr) = audit(&[
+        "check-proof",
+        proof.to_str().unwrap(),
+        "--key",
+        &key,
+        "--author-key",
+        &other,
+    ]);
+    assert!(!ok && stderr.contains("the author's signature"), "{stderr}");
 
     // The same receipt with its record swapped for another is refused.
     let mut receipt: serde_json::Value =

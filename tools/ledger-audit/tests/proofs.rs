@@ -13,7 +13,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 /// Position of Gent's changed vote (yes) in the sample ledger.
-const GENT_YES: usize = 17;
+const GENT_YES: usize = 19;
 
 fn prove(dir: &TempDir, index: usize, out: &std::path::Path) -> std::process::Output {
     let key = vkey();
@@ -66,7 +66,7 @@ fn a_receipt_round_trips_and_shows_the_vote() {
         )),
         "{out}"
     );
-    assert!(out.contains("type: vote_cast (schema 1)"), "{out}");
+    assert!(out.contains("type: vote_cast (schema 2)"), "{out}");
     assert!(out.contains("actor: acc-lib-gent"), "{out}");
     assert!(out.contains("recorded_at: 2023-05-01T09:"), "{out}");
     assert!(out.contains("\"choice\": \"yes\""), "{out}");
@@ -124,7 +124,7 @@ fn tampered_receipts_fail() {
             f["leaf_hash"] = Value::from(other_leaf.clone());
         },
         &[
-            "inclusion proof of 17",
+            "inclusion proof of 19",
             "does not lead to the checkpoint root",
         ],
     );

@@ -282,7 +282,7 @@ fn prove_against_a_server_checks_its_answer() {
         "--server",
         &url,
         "--index",
-        "18",
+        "20",
         "--key",
         &key,
         "--out",

@@ -276,6 +276,7 @@ fn a_certification_of_another_digest_is_caught() {
         ledger_core::Command::SignCertification {
             round: ledger_core::RoundId::new(ROUND),
             tally_digest: digest,
+            signature: None,
         },
         |events| {
             if let Some(Event::CertificationSigned(signed)) = events.first_mut() {
@@ -361,10 +362,10 @@ fn remember_catches_a_grown_log_whose_past_was_rewritten() {
     let ledger = sample();
     let fork = sample_with(Choice::No);
     let n2 = ledger.entries.len();
-    // The fork differs from Hasselt's vote (position 18) on; remember a size after it.
-    let n1 = 20;
-    assert_eq!(root(&ledger.entries, 18), root(&fork.entries, 18));
-    assert_ne!(root(&ledger.entries, 19), root(&fork.entries, 19));
+    // The fork differs from Hasselt's vote (position 20) on; remember a size after it.
+    let n1 = 22;
+    assert_eq!(root(&ledger.entries, 20), root(&fork.entries, 20));
+    assert_ne!(root(&ledger.entries, 21), root(&fork.entries, 21));
     let state = TempDir::new().unwrap();
     let file = state.path().join("last-checkpoint");
     let file_arg = file.to_str().unwrap();

@@ -30,6 +30,7 @@ pub fn demo_ledger() -> DemoLedger {
 struct FixtureRecorder<'a> {
     ledger: &'a Ledger,
     now: &'a Arc<Mutex<Timestamp>>,
+    origin: &'a str,
 }
 
 impl ledger_demo::Recorder for FixtureRecorder<'_> {
@@ -40,8 +41,9 @@ impl ledger_demo::Recorder for FixtureRecorder<'_> {
             return Ok(());
         }
         *self.now.lock().expect("clock") = step.at;
+        // Signatures name the ledger's origin: sign again for this one.
         self.ledger
-            .append(step.envelope.clone())
+            .append(ledger_demo::keys::resigned(self.origin, &step.envelope))
             .unwrap_or_else(|e| panic!("{}: {e:?}", step.envelope.command_id));
         Ok(())
     }
@@ -73,6 +75,7 @@ pub fn demo_ledger_in(dir: &std::path::Path, origin: &str) -> Ledger {
     let mut recorder = FixtureRecorder {
         ledger: &ledger,
         now: &now,
+        origin,
     };
     ledger_demo::record_history(&scenario, &mut recorder, ledger_demo::FIXED_TRIAL_AT)
         .unwrap_or_else(|e| panic!("the demo history: {e}"));

@@ -48,7 +48,12 @@ pub fn filled(records: u64) -> Filled {
     };
     let ledger = Ledger::init(dir.path(), origin, secretariat.clone(), options).expect("init");
     for step in rest {
-        ledger.append(step.envelope.clone()).expect("setup");
+        let mut envelope = step.envelope.clone();
+        // The filler's votes are unsigned: its round takes them.
+        if let Command::OpenRound { signed_votes, .. } = &mut envelope.command {
+            *signed_votes = Some(ledger_core::SignedVotes::Optional);
+        }
+        ledger.append(envelope).expect("setup");
     }
     let round = scenario.round();
     let state = ledger.state();
@@ -97,6 +102,7 @@ impl Filled {
                 library,
                 choice,
                 remark: n.is_multiple_of(7).then(|| format!("remark {n}")),
+                signature: None,
             },
         }
     }

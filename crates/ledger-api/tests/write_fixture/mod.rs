@@ -15,6 +15,21 @@ use ledger_core::{ActorId, Command, CommandId, Envelope, LibraryId, Role, Timest
 use ledger_store::{Durability, Ledger, LedgerOptions, TokenBook, TokenSelector};
 use serde_json::{json, Value};
 
+/// The fixture ledger's origin.
+pub const ORIGIN: &str = "test.example/ledger";
+
+/// `command` as `actor` signs it with its demo key under command id `id` (sent as the
+/// Idempotency-Key), for the commands authors sign.
+pub fn signed_by(actor: &str, id: &str, command: &Value) -> Value {
+    let signed = ledger_demo::keys::signed_in(
+        ORIGIN,
+        actor,
+        &CommandId::new(id),
+        self::command(command.clone()),
+    );
+    serde_json::to_value(signed).expect("JSON")
+}
+
 /// The pinned "now" of the fixture's ledger.
 pub const NOW: &str = "2023-05-10T12:00:00Z";
 
@@ -67,13 +82,7 @@ pub fn fixture() -> Fixture {
         // Durability has its own tests in ledger-store; these test the HTTP contract.
         durability: Durability::None,
     };
-    let ledger = Ledger::init(
-        dir.path(),
-        "test.example/ledger",
-        ActorId::new("sec"),
-        options,
-    )
-    .expect("init");
+    let ledger = Ledger::init(dir.path(), ORIGIN, ActorId::new("sec"), options).expect("init");
     let steps = [
         (
             "sec",
@@ -105,7 +114,7 @@ pub fn fixture() -> Fixture {
         ),
         (
             "sec",
-            json!({"type": "open_round", "round": "r-1", "proposal": "p-1", "opens_at": "2023-05-08T09:00:00Z", "closes_at": "2023-05-17T09:00:00Z", "rule": {"signatures_required": 1}}),
+            json!({"type": "open_round", "round": "r-1", "proposal": "p-1", "opens_at": "2023-05-08T09:00:00Z", "closes_at": "2023-05-17T09:00:00Z", "rule": {"signatures_required": 1}, "signed_votes": "optional"}),
         ),
         (
             "acc-b",
@@ -122,6 +131,16 @@ pub fn fixture() -> Fixture {
             })
             .unwrap_or_else(|e| panic!("setup step {i}: {e:?}"));
     }
+    // m1's author key (the demo's public, demo-only key): certifications must be signed.
+    let id = CommandId::new("setup-key-m1");
+    ledger
+        .append(Envelope {
+            command_id: id.clone(),
+            actor: ActorId::new("m1"),
+            expected_version: None,
+            command: ledger_demo::keys::registration_in(ORIGIN, "m1", &id).expect("demo key"),
+        })
+        .expect("m1's key");
     let book = TokenBook::open(dir.path()).expect("token book");
     let issue = |actor: &str, role: Role| {
         book.issue(&ActorId::new(actor), &role, now())
@@ -180,7 +199,9 @@ pub fn post(auth: Auth<'_>, body: &[u8]) -> TestRequest {
 
 /// Sends each `(token, command)` through `POST /v1/commands` in order and returns the
 /// receipts; every one must be accepted (201). A `sign_certification` without a
-/// `tally_digest` gets the one `/v1/rounds/{round}/result` shows at that moment.
+/// `tally_digest` gets the one `/v1/rounds/{round}/result` shows at that moment, and is
+/// signed with `m1`'s demo key (the fixture's member) under the Idempotency-Key
+/// `cert-N`.
 pub async fn submit_all<S, B>(app: &S, steps: Vec<(&str, Value)>) -> Vec<Value>
 where
     S: actix_web::dev::Service<
@@ -200,8 +221,18 @@ where
             let result = json_of(&read_body(response).await);
             body["tally_digest"] = result["tally_digest"].clone();
         }
+        let mut request_key = None;
+        if body["type"] == "sign_certification" && body["signature"].is_null() {
+            let id = format!("cert-{}", receipts.len());
+            body = signed_by("m1", &id, &body);
+            request_key = Some(id);
+        }
         let bytes = serde_json::to_vec(&body).expect("JSON");
-        let response = call_service(app, post(Auth::Bearer(token), &bytes).to_request()).await;
+        let mut request = post(Auth::Bearer(token), &bytes);
+        if let Some(id) = request_key {
+            request = request.insert_header(("Idempotency-Key", id));
+        }
+        let response = call_service(app, request.to_request()).await;
         let status = response.status().as_u16();
         let receipt = json_of(&read_body(response).await);
         assert_eq!(status, 201, "{body}: {receipt}");

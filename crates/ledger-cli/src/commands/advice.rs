@@ -30,6 +30,8 @@ pub enum Args {
         #[arg(long, value_name = "TEXT")]
         text: String,
         #[command(flatten)]
+        signing: super::key::SigningArgs,
+        #[command(flatten)]
         server: ServerArgs,
     },
     /// Correct a sent advice: its new text supersedes the earlier one, which stays shown.
@@ -63,14 +65,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             round,
             recipient,
             text,
+            signing,
             server,
-        } => client::send_and_print(
+        } => super::key::send_signed(
             &server,
-            &Command::SendAdvice {
+            &signing,
+            Command::SendAdvice {
                 advice: AdviceId::new(advice),
                 round: RoundId::new(round),
                 recipient,
                 text,
+                signature: None,
             },
         ),
         Args::Correct {

@@ -23,6 +23,8 @@ pub struct Args {
     #[arg(long, value_name = "HEX")]
     digest: Option<String>,
     #[command(flatten)]
+    signing: super::key::SigningArgs,
+    #[command(flatten)]
     server: ServerArgs,
 }
 
@@ -55,8 +57,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let command = Command::SignCertification {
         round: RoundId::new(args.round.clone()),
         tally_digest: digest,
+        signature: None,
     };
-    let receipt = client.submit(&command, args.server.idempotency_key.as_deref(), None)?;
+    let (command, id) = super::key::signed(&args.server, &client, &args.signing, command)?;
+    let receipt = client.submit(&command, id.as_deref(), None)?;
     client::print_receipt(&receipt);
     // A read is never older than the write before it, so this counts our signature.
     let after = client.get(&format!("/v1/rounds/{}/result", args.round))?;

@@ -186,7 +186,7 @@ impl Client {
 }
 
 /// A command id for a command sent without `--idempotency-key`.
-fn fresh_key() -> String {
+pub fn fresh_key() -> String {
     format!("cli-{:032x}", rand::random::<u128>())
 }
 

@@ -30,6 +30,8 @@ pub enum Args {
         #[command(flatten)]
         terms: Terms,
         #[command(flatten)]
+        signing: super::key::SigningArgs,
+        #[command(flatten)]
         server: ServerArgs,
     },
     /// Correct a recorded decision (the government amended it, or the record was wrong);
@@ -134,11 +136,12 @@ impl Terms {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (server, command) = match args {
+    let (server, command, signing) = match args {
         Args::Record {
             decision,
             advice,
             terms,
+            signing,
             server,
         } => {
             let t = terms.check()?;
@@ -151,8 +154,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 period_end: t.period_end,
                 document_reference: t.document_reference,
                 document_blake3: t.document_blake3,
+                signature: None,
             };
-            (server, command)
+            (server, command, Some(signing))
         }
         Args::Amend {
             decision,
@@ -171,8 +175,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 document_blake3: t.document_blake3,
                 reason,
             };
-            (server, command)
+            (server, command, None)
         }
     };
-    client::send_and_print(&server, &command)
+    match signing {
+        Some(signing) => super::key::send_signed(&server, &signing, command),
+        None => client::send_and_print(&server, &command),
+    }
 }

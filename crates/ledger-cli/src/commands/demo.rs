@@ -58,6 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     let ledger = build(&dir)?;
     let tokens = issue_demo_tokens(&dir)?;
+    let keys = super::key::write_demo_keys(&dir, &Scenario::may_2023().key_owners())?;
     print_summary(&ledger);
     if args.no_serve {
         return Ok(());
@@ -74,6 +75,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         for (actor, token) in &tokens.shown {
             println!("  {actor:<16} {token}");
         }
+        println!(
+            "demo author keys (demo only, public seeds): {}",
+            keys.display()
+        );
         if let Some((library, token)) = tokens.shown.last() {
             println!("cast a vote in the open demo round {TRIAL_ROUND} with curl:");
             println!(

@@ -19,6 +19,7 @@ pub mod export_tiles;
 pub mod follow;
 pub mod hash;
 pub mod init;
+pub mod key;
 pub mod libraries;
 pub mod log;
 pub mod mirror;

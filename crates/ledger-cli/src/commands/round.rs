@@ -42,6 +42,10 @@ enum Action {
         /// turnout is shown until the close; the votes are public records either way).
         #[arg(long)]
         live_results: bool,
+        /// Take votes without their authors' signatures (a round for libraries without
+        /// keys yet); by default every vote must be signed (`ledger vote --key`).
+        #[arg(long)]
+        unsigned_votes: bool,
         #[command(flatten)]
         server: ServerArgs,
     },
@@ -235,6 +239,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             opens_at,
             rule,
             live_results,
+            unsigned_votes,
             server,
         } => {
             let closes_at = window.closes_at()?;
@@ -257,7 +262,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 rule: Some(rule),
                 trial: false,
                 live_results,
-                signed_votes: None,
+                signed_votes: unsigned_votes.then_some(ledger_core::SignedVotes::Optional),
             };
             client::send_and_print(&server, &command)
         }

@@ -5,7 +5,7 @@
 
 use ledger_core::{Choice, Command, LibraryId, RoundId};
 
-use super::client::{self, ServerArgs};
+use super::client::ServerArgs;
 
 /// Arguments of `ledger vote`.
 #[derive(Debug, clap::Args)]
@@ -22,6 +22,8 @@ pub struct Args {
     /// An optional remark (at most 2,000 characters).
     #[arg(long, value_name = "TEXT")]
     remark: Option<String>,
+    #[command(flatten)]
+    signing: super::key::SigningArgs,
     #[command(flatten)]
     server: ServerArgs,
 }
@@ -45,6 +47,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         library: LibraryId::new(args.library),
         choice,
         remark: args.remark,
+        signature: None,
     };
-    client::send_and_print(&args.server, &command)
+    super::key::send_signed(&args.server, &args.signing, command)
 }

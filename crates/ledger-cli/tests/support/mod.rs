@@ -122,9 +122,10 @@ impl Drop for Server {
     }
 }
 
-/// A new ledger in `dir`: secretariat `sec`, steering member `m1`, `libraries` libraries `lib-000`.. with
-/// accounts `acc-000`.., a proposal and round `r-1` open for a day on the system clock.
-/// Returns one token per library, in order.
+/// A new ledger in `dir`: secretariat `sec`, steering member `m1` (its demo author key
+/// registered: [`write_member_key`]), `libraries` libraries `lib-000`.. with accounts
+/// `acc-000`.., a proposal and round `r-1` open for a day on the system clock, taking
+/// unsigned votes. Returns one token per library, in order.
 pub fn small_ledger(dir: &Path, libraries: usize) -> Vec<String> {
     let ledger = Ledger::init(
         dir,
@@ -134,8 +135,7 @@ pub fn small_ledger(dir: &Path, libraries: usize) -> Vec<String> {
     )
     .expect("init");
     let closes_at = system_clock().plus_seconds(86_400).to_rfc3339();
-    let mut commands =
-        vec![json!({"type": "grant_role", "actor": "m1", "role": "steering_member"})];
+    let mut commands = Vec::new();
     for i in 0..libraries {
         commands.push(json!({
             "type": "register_library", "library": format!("lib-{i:03}"),
@@ -145,7 +145,8 @@ pub fn small_ledger(dir: &Path, libraries: usize) -> Vec<String> {
         commands.push(json!({"type": "grant_role", "actor": format!("acc-{i:03}"), "role": {"library": format!("lib-{i:03}")}}));
     }
     commands.push(json!({"type": "file_proposal", "proposal": "p-1", "title": "Digital services", "text": "Spend the micro-subsidies centrally.", "budget_cents_per_year": 20_000_000}));
-    commands.push(json!({"type": "open_round", "round": "r-1", "proposal": "p-1", "closes_at": closes_at, "rule": {"signatures_required": 1}}));
+    commands.push(json!({"type": "open_round", "round": "r-1", "proposal": "p-1", "closes_at": closes_at, "rule": {"signatures_required": 1}, "signed_votes": "optional"}));
+    register_member_key(&ledger, "faults.example/ledger");
     for (n, command) in commands.into_iter().enumerate() {
         ledger
             .append(Envelope {
@@ -165,6 +166,39 @@ pub fn small_ledger(dir: &Path, libraries: usize) -> Vec<String> {
                 .expect("token")
         })
         .collect()
+}
+
+/// Registers the demo author key of member `m1` (`ledger_demo::keys`, public and
+/// demo-only) on behalf of m1 by the secretariat `sec`, which grants m1 its role first.
+pub fn register_member_key(ledger: &Ledger, origin: &str) {
+    let append = |id: &str, actor: &str, command: ledger_core::Command| {
+        ledger
+            .append(Envelope {
+                command_id: CommandId::new(id),
+                actor: ActorId::new(actor),
+                expected_version: None,
+                command,
+            })
+            .expect("setup command");
+    };
+    append(
+        "setup-m1",
+        "sec",
+        serde_json::from_value(
+            json!({"type": "grant_role", "actor": "m1", "role": "steering_member"}),
+        )
+        .expect("command"),
+    );
+    let id = CommandId::new("setup-key-m1");
+    let key = ledger_demo::keys::registration_in(origin, "m1", &id).expect("demo key");
+    append(id.as_str(), "sec", key);
+}
+
+/// Writes m1's demo key file (as `ledger key new` writes one) to `dir/m1.key`, for
+/// `ledger certify --key m1.key`.
+pub fn write_member_key(dir: &Path) {
+    let signer = ledger_demo::keys::demo_signer("m1").expect("demo key");
+    std::fs::write(dir.join("m1.key"), format!("{}\n", signer.signer_key())).expect("m1.key");
 }
 
 /// The body of a vote of library `i` in round `r-1`.

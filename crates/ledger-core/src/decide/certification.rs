@@ -30,6 +30,7 @@ pub(super) fn decide(
         Command::SignCertification {
             round,
             tally_digest,
+            signature,
         } => {
             let target = known("round", round.as_str(), state.rounds.get(round))?;
             if target.status != RoundStatus::Closed {
@@ -59,6 +60,7 @@ pub(super) fn decide(
                 round: round.clone(),
                 member: actor.clone(),
                 tally_digest: expected.clone(),
+                signature: signature.clone(),
             })];
             let signed = target.signatures.len().saturating_add(1);
             if signed >= target.rule.signatures_required as usize {
@@ -79,6 +81,7 @@ pub(super) fn decide(
             round,
             recipient,
             text,
+            signature,
         } => {
             must_be_new("advice", advice.as_str(), state.advice.get(advice))?;
             let target = known("round", round.as_str(), state.rounds.get(round))?;
@@ -105,6 +108,7 @@ pub(super) fn decide(
                 proposal: target.proposal.clone(),
                 recipient: recipient.clone(),
                 text: text.clone(),
+                signature: signature.clone(),
             })])
         }
         Command::RecordGovernmentDecision {
@@ -116,6 +120,7 @@ pub(super) fn decide(
             period_end,
             document_reference,
             document_blake3,
+            signature,
         } => {
             must_be_new("decision", decision.as_str(), state.decisions.get(decision))?;
             let answered = known("advice", advice.as_str(), state.advice.get(advice))?;
@@ -140,6 +145,7 @@ pub(super) fn decide(
                     period_end: terms.period.1,
                     document_reference: document_reference.clone(),
                     document_blake3: document_blake3.clone(),
+                    signature: signature.clone(),
                 },
             )])
         }

@@ -7,6 +7,7 @@
 //! randomness; a rejection must leave no trace.
 
 mod certification;
+mod keys;
 mod projects;
 mod proposals;
 mod registry;
@@ -53,7 +54,7 @@ pub fn decide(state: &State, envelope: &Envelope, now: Timestamp) -> Result<Vec<
         return Err(Rejection::NotInitialized);
     }
     require(state, actor, command.required_roles())?;
-    match command {
+    let events = match command {
         Command::InitializeLedger { .. } => Err(Rejection::AlreadyInitialized),
         Command::GrantRole { .. } | Command::RevokeRole { .. } | Command::NameActor { .. } => {
             registry::roles(state, command)
@@ -82,7 +83,12 @@ pub fn decide(state: &State, envelope: &Envelope, now: Timestamp) -> Result<Vec<
         | Command::DecidePriorities { .. }
         | Command::IssueNewsletter { .. }
         | Command::LinkDocument { .. } => projects::decide(state, actor, command),
-    }
+        Command::RegisterAuthorKey { .. } | Command::RevokeAuthorKey { .. } => {
+            keys::decide(state, actor, command, envelope.command_id.as_str())
+        }
+    }?;
+    keys::check_signature(state, envelope)?;
+    Ok(events)
 }
 
 /// Requires `actor` to hold a role of one of `kinds` (library roles count for any

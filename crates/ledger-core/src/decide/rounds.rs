@@ -99,6 +99,7 @@ pub(super) fn decide(
             library,
             choice,
             remark,
+            signature,
         } => {
             // `decide` already checked the actor holds a library role; a library account
             // acts for itself only, so say so precisely when it names another library.
@@ -159,6 +160,7 @@ pub(super) fn decide(
                 remark,
                 inhabitants: *weight,
                 replaces_earlier_vote: target.votes.contains_key(library),
+                signature: signature.clone(),
             })])
         }
         Command::CloseRound { round } => {

@@ -70,6 +70,7 @@ pub fn vote(on: &str, library: &str, choice: Choice) -> Command {
         library: lib(library),
         choice,
         remark: None,
+        signature: None,
     }
 }
 
@@ -77,6 +78,7 @@ pub fn sign(on: &str, digest: String) -> Command {
     Command::SignCertification {
         round: round(on),
         tally_digest: digest,
+        signature: None,
     }
 }
 
@@ -86,6 +88,7 @@ pub fn advise(advice: &str, on: &str) -> Command {
         round: round(on),
         recipient: "Vlaamse overheid".into(),
         text: "Advies.".into(),
+        signature: None,
     }
 }
 
@@ -106,6 +109,7 @@ pub fn decision(
         period_end: Date::parse(end).unwrap(),
         document_reference: "Beheersovereenkomst 2024-2028".into(),
         document_blake3: hash.into(),
+        signature: None,
     }
 }
 
@@ -168,6 +172,8 @@ pub fn registry() -> Ledger {
             },
             t,
         );
+        // A certification counts only with a member's signature.
+        l.register_demo_key(member, t);
     }
     for (id, nis, inhabitants) in [
         ("lib-a", "11501", 5_000),

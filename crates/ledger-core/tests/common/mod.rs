@@ -36,15 +36,34 @@ impl Ledger {
         Self::default()
     }
 
-    /// An envelope with a fresh command id (`t-0001`, ...) and no expected version.
+    /// An envelope with a fresh command id (`t-0001`, ...) and no expected version. A
+    /// command of an actor whose demo key is registered ([`cycle::registry`] registers
+    /// the members') is signed with that key, unless it carries a signature already.
     pub fn command(&mut self, actor: &str, command: Command) -> Envelope {
         self.issued += 1;
+        let command_id = CommandId::new(format!("t-{:04}", self.issued));
+        let origin = self.state.origin.clone().unwrap_or_default();
+        let has_key = self.state.author_keys.contains_key(&ActorId::new(actor));
+        let command = if has_key {
+            ledger_demo::keys::signed_in(&origin, actor, &command_id, command)
+        } else {
+            command
+        };
         Envelope {
-            command_id: CommandId::new(format!("t-{:04}", self.issued)),
+            command_id,
             actor: ActorId::new(actor),
             expected_version: None,
             command,
         }
+    }
+
+    /// Registers `actor`'s demo key (`ledger_demo::keys`), sent by the actor itself.
+    pub fn register_demo_key(&mut self, actor: &str, now: Timestamp) {
+        let command_id = CommandId::new(format!("t-{:04}", self.issued + 1));
+        let origin = self.state.origin.clone().unwrap_or_default();
+        let command = ledger_demo::keys::registration_in(&origin, actor, &command_id)
+            .unwrap_or_else(|| panic!("no demo key for {actor}"));
+        self.run(actor, command, now);
     }
 
     /// Judges `envelope` at `now`; on acceptance seals and applies its events.

@@ -44,8 +44,16 @@ impl Ledger {
     /// Decides, seals and applies one command; returns the positions it wrote.
     pub fn submit(&mut self, actor: &str, command: Command) -> Range<u64> {
         self.commands += 1;
+        let command_id = CommandId::new(format!("cmd-{}", self.commands));
+        // An actor with a registered demo key signs what authors sign.
+        let command = if self.state.author_keys.contains_key(&ActorId::new(actor)) {
+            let origin = self.state.origin.clone().unwrap_or_default();
+            ledger_demo::keys::signed_in(&origin, actor, &command_id, command)
+        } else {
+            command
+        };
         let envelope = Envelope {
-            command_id: CommandId::new(format!("cmd-{}", self.commands)),
+            command_id,
             actor: ActorId::new(actor),
             expected_version: None,
             command,
@@ -134,6 +142,7 @@ fn vote(
                 library: LibraryId::new(library),
                 choice,
                 remark: remark.map(str::to_owned),
+                signature: None,
             },
         )
         .start
@@ -162,6 +171,11 @@ pub fn full_cycle() -> Cycle {
                 role: Role::SteeringMember,
             },
         );
+        // A certification counts only with the member's own signature.
+        let id = CommandId::new(format!("cmd-{}", l.commands + 1));
+        let origin = l.state.origin.clone().unwrap_or_default();
+        let registration = ledger_demo::keys::registration_in(&origin, member, &id).unwrap();
+        l.submit(member, registration);
     }
     for (id, name, nis, inhabitants) in LIBRARIES {
         l.submit(
@@ -366,6 +380,7 @@ pub fn full_cycle() -> Cycle {
             Command::SignCertification {
                 round: RoundId::new(ROUND),
                 tally_digest: digest.clone(),
+                signature: None,
             },
         )
         .start;
@@ -375,6 +390,7 @@ pub fn full_cycle() -> Cycle {
         Command::SignCertification {
             round: RoundId::new(ROUND),
             tally_digest: digest,
+            signature: None,
         },
     );
     let (signed_second, certified) = (second.start, second.start + 1);
@@ -389,6 +405,7 @@ pub fn full_cycle() -> Cycle {
                 round: RoundId::new(ROUND),
                 recipient: "Vlaamse overheid".into(),
                 text: "Spend the former micro-subsidies centrally on digital services.".into(),
+                signature: None,
             },
         )
         .start;
@@ -432,6 +449,7 @@ pub fn full_cycle() -> Cycle {
                 period_end: Date::parse("2028-12-31").unwrap(),
                 document_reference: "BVR 2023/1234 beheersovereenkomst".into(),
                 document_blake3: blake3_hex(b"beheersovereenkomst 2024-2028"),
+                signature: None,
             },
         )
         .start;

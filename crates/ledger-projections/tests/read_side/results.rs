@@ -498,6 +498,7 @@ fn a_long_run_of_changed_votes_folds_like_a_recount() {
                 library,
                 choice,
                 remark,
+                signature: None,
             },
         );
     }

@@ -26,6 +26,9 @@ pub const START_MICROS: i64 = 1_683_536_400_000_000;
 
 pub const SECRETARIAT: &str = "secretariaat";
 
+/// The origin of every test ledger [`init`] creates.
+pub const ORIGIN: &str = "bibliotheken.example/ledger";
+
 /// A clock that starts at [`START_MICROS`] and moves one second per reading.
 pub fn ticking_clock() -> Arc<dyn Fn() -> Timestamp + Send + Sync> {
     let now = Arc::new(AtomicI64::new(START_MICROS));
@@ -40,13 +43,7 @@ pub fn options() -> LedgerOptions {
 }
 
 pub fn init(dir: &Path) -> Ledger {
-    Ledger::init(
-        dir,
-        "bibliotheken.example/ledger",
-        ActorId::new(SECRETARIAT),
-        options(),
-    )
-    .unwrap()
+    Ledger::init(dir, ORIGIN, ActorId::new(SECRETARIAT), options()).unwrap()
 }
 
 pub fn envelope(command_id: &str, actor: &str, command: Command) -> Envelope {
@@ -109,6 +106,8 @@ pub fn closed_round(ledger: &Ledger) -> RoundId {
     let steps = vec![
         grant("grant-m1", "member-1", Role::SteeringMember),
         grant("grant-m2", "member-2", Role::SteeringMember),
+        key("key-m1", "member-1"),
+        key("key-m2", "member-2"),
         register("reg-a", "lib-a"),
         register_with("reg-b", "lib-b", vec!["11001".into()], 2_500),
         grant(
@@ -175,21 +174,31 @@ fn vote(command_id: &str, actor: &str, library: &str) -> Envelope {
             library: LibraryId::new(library),
             choice: Choice::Yes,
             remark: None,
+            signature: None,
         },
     )
 }
 
-/// A member signs the round's tally digest as the ledger's state recomputes it.
+/// `actor` registers its demo key (`ledger_demo::keys`): a certification needs a
+/// member's own signature.
+fn key(command_id: &str, actor: &str) -> Envelope {
+    let command = ledger_demo::keys::registration_in(ORIGIN, actor, &CommandId::new(command_id))
+        .unwrap_or_else(|| panic!("no demo key for {actor}"));
+    envelope(command_id, actor, command)
+}
+
+/// A member signs the round's tally digest as the ledger's state recomputes it, with
+/// its demo key.
 pub fn sign(ledger: &Ledger, command_id: &str, member: &str, round: &RoundId) -> Envelope {
     let digest = ledger.state().rounds[round].tally().digest(round);
-    envelope(
-        command_id,
-        member,
-        Command::SignCertification {
-            round: round.clone(),
-            tally_digest: digest,
-        },
-    )
+    let command = Command::SignCertification {
+        round: round.clone(),
+        tally_digest: digest,
+        signature: None,
+    };
+    let command =
+        ledger_demo::keys::signed_in(ORIGIN, member, &CommandId::new(command_id), command);
+    envelope(command_id, member, command)
 }
 
 /// How many records [`ten_records`] writes.

@@ -74,8 +74,15 @@ impl Ledger {
         alter: impl FnOnce(&mut Vec<Event>),
     ) {
         self.commands += 1;
+        let command_id = CommandId::new(format!("c-{}", self.commands));
+        // An actor with a registered demo key signs what authors sign.
+        let command = if self.state.author_keys.contains_key(&ActorId::new(actor)) {
+            ledger_demo::keys::signed_in(ORIGIN, actor, &command_id, command)
+        } else {
+            command
+        };
         let envelope = Envelope {
-            command_id: CommandId::new(format!("c-{}", self.commands)),
+            command_id,
             actor: ActorId::new(actor),
             expected_version: None,
             command,
@@ -94,6 +101,13 @@ impl Ledger {
                 hash: record.hash,
             };
         }
+    }
+
+    /// `actor` registers its demo key (`ledger_demo::keys`, public and demo-only).
+    pub fn register_demo_key(&mut self, actor: &str) {
+        let id = CommandId::new(format!("c-{}", self.commands + 1));
+        let command = ledger_demo::keys::registration_in(ORIGIN, actor, &id).unwrap();
+        self.submit(actor, command);
     }
 
     /// The hash of the last record, hex.
@@ -130,6 +144,7 @@ impl Ledger {
                 library: LibraryId::new(library),
                 choice,
                 remark: Some(format!("{library} says {choice:?}")),
+                signature: None,
             },
         );
     }
@@ -148,6 +163,7 @@ impl Ledger {
             Command::SignCertification {
                 round: RoundId::new(ROUND),
                 tally_digest: digest,
+                signature: None,
             },
         );
     }
@@ -171,6 +187,7 @@ impl Ledger {
                     role: Role::SteeringMember,
                 },
             );
+            ledger.register_demo_key(member);
         }
         for (id, nis, inhabitants) in libraries {
             ledger.library(id, nis, *inhabitants);
