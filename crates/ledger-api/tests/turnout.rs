@@ -88,7 +88,7 @@ async fn an_open_round_without_live_results_shows_only_its_turnout_until_the_clo
             (
                 &t.secretariat,
                 json!({"type": "open_round", "round": "r-2", "proposal": "p-2", "closes_at": "2023-05-17T09:00:00Z",
-                       "rule": {"signatures_required": 1}, "live_results": true}),
+                       "rule": {"signatures_required": 1}, "live_results": true, "signed_votes": "optional"}),
             ),
             (
                 &t.library_a,

@@ -225,7 +225,7 @@ fn results_are_read_as_of_the_checkpoint() {
     // and the audit asks for the result `at` the checkpoint's size.
     let ledger = sample();
     let dir = TempDir::new().unwrap();
-    publish(dir.path(), &ledger.entries, 20);
+    publish(dir.path(), &ledger.entries, 22);
     let url = server(dir.path().to_owned(), ledger.entries.clone(), Lie::None);
     let out = assert_ok(&verify(&url, &[]));
     assert!(out.contains("not certified (0 signatures)"), "{out}");
