@@ -75,16 +75,16 @@ pub fn signed_in(
 }
 
 /// `envelope` (a demo step's) signed for the ledger of `origin` instead of the demo's:
-/// a key registration gets a proof for `origin`, a signed act a signature for it. Tests
-/// that replay the demo under another origin (another log) use it.
+/// a key registration gets its owner's proof for `origin` (whoever sends it: the owner or
+/// the secretariat on its behalf), a signed act its sender's signature. Tests that replay
+/// the demo under another origin (another log) use it.
 pub fn resigned(origin: &str, envelope: &Envelope) -> Envelope {
-    let actor = envelope.actor.as_str();
     let id = &envelope.command_id;
     let command = match &envelope.command {
-        Command::RegisterAuthorKey { .. } => {
-            registration_in(origin, actor, id).unwrap_or_else(|| envelope.command.clone())
+        Command::RegisterAuthorKey { actor: owner, .. } => {
+            registration_in(origin, owner.as_str(), id).unwrap_or_else(|| envelope.command.clone())
         }
-        other => signed_in(origin, actor, id, other.clone()),
+        other => signed_in(origin, envelope.actor.as_str(), id, other.clone()),
     };
     Envelope {
         command,
