@@ -116,13 +116,9 @@ pub(crate) fn page_blocks(
     blocks
 }
 
-/// The newsletter's blocks for the registrations and revocations of its period: the
-/// owners' own registrations as one count, every other one spelled out.
-pub(crate) fn newsletter_blocks(
-    digest: &Digest,
-    name: &dyn Fn(&ActorId) -> String,
-    lang: Lang,
-) -> Vec<Block> {
+/// The registrations and revocations of the newsletter's period it spells out one by
+/// one (the owners' own registrations are only counted).
+fn spelled_out(digest: &Digest) -> Vec<&AuthorKeyView> {
     let g = &digest.general;
     let mut spelled: Vec<&AuthorKeyView> = g
         .author_keys_registered
@@ -134,6 +130,26 @@ pub(crate) fn newsletter_blocks(
             spelled.push(view);
         }
     }
+    spelled
+}
+
+/// Every actor the newsletter names in its key section (owners and senders), so the
+/// issue's input gathers their names with the others.
+pub(crate) fn newsletter_actors(digest: &Digest) -> impl Iterator<Item = &ActorId> {
+    spelled_out(digest)
+        .into_iter()
+        .flat_map(|v| [&v.actor, &v.registered_by])
+}
+
+/// The newsletter's blocks for the registrations and revocations of its period: the
+/// owners' own registrations as one count, every other one spelled out.
+pub(crate) fn newsletter_blocks(
+    digest: &Digest,
+    name: &dyn Fn(&ActorId) -> String,
+    lang: Lang,
+) -> Vec<Block> {
+    let g = &digest.general;
+    let spelled = spelled_out(digest);
     let own = g
         .author_keys_registered
         .iter()

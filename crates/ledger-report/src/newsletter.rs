@@ -232,6 +232,21 @@ impl NewsletterInput {
                 self.actor_names.insert(id, name);
             }
         }
+        // The key section names owners and senders: a display name, or for a library's
+        // account (its id is the library's) the library's name.
+        let key_actors: BTreeSet<ActorId> = crate::keys::newsletter_actors(&self.digest)
+            .filter(|id| !self.actor_names.contains_key(*id))
+            .cloned()
+            .collect();
+        for id in key_actors {
+            let name = match source.actor_name(&id)? {
+                Some(name) => Some(name),
+                None => source.library_name(&LibraryId::new(id.as_str()))?,
+            };
+            if let Some(name) = name {
+                self.actor_names.insert(id, name);
+            }
+        }
         Ok(())
     }
 }
@@ -1049,7 +1064,6 @@ impl<'a> Writer<'a> {
             self.input
                 .actor_names
                 .get(id)
-                .or_else(|| self.input.library_names.get(&LibraryId::new(id.as_str())))
                 .cloned()
                 .unwrap_or_else(|| id.to_string())
         };

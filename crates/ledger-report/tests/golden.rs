@@ -518,3 +518,37 @@ fn the_page_leads_with_the_decided_round_and_keeps_the_trial_last() {
         assert!(nl.contains(expected), "the page lacks {expected:?}");
     }
 }
+
+/// A key the secretariat registered on a library's behalf is spelled out in the
+/// newsletter with both names, never with the accounts' ids.
+#[test]
+fn a_key_registered_on_a_librarys_behalf_names_the_library_and_the_sender() {
+    let scenario = Scenario::may_2023();
+    let library = &scenario.libraries()[0];
+    let owner = library.id.as_str().to_owned();
+    let log = demo_log_with(|step| {
+        if let Command::RegisterAuthorKey { actor, .. } = &step.envelope.command {
+            if actor.as_str() == owner {
+                step.envelope.actor = ActorId::new(ledger_demo::scenario::SECRETARIAT);
+            }
+        }
+    });
+    let nl = render_newsletter(&demo_issue(&log, Lang::Nl), Format::Markdown);
+    let expected = format!(
+        "{}: sleutel {} geregistreerd door {}, namens de eigenaar.",
+        library.name,
+        ledger_demo::keys::demo_signer(&owner)
+            .expect("demo key")
+            .verifier()
+            .verifier_key()
+            .split('+')
+            .nth(1)
+            .expect("key id"),
+        ledger_demo::scenario::SECRETARIAT_NAME,
+    );
+    assert!(nl.contains(&expected), "{expected:?} not in {nl}");
+    assert!(
+        nl.contains("303 auteurs registreerden zelf hun sleutel."),
+        "{nl}"
+    );
+}
